@@ -1,0 +1,46 @@
+// Routes: /login outside the frame; everything else needs a signed-in user.
+import { Flex, Spin } from 'antd';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import { useAuth } from './auth/AuthContext';
+import { AppLayout } from './components/AppLayout';
+import { LegalEntitiesPage } from './pages/LegalEntitiesPage';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { PlaceholderPage } from './pages/PlaceholderPage';
+import { ObjectCardPage } from './pages/objects/ObjectCardPage';
+import { ObjectsPage } from './pages/objects/ObjectsPage';
+
+function RequireAuth() {
+  const { user, loading } = useAuth();
+  const location = useLocation();
+  if (loading) {
+    return (
+      <Flex align="center" justify="center" style={{ minHeight: '100vh' }}>
+        <Spin size="large" />
+      </Flex>
+    );
+  }
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <Outlet />;
+}
+
+export function App() {
+  const { loading } = useAuth();
+  return (
+    <Routes>
+      <Route path="/login" element={loading ? null : <LoginPage />} />
+      <Route element={<RequireAuth />}>
+        <Route element={<AppLayout />}>
+          <Route index element={<Navigate to="/objects" replace />} />
+          <Route path="premises" element={<PlaceholderPage titleKey="menu.premises" />} />
+          <Route path="clients" element={<PlaceholderPage titleKey="menu.clients" />} />
+          <Route path="objects" element={<ObjectsPage />} />
+          <Route path="objects/:id" element={<ObjectCardPage />} />
+          <Route path="legal-entities" element={<LegalEntitiesPage />} />
+          <Route path="settings/integration" element={<PlaceholderPage titleKey="menu.integration" />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,45 @@
+// Typed calls of the staff API, one function per route the UI uses.
+import { api } from './client';
+import type {
+  Entrance, EntranceInput, EntrancePatch, Floor, FloorInput, FloorListParams, FloorPatch, LegalEntity,
+  LegalEntityInput, LegalEntityPatch, ListParams, ListResponse, LoginRequest, LoginResponse, ObjectGroup,
+  ObjectGroupInput, ObjectGroupPatch, Quarter, QuarterInput, QuarterListParams, QuarterPatch, RealtyObject,
+  RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, User,
+} from './types';
+
+/** Largest page the API serves; used to fill selects. */
+export const MAX_LIMIT = 500;
+
+export const authApi = {
+  login: (body: LoginRequest) => api.post<LoginResponse>('/auth/login', body, { skipAuthRedirect: true }),
+  logout: () => api.post<void>('/auth/logout', undefined, { skipAuthRedirect: true }),
+  me: () => api.get<User>('/me'),
+};
+
+/** CRUD for one flat collection. */
+export interface Crud<T, I, U, P extends ListParams = ListParams> {
+  list(params: P, signal?: AbortSignal): Promise<ListResponse<T>>;
+  get(id: number): Promise<T>;
+  create(body: I): Promise<T>;
+  update(id: number, body: U): Promise<T>;
+  remove(id: number): Promise<void>;
+}
+
+function crud<T, I, U, P extends ListParams = ListParams>(base: string): Crud<T, I, U, P> {
+  return {
+    list: (params, signal) => api.get<ListResponse<T>>(base, params, signal),
+    get: (id) => api.get<T>(`${base}/${id}`),
+    create: (body) => api.post<T>(base, body),
+    update: (id, body) => api.patch<T>(`${base}/${id}`, body),
+    remove: (id) => api.del(`${base}/${id}`),
+  };
+}
+
+export const objectGroupsApi = crud<ObjectGroup, ObjectGroupInput, ObjectGroupPatch>('/object-groups');
+export const quartersApi = crud<Quarter, QuarterInput, QuarterPatch, QuarterListParams>('/quarters');
+export const objectsApi = crud<RealtyObject, RealtyObjectInput, RealtyObjectPatch, RealtyObjectListParams>('/objects');
+export const legalEntitiesApi = crud<LegalEntity, LegalEntityInput, LegalEntityPatch>('/legal-entities');
+export const entrancesApi = (objectId: number) =>
+  crud<Entrance, EntranceInput, EntrancePatch>(`/objects/${objectId}/entrances`);
+export const floorsApi = (objectId: number) =>
+  crud<Floor, FloorInput, FloorPatch, FloorListParams>(`/objects/${objectId}/floors`);
