@@ -1,0 +1,477 @@
+"""Helpers for the API tests: an HTTP client (cookie + CSRF or bearer), factories for the
+reference data, error assertions, a small validator for the schemas of docs/openapi.yaml,
+and generators of valid Russian registration numbers (ИНН, ОГРН)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from requests.adapters import HTTPAdapter
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+OPENAPI_PATH = REPO_ROOT / "docs" / "openapi.yaml"
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+# Text that must never reach a client: stack traces, SQL, library internals.
+LEAK = re.compile(
+    r"(Traceback|std::|soci|sqlite|postgres|\bSQL\b|SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|"
+    r"DELETE\s+FROM|constraint|what\(\)|terminate called|\.cpp\b|\.hpp\b|0x[0-9a-f]{6,})",
+    re.IGNORECASE,
+)
+
+_MISSING = object()
+_seq = itertools.count(1)
+
+
+def seq() -> int:
+    """A number unique within the test process (names, numbers)."""
+    return next(_seq)
+
+
+# --------------------------------------------------------------------------- HTTP client
+
+
+class _SourceAddressAdapter(HTTPAdapter):
+    """Connects from a chosen loopback address (127.0.0.x), so throttling per address can be
+    tested without one test's failures counting against another's."""
+
+    def __init__(self, source_ip: str, **kw):
+        self._source = (source_ip, 0)
+        super().__init__(**kw)
+
+    def init_poolmanager(self, *args, **kw):
+        kw["source_address"] = self._source
+        return super().init_poolmanager(*args, **kw)
+
+
+class Api:
+    """A client of the staff API.
+
+    Cookie mode: `login()` keeps the session and CSRF cookies and sends them by hand (so a
+    `Secure` attribute cannot silently hide a cookie), and adds `X-CSRF-Token` to writes.
+    Bearer mode: `Api(base, bearer=token)`.
+    """
+
+    WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
+
+    def __init__(self, base_url: str, *, bearer: str | None = None, source_ip: str | None = None,
+                 timeout: float = 30.0):
+        self.base_url = base_url.rstrip("/")
+        self.bearer = bearer
+        self.cookies: dict[str, str] = {}
+        self.csrf_token: str | None = None
+        self.user: dict | None = None
+        self.timeout = timeout
+        self.s = requests.Session()
+        # never let requests' own jar store or send cookies: this class does it explicitly
+        self.s.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        self.s.trust_env = False
+        if source_ip:
+            adapter = _SourceAddressAdapter(source_ip)
+            self.s.mount("http://", adapter)
+
+    # -- auth
+    def login(self, login: str, password: str, *, expect: int | None = 200) -> requests.Response:
+        r = self.s.post(self.base_url + "/api/v1/auth/login",
+                        json={"login": login, "password": password}, timeout=self.timeout)
+        if expect is not None:
+            assert r.status_code == expect, f"login {login}: {r.status_code} {r.text[:500]}"
+        if r.status_code == 200:
+            body = r.json()
+            for c in r.cookies:
+                self.cookies[c.name] = c.value
+            self.csrf_token = body.get("csrf_token")
+            self.user = body.get("user")
+            self.session_token = body.get("token")
+        return r
+
+    # -- requests
+    def request(self, method: str, path: str, *, json: Any = _MISSING, data: Any = None,
+                headers: dict | None = None, params: dict | None = None, csrf: bool = True,
+                auth: bool = True) -> requests.Response:
+        method = method.upper()
+        h: dict[str, str] = {}
+        if auth and self.bearer:
+            h["Authorization"] = f"Bearer {self.bearer}"
+        if auth and self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if csrf and method in self.WRITE_METHODS and self.csrf_token:
+                h["X-CSRF-Token"] = self.csrf_token
+        if headers:
+            h.update(headers)
+        kw: dict[str, Any] = {"headers": h, "params": params, "timeout": self.timeout}
+        if json is not _MISSING:
+            kw["json"] = json
+        elif data is not None:
+            kw["data"] = data
+        url = path if path.startswith("http") else self.base_url + path
+        return self.s.request(method, url, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json: Any = _MISSING, **kw):
+        return self.request("POST", path, json=json, **kw)
+
+    def patch(self, path, json: Any = _MISSING, **kw):
+        return self.request("PATCH", path, json=json, **kw)
+
+    def put(self, path, json: Any = _MISSING, **kw):
+        return self.request("PUT", path, json=json, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+
+# --------------------------------------------------------------------------- assertions
+
+
+def describe(r: requests.Response) -> str:
+    return f"{r.request.method} {r.request.url} -> {r.status_code} {r.text[:600]}"
+
+
+def assert_json(r: requests.Response) -> Any:
+    ctype = r.headers.get("Content-Type", "")
+    assert ctype.startswith("application/json"), f"not JSON ({ctype!r}): {describe(r)}"
+    try:
+        return r.json()
+    except ValueError as e:  # pragma: no cover - message only
+        raise AssertionError(f"body is not JSON: {describe(r)}") from e
+
+
+def assert_status(r: requests.Response, status: int) -> Any:
+    assert r.status_code == status, f"expected {status}: {describe(r)}"
+    if status == 204:
+        assert not r.content, f"204 with a body: {describe(r)}"
+        return None
+    return assert_json(r)
+
+
+def assert_error(r: requests.Response, status: int, code: str | None = None,
+                 field: str | None = None) -> dict:
+    """The one error shape: {code, message[, fields][, details]}, Russian message, no leaks."""
+    assert r.status_code == status, f"expected {status} {code or ''}: {describe(r)}"
+    body = assert_json(r)
+    assert isinstance(body, dict), f"error body is not an object: {describe(r)}"
+    validate(body, "Error")
+    if code is not None:
+        assert body["code"] == code, f"expected code {code!r}: {describe(r)}"
+    msg = body["message"]
+    assert isinstance(msg, str) and msg.strip(), f"empty message: {describe(r)}"
+    assert CYRILLIC.search(msg), f"message is not Russian: {describe(r)}"
+    assert not LEAK.search(r.text), f"error body leaks internals: {describe(r)}"
+    if field is not None:
+        fields = body.get("fields")
+        assert isinstance(fields, dict) and field in fields, \
+            f"expected fields.{field}: {describe(r)}"
+        assert isinstance(fields[field], str) and fields[field].strip(), describe(r)
+        assert CYRILLIC.search(fields[field]), f"fields.{field} is not Russian: {describe(r)}"
+    return body
+
+
+# --------------------------------------------------------------------------- OpenAPI schemas
+
+_spec: dict | None = None
+
+
+def openapi() -> dict:
+    global _spec
+    if _spec is None:
+        with open(OPENAPI_PATH, encoding="utf-8") as f:
+            _spec = yaml.safe_load(f)
+    return _spec
+
+
+def _resolve(schema: dict) -> dict:
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        assert ref.startswith("#/"), ref
+        node: Any = openapi()
+        for part in ref[2:].split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def _check(value: Any, schema: dict, path: str, errors: list[str]) -> None:
+    schema = _resolve(schema)
+    if value is None:
+        if not schema.get("nullable", False):
+            errors.append(f"{path}: null not allowed")
+        return
+    t = schema.get("type")
+    if t == "object":
+        if not isinstance(value, dict):
+            errors.append(f"{path}: expected object, got {type(value).__name__}")
+            return
+        for req in schema.get("required", []):
+            if req not in value:
+                errors.append(f"{path}: missing {req}")
+        props = schema.get("properties", {})
+        for k, v in value.items():
+            if k in props:
+                _check(v, props[k], f"{path}.{k}", errors)
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{path}: unexpected property {k}")
+            elif isinstance(schema.get("additionalProperties"), dict):
+                _check(v, schema["additionalProperties"], f"{path}.{k}", errors)
+    elif t == "array":
+        if not isinstance(value, list):
+            errors.append(f"{path}: expected array")
+            return
+        for i, item in enumerate(value):
+            _check(item, schema.get("items", {}), f"{path}[{i}]", errors)
+    elif t == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors.append(f"{path}: expected integer, got {value!r}")
+            return
+    elif t == "number":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            errors.append(f"{path}: expected number, got {value!r}")
+            return
+    elif t == "string":
+        if not isinstance(value, str):
+            errors.append(f"{path}: expected string, got {value!r}")
+            return
+        if "minLength" in schema and len(value) < schema["minLength"]:
+            errors.append(f"{path}: shorter than {schema['minLength']}")
+        if "maxLength" in schema and len(value) > schema["maxLength"]:
+            errors.append(f"{path}: longer than {schema['maxLength']}")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            errors.append(f"{path}: {value!r} does not match {schema['pattern']}")
+        if schema.get("format") == "date-time" and not TIMESTAMP.match(value):
+            errors.append(f"{path}: {value!r} is not an ISO-8601 UTC timestamp")
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            errors.append(f"{path}: expected boolean")
+            return
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{path}: {value!r} not in {schema['enum']}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            errors.append(f"{path}: {value} < {schema['minimum']}")
+        if "maximum" in schema and value > schema["maximum"]:
+            errors.append(f"{path}: {value} > {schema['maximum']}")
+
+
+def validate(value: Any, schema_name: str) -> Any:
+    """Checks a response body against components.schemas[schema_name] of the OpenAPI file."""
+    errors: list[str] = []
+    _check(value, {"$ref": f"#/components/schemas/{schema_name}"}, schema_name, errors)
+    assert not errors, f"response does not match {schema_name}: {errors} in {value!r}"
+    return value
+
+
+# --------------------------------------------------------------------------- ИНН / ОГРН
+
+
+def _inn_digit(digits: str, weights: list[int]) -> str:
+    return str(sum(int(d) * w for d, w in zip(digits, weights)) % 11 % 10)
+
+
+def inn10(n: int) -> str:
+    """A valid 10-digit ИНН (legal entity) built from n."""
+    base = f"{(770100000 + n) % 10**9:09d}"
+    return base + _inn_digit(base, [2, 4, 10, 3, 5, 9, 4, 6, 8])
+
+
+def inn12(n: int) -> str:
+    """A valid 12-digit ИНН (individual) built from n."""
+    base = f"{(5001000000 + n) % 10**10:010d}"
+    d11 = _inn_digit(base, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
+    d12 = _inn_digit(base + d11, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8])
+    return base + d11 + d12
+
+
+def inn_valid(inn: str) -> bool:
+    if re.fullmatch(r"\d{10}", inn):
+        return inn[9] == _inn_digit(inn[:9], [2, 4, 10, 3, 5, 9, 4, 6, 8])
+    if re.fullmatch(r"\d{12}", inn):
+        return (inn[10] == _inn_digit(inn[:10], [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]) and
+                inn[11] == _inn_digit(inn[:11], [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]))
+    return False
+
+
+def ogrn13(n: int) -> str:
+    base = f"{(102770000000 + n) % 10**12:012d}"
+    return base + str(int(base) % 11 % 10)
+
+
+def ogrnip15(n: int) -> str:
+    base = f"{(30450011600000 + n) % 10**14:014d}"
+    return base + str(int(base) % 13 % 10)
+
+
+def ogrn_valid(ogrn: str) -> bool:
+    if re.fullmatch(r"\d{13}", ogrn):
+        return ogrn[12] == str(int(ogrn[:12]) % 11 % 10)
+    if re.fullmatch(r"\d{15}", ogrn):
+        return ogrn[14] == str(int(ogrn[:14]) % 13 % 10)
+    return False
+
+
+# --------------------------------------------------------------------------- factories
+# Each makes a record through the API (as the given client), checks 201 and the schema, and
+# returns the body. Keyword overrides replace the defaults (None is sent as null).
+
+
+def _create(api: Api, path: str, body: dict, schema: str) -> dict:
+    r = api.post(path, json=body)
+    rec = assert_status(r, 201)
+    validate(rec, schema)
+    for k, v in body.items():
+        if k in rec and v is not None and k not in ("object_group_id",):
+            assert rec[k] == v, f"{path}: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def make_object_group(api: Api, **overrides) -> dict:
+    body = {"name": f"Группа объектов {seq()}"}
+    body.update(overrides)
+    return _create(api, "/api/v1/object-groups", body, "ObjectGroup")
+
+
+def make_quarter(api: Api, **overrides) -> dict:
+    body = {"name": f"Квартал {seq()}"}
+    body.update(overrides)
+    if "object_group_id" not in body:
+        body["object_group_id"] = make_object_group(api)["id"]
+    return _create(api, "/api/v1/quarters", body, "Quarter")
+
+
+def make_object(api: Api, **overrides) -> dict:
+    n = seq()
+    body = {"name": f"ЖК «Северный» корпус {n}", "city": "Москва",
+            "street": "ул. Ленина", "house": f"{n}к2"}
+    body.update(overrides)
+    return _create(api, "/api/v1/objects", body, "Object")
+
+
+def make_entrance(api: Api, object_id: int | None = None, **overrides) -> dict:
+    if object_id is None:
+        object_id = make_object(api)["id"]
+    body = {"number": seq() % 999 + 1, "name": "Подъезд"}
+    body.update(overrides)
+    return _create(api, f"/api/v1/objects/{object_id}/entrances", body, "Entrance")
+
+
+def make_floor(api: Api, object_id: int | None = None, **overrides) -> dict:
+    if object_id is None:
+        object_id = make_object(api)["id"]
+    body = {"number": seq() % 300 + 1}
+    body.update(overrides)
+    return _create(api, f"/api/v1/objects/{object_id}/floors", body, "Floor")
+
+
+def make_legal_entity(api: Api, **overrides) -> dict:
+    n = seq()
+    body = {"name": f"ООО «Управляющая компания {n}»", "inn": inn10(n),
+            "kpp": "773601001", "ogrn": ogrn13(n)}
+    body.update(overrides)
+    return _create(api, "/api/v1/legal-entities", body, "LegalEntity")
+
+
+def list_all(api: Api, path: str, **params) -> dict:
+    r = api.get(path, params={"limit": 500, **params})
+    return assert_status(r, 200)
+
+
+# --------------------------------------------------------------------------- route catalog
+
+
+def make_tree(api: Api) -> dict:
+    """One record of every resource, linked: group → quarter → object → entrance → floor,
+    plus a legal entity, and a spare group and object that new children can go under
+    (so that the tree itself can still be deleted). Returns {kind: record}."""
+    g = make_object_group(api)
+    q = make_quarter(api, object_group_id=g["id"])
+    o = make_object(api, object_group_id=g["id"], quarter_id=q["id"])
+    e = make_entrance(api, o["id"], number=1)
+    f = make_floor(api, o["id"], number=1, entrance_id=e["id"])
+    le = make_legal_entity(api)
+    return {"group": g, "quarter": q, "object": o, "entrance": e, "floor": f, "legal": le,
+            "spare_group": make_object_group(api), "spare_object": make_object(api)}
+
+
+def item_paths(t: dict) -> dict[str, str]:
+    """The item path of every record of a tree (every route template with an {id})."""
+    o = t["object"]["id"]
+    return {
+        "group": f"/api/v1/object-groups/{t['group']['id']}",
+        "quarter": f"/api/v1/quarters/{t['quarter']['id']}",
+        "object": f"/api/v1/objects/{o}",
+        "entrance": f"/api/v1/objects/{o}/entrances/{t['entrance']['id']}",
+        "floor": f"/api/v1/objects/{o}/floors/{t['floor']['id']}",
+        "legal": f"/api/v1/legal-entities/{t['legal']['id']}",
+    }
+
+
+def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
+    """(method, route template, path, valid body) for every data write route, in an order in
+    which all succeed for a role that may write: creates (under the spare group and object),
+    changes, then deletes of the tree leaf-first."""
+    n = seq()
+    spare_o = t["spare_object"]["id"]
+    p = item_paths(t)
+    return [
+        ("POST", "/api/v1/object-groups", "/api/v1/object-groups", {"name": f"Новая группа {n}"}),
+        ("POST", "/api/v1/quarters", "/api/v1/quarters",
+         {"name": f"Новый квартал {n}", "object_group_id": t["spare_group"]["id"]}),
+        ("POST", "/api/v1/objects", "/api/v1/objects",
+         {"name": f"Новый дом {n}", "street": "Тверская", "house": "10/2"}),
+        ("POST", "/api/v1/objects/{object_id}/entrances", f"/api/v1/objects/{spare_o}/entrances",
+         {"number": n % 999 + 1, "name": "Второй"}),
+        ("POST", "/api/v1/objects/{object_id}/floors", f"/api/v1/objects/{spare_o}/floors",
+         {"number": n % 300 + 1}),
+        ("POST", "/api/v1/legal-entities", "/api/v1/legal-entities",
+         {"name": f"АО «Новое» {n}", "inn": inn10(100000 + n)}),
+        ("PATCH", "/api/v1/object-groups/{id}", p["group"], {"name": f"Изменённая группа {n}"}),
+        ("PATCH", "/api/v1/quarters/{id}", p["quarter"], {"name": f"Изменённый квартал {n}"}),
+        ("PATCH", "/api/v1/objects/{id}", p["object"], {"name": f"Изменённый дом {n}"}),
+        ("PATCH", "/api/v1/objects/{object_id}/entrances/{id}", p["entrance"], {"name": "Главный"}),
+        ("PATCH", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], {"number": 3}),
+        ("PATCH", "/api/v1/legal-entities/{id}", p["legal"], {"name": f"ООО «Изменённое» {n}"}),
+        ("DELETE", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], None),
+        ("DELETE", "/api/v1/objects/{object_id}/entrances/{id}", p["entrance"], None),
+        ("DELETE", "/api/v1/objects/{id}", p["object"], None),
+        ("DELETE", "/api/v1/quarters/{id}", p["quarter"], None),
+        ("DELETE", "/api/v1/object-groups/{id}", p["group"], None),
+        ("DELETE", "/api/v1/legal-entities/{id}", p["legal"], None),
+    ]
+
+
+def read_calls(t: dict) -> list[tuple[str, str]]:
+    """(route template, path) of every data read route for a tree."""
+    o = t["object"]["id"]
+    p = item_paths(t)
+    return [
+        ("/api/v1/object-groups", "/api/v1/object-groups"),
+        ("/api/v1/quarters", "/api/v1/quarters"),
+        ("/api/v1/objects", "/api/v1/objects"),
+        ("/api/v1/objects/{object_id}/entrances", f"/api/v1/objects/{o}/entrances"),
+        ("/api/v1/objects/{object_id}/floors", f"/api/v1/objects/{o}/floors"),
+        ("/api/v1/legal-entities", "/api/v1/legal-entities"),
+        ("/api/v1/object-groups/{id}", p["group"]),
+        ("/api/v1/quarters/{id}", p["quarter"]),
+        ("/api/v1/objects/{id}", p["object"]),
+        ("/api/v1/objects/{object_id}/entrances/{id}", p["entrance"]),
+        ("/api/v1/objects/{object_id}/floors/{id}", p["floor"]),
+        ("/api/v1/legal-entities/{id}", p["legal"]),
+    ]
+
+
+def openapi_operations() -> set[tuple[str, str]]:
+    """{(METHOD, path template)} of docs/openapi.yaml."""
+    ops = set()
+    for path, item in openapi()["paths"].items():
+        for method in ("get", "post", "put", "patch", "delete", "head", "options"):
+            if method in item:
+                ops.add((method.upper(), path))
+    return ops

@@ -1,0 +1,73 @@
+"""The contract: docs/openapi.yaml lists exactly the routes of the router (`upravdom routes`),
+and passes `redocly lint`."""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from apikit import REPO_ROOT, openapi, openapi_operations
+from conftest import run_cli
+
+TOOLS = REPO_ROOT / "tests" / "tools"
+
+
+def router_operations() -> set[tuple[str, str]]:
+    out = run_cli("routes").stdout
+    ops = set()
+    for ln in out.splitlines():
+        ln = ln.strip()
+        if not ln:
+            continue
+        method, _, path = ln.partition(" ")
+        ops.add((method.upper(), path.strip()))
+    return ops
+
+
+def test_router_and_openapi_list_the_same_routes():
+    router = router_operations()
+    spec = openapi_operations()
+    missing_in_spec = sorted(router - spec)
+    missing_in_router = sorted(spec - router)
+    assert not missing_in_spec and not missing_in_router, \
+        f"in the router but not in docs/openapi.yaml: {missing_in_spec}\n" \
+        f"in docs/openapi.yaml but not in the router: {missing_in_router}"
+
+
+def test_required_routes_are_in_the_contract():
+    spec = openapi_operations()
+    crud = {
+        "/api/v1/object-groups": "/api/v1/object-groups/{id}",
+        "/api/v1/quarters": "/api/v1/quarters/{id}",
+        "/api/v1/objects": "/api/v1/objects/{id}",
+        "/api/v1/objects/{object_id}/entrances": "/api/v1/objects/{object_id}/entrances/{id}",
+        "/api/v1/objects/{object_id}/floors": "/api/v1/objects/{object_id}/floors/{id}",
+        "/api/v1/legal-entities": "/api/v1/legal-entities/{id}",
+    }
+    want = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/auth/login"),
+            ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/me")}
+    for coll, item in crud.items():
+        want |= {("GET", coll), ("POST", coll), ("GET", item), ("PATCH", item), ("DELETE", item)}
+    assert want <= spec, sorted(want - spec)
+
+
+def test_request_bodies_are_closed():
+    """Create/Update schemas refuse unknown fields, as the server does."""
+    schemas = openapi()["components"]["schemas"]
+    for name, schema in schemas.items():
+        if name.endswith(("Create", "Update")) or name == "LoginRequest":
+            assert schema.get("additionalProperties") is False, name
+
+
+def test_redocly_lint():
+    npm = shutil.which("npm")
+    if not npm:
+        pytest.skip("npm not installed")
+    if not (TOOLS / "node_modules" / ".bin" / "redocly").exists():
+        p = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=TOOLS, capture_output=True,
+                           text=True, timeout=300)
+        assert p.returncode == 0, f"npm ci in tests/tools failed:\n{p.stdout}\n{p.stderr}"
+    p = subprocess.run([npm, "run", "--silent", "lint:openapi"], cwd=TOOLS, capture_output=True, text=True,
+                       timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    assert p.returncode == 0, f"redocly lint failed:\n{p.stdout}\n{p.stderr}"

@@ -1,0 +1,169 @@
+"""Tenant isolation: organisation B never sees, changes or references organisation A's
+records. Another organisation's id answers exactly like an id that does not exist."""
+
+import pytest
+
+from apikit import (assert_error, assert_status, inn10, item_paths, make_entrance,
+                    make_object, make_object_group, make_tree, seq, write_calls)
+
+
+@pytest.fixture(scope="module")
+def tree_a(admin):
+    return make_tree(admin)
+
+
+@pytest.fixture(scope="module")
+def tree_b(admin_b):
+    return make_tree(admin_b)
+
+
+def test_item_routes_answer_404_for_other_org(env, admin, admin_b, tree_a):
+    snapshot = {k: assert_status(admin.get(p), 200) for k, p in item_paths(tree_a).items()}
+    b_token = env.token_client("b")
+    for kind, path in item_paths(tree_a).items():
+        for api in (admin_b, b_token):
+            assert_error(api.get(path), 404, "not_found")
+    for method, tpl, path, body in write_calls(tree_a):
+        if "{id}" not in tpl:
+            continue
+        r = admin_b.request(method, path, json=body) if body is not None \
+            else admin_b.request(method, path)
+        assert_error(r, 404, "not_found")
+    # A's records are untouched
+    assert snapshot == {k: assert_status(admin.get(p), 200) for k, p in item_paths(tree_a).items()}
+
+
+def test_other_org_id_answers_like_a_missing_id(env, admin_b, tree_a):
+    foreign = admin_b.get(f"/api/v1/object-groups/{tree_a['group']['id']}")
+    missing = admin_b.get("/api/v1/object-groups/987654321")
+    assert foreign.status_code == missing.status_code == 404
+    assert foreign.json() == missing.json()
+
+
+def test_nested_collections_of_other_org_object_answer_404(env, admin_b, tree_a):
+    o = tree_a["object"]["id"]
+    assert_error(admin_b.get(f"/api/v1/objects/{o}/entrances"), 404, "not_found")
+    assert_error(admin_b.get(f"/api/v1/objects/{o}/floors"), 404, "not_found")
+    assert_error(admin_b.post(f"/api/v1/objects/{o}/entrances", json={"number": 77}), 404, "not_found")
+    assert_error(admin_b.post(f"/api/v1/objects/{o}/floors", json={"number": 77}), 404, "not_found")
+
+
+def test_nested_path_under_own_object_with_other_org_child_404(env, admin_b, tree_a, tree_b):
+    ob = tree_b["object"]["id"]
+    for kind, child in (("entrances", tree_a["entrance"]["id"]), ("floors", tree_a["floor"]["id"])):
+        path = f"/api/v1/objects/{ob}/{kind}/{child}"
+        assert_error(admin_b.get(path), 404, "not_found")
+        assert_error(admin_b.patch(path, json={"number": 5}), 404, "not_found")
+        assert_error(admin_b.delete(path), 404, "not_found")
+
+
+def test_lists_never_contain_other_org_records(env, admin, admin_b, tree_a, tree_b):
+    a_ids = {k: v["id"] for k, v in tree_a.items()}
+    b_ids = {k: v["id"] for k, v in tree_b.items()}
+    for api in (admin_b, env.token_client("b")):
+        for path, kinds in (("/api/v1/object-groups", ("group", "spare_group")),
+                            ("/api/v1/quarters", ("quarter",)),
+                            ("/api/v1/objects", ("object", "spare_object")),
+                            ("/api/v1/legal-entities", ("legal",))):
+            body = assert_status(api.get(path, params={"limit": 500}), 200)
+            ids = {i["id"] for i in body["items"]}
+            assert not ids & {a_ids[k] for k in kinds}, f"{path} shows org A's records"
+            assert {b_ids[k] for k in kinds} <= ids
+            assert body["total"] == len(body["items"])
+        # searching by A's names finds nothing
+        for path, rec in (("/api/v1/object-groups", tree_a["group"]),
+                          ("/api/v1/quarters", tree_a["quarter"]),
+                          ("/api/v1/objects", tree_a["object"]),
+                          ("/api/v1/legal-entities", tree_a["legal"])):
+            body = assert_status(api.get(path, params={"q": rec["name"]}), 200)
+            assert body["items"] == [] and body["total"] == 0, f"{path}?q= shows org A's record"
+        body = assert_status(api.get("/api/v1/legal-entities", params={"q": tree_a["legal"]["inn"]}), 200)
+        assert body["total"] == 0
+        # filtering by A's ids finds nothing either
+        body = assert_status(api.get("/api/v1/quarters",
+                                     params={"object_group_id": tree_a["group"]["id"]}), 200)
+        assert body["items"] == [] and body["total"] == 0
+        body = assert_status(api.get("/api/v1/objects",
+                                     params={"quarter_id": tree_a["quarter"]["id"]}), 200)
+        assert body["items"] == [] and body["total"] == 0
+        body = assert_status(api.get("/api/v1/objects",
+                                     params={"object_group_id": tree_a["group"]["id"]}), 200)
+        assert body["items"] == [] and body["total"] == 0
+    # and A still sees its own
+    ids = {i["id"] for i in admin.get("/api/v1/object-groups", params={"limit": 500}).json()["items"]}
+    assert a_ids["group"] in ids and b_ids["group"] not in ids
+
+
+def test_body_reference_to_other_org_record_is_422(env, admin_b, tree_a, tree_b):
+    ga, qa, ea = tree_a["group"]["id"], tree_a["quarter"]["id"], tree_a["entrance"]["id"]
+    # quarter in A's group
+    assert_error(admin_b.post("/api/v1/quarters", json={"name": f"Чужая группа {seq()}",
+                                                         "object_group_id": ga}),
+                 422, "validation_failed", field="object_group_id")
+    assert_error(admin_b.patch(f"/api/v1/quarters/{tree_b['quarter']['id']}",
+                               json={"object_group_id": ga}),
+                 422, "validation_failed", field="object_group_id")
+    # object in A's group / quarter
+    base = {"name": f"Дом {seq()}", "street": "Арбат", "house": "1"}
+    assert_error(admin_b.post("/api/v1/objects", json={**base, "object_group_id": ga}),
+                 422, "validation_failed", field="object_group_id")
+    assert_error(admin_b.post("/api/v1/objects", json={**base, "quarter_id": qa}),
+                 422, "validation_failed", field="quarter_id")
+    ob = tree_b["object"]["id"]
+    assert_error(admin_b.patch(f"/api/v1/objects/{ob}", json={"quarter_id": qa}),
+                 422, "validation_failed", field="quarter_id")
+    assert_error(admin_b.patch(f"/api/v1/objects/{ob}", json={"object_group_id": ga, "quarter_id": None}),
+                 422, "validation_failed", field="object_group_id")
+    # floor on A's entrance
+    assert_error(admin_b.post(f"/api/v1/objects/{ob}/floors", json={"number": 40, "entrance_id": ea}),
+                 422, "validation_failed", field="entrance_id")
+    assert_error(admin_b.patch(f"/api/v1/objects/{ob}/floors/{tree_b['floor']['id']}",
+                               json={"entrance_id": ea}),
+                 422, "validation_failed", field="entrance_id")
+    # B's records are unchanged
+    assert assert_status(admin_b.get(f"/api/v1/objects/{ob}"), 200)["quarter_id"] == tree_b["quarter"]["id"]
+    assert assert_status(admin_b.get(f"/api/v1/objects/{ob}/floors/{tree_b['floor']['id']}"),
+                         200)["entrance_id"] == tree_b["entrance"]["id"]
+
+
+def test_body_reference_to_missing_record_is_422(env, admin_b, tree_b):
+    assert_error(admin_b.post("/api/v1/quarters", json={"name": "Нет группы", "object_group_id": 987654321}),
+                 422, "validation_failed", field="object_group_id")
+    ob = tree_b["object"]["id"]
+    assert_error(admin_b.post(f"/api/v1/objects/{ob}/floors", json={"number": 41, "entrance_id": 987654321}),
+                 422, "validation_failed", field="entrance_id")
+
+
+def test_entrance_of_another_object_same_org(env, admin):
+    o1 = make_object(admin)
+    o2 = make_object(admin)
+    e1 = make_entrance(admin, o1["id"], number=1)
+    f1 = assert_status(admin.post(f"/api/v1/objects/{o1['id']}/floors", json={"number": 1}), 201)
+    for path in (f"/api/v1/objects/{o2['id']}/entrances/{e1['id']}",
+                 f"/api/v1/objects/{o2['id']}/floors/{f1['id']}"):
+        assert_error(admin.get(path), 404, "not_found")
+        assert_error(admin.patch(path, json={"number": 9}), 404, "not_found")
+        assert_error(admin.delete(path), 404, "not_found")
+    assert_status(admin.get(f"/api/v1/objects/{o1['id']}/entrances/{e1['id']}"), 200)
+    assert_status(admin.get(f"/api/v1/objects/{o1['id']}/floors/{f1['id']}"), 200)
+    # a floor of o2 may not hang on o1's entrance
+    assert_error(admin.post(f"/api/v1/objects/{o2['id']}/floors", json={"number": 2, "entrance_id": e1["id"]}),
+                 422, "validation_failed", field="entrance_id")
+
+
+def test_same_names_allowed_in_different_orgs(env, admin, admin_b):
+    name = f"Общее название {seq()}"
+    make_object_group(admin, name=name)
+    make_object_group(admin_b, name=name)
+    inn = inn10(500000 + seq())
+    assert_status(admin.post("/api/v1/legal-entities", json={"name": "ООО А", "inn": inn}), 201)
+    assert_status(admin_b.post("/api/v1/legal-entities", json={"name": "ООО Б", "inn": inn}), 201)
+
+
+def test_api_token_is_scoped_to_its_org(env, tree_a):
+    tb = env.token_client("b")
+    for kind, path in item_paths(tree_a).items():
+        assert_error(tb.get(path), 404, "not_found")
+    assert_error(tb.post("/api/v1/quarters", json={"name": "x", "object_group_id": tree_a["group"]["id"]}),
+                 422, "validation_failed", field="object_group_id")
+
