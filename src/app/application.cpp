@@ -1,0 +1,40 @@
+#include "app/application.hpp"
+
+#include "db/sql.hpp"
+#include "domains/access/handlers.hpp"
+#include "domains/reference/handlers.hpp"
+
+namespace upravdom::app {
+
+Application::Application(const Config& config, size_t pool_size)
+    : database_(config.db_url, pool_size),
+      access_repository_(database_),
+      access_service_(access_repository_),
+      reference_service_(database_) {
+  RegisterRoutes(config);
+}
+
+void Application::RegisterRoutes(const Config& config) {
+  router_.Add("GET", "/healthz", [this](http::Request&) {
+    try {
+      soci::session sql(database_.pool());
+      db::QueryInt(sql, db::Sql("SELECT 1"));
+      return http::Response::Json({{"status", "ok"}});
+    } catch (const std::exception&) {
+      return http::Response::Json(
+          {{"status", "unavailable"}, {"code", "unavailable"}, {"message", "База данных недоступна"}},
+          503);
+    }
+  }, http::Access::kPublic);
+  router_.Add("GET", "/metrics", [this](http::Request&) {
+    http::Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = metrics_.RenderPrometheus();
+    return response;
+  }, http::Access::kPublic);
+
+  access::RegisterAccessRoutes(router_, access_service_, {.secure = config.secure_cookies});
+  reference::RegisterReferenceRoutes(router_, reference_service_);
+}
+
+}  // namespace upravdom::app

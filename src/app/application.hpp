@@ -1,0 +1,37 @@
+// Wiring: the database, the services and every route, built once per process.
+#pragma once
+
+#include <memory>
+
+#include "core/config.hpp"
+#include "db/database.hpp"
+#include "domains/access/service.hpp"
+#include "domains/reference/service.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+
+namespace upravdom::app {
+
+class Application {
+ public:
+  // Opens the database (throws soci::soci_error when unreachable).
+  Application(const Config& config, size_t pool_size);
+
+  db::Database& database() { return database_; }
+  access::AccessService& access() { return access_service_; }
+  reference::ReferenceService& reference() { return reference_service_; }
+  const http::Router& router() const { return router_; }
+  http::Metrics& metrics() { return metrics_; }
+
+ private:
+  void RegisterRoutes(const Config& config);
+
+  db::Database database_;
+  access::AccessRepository access_repository_;
+  access::AccessService access_service_;
+  reference::ReferenceService reference_service_;
+  http::Metrics metrics_;
+  http::Router router_;
+};
+
+}  // namespace upravdom::app

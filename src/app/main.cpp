@@ -1,0 +1,204 @@
+// upravdom: the server and its administration commands (see `upravdom help`).
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <set>
+
+#include <soci/soci.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "app/application.hpp"
+#include "app/demo_seed.hpp"
+#include "db/migrations.hpp"
+#include "domains/access/crypto.hpp"
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+
+using namespace upravdom;
+
+namespace {
+
+constexpr const char* kUsage = R"(upravdom — CRM для управляющих организаций
+
+Использование: upravdom КОМАНДА [параметры]
+
+Команды:
+  serve [--db URL] [--port N] [--host ADDR] [--web DIR] [--threads N] [--log-level L]
+                         запустить сервер (применяет миграции)
+  migrate                применить миграции базы данных
+  org create НАЗВАНИЕ    создать организацию, напечатать её id
+  user create --org ID --login LOGIN --password PASSWORD --role admin|operator|readonly [--name ФИО]
+                         создать сотрудника, напечатать его id
+  token create --org ID --name НАЗВАНИЕ
+                         выпустить API-токен для интеграций, напечатать его
+  seed-demo              создать демо-организацию (если её нет), напечатать вход
+  routes                 перечислить маршруты API
+
+Каждая команда принимает --db URL (или переменную UPRAVDOM_DB):
+  sqlite:ПУТЬ или postgresql://пользователь:пароль@хост:порт/база
+Переменные окружения: UPRAVDOM_DB, UPRAVDOM_PORT, UPRAVDOM_HOST, UPRAVDOM_WEB,
+UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES.
+)";
+
+class UsageError : public std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+void AllowOnly(const CommandLine& cl, std::set<std::string> allowed) {
+  allowed.insert({"db", "log-level"});
+  for (const auto& [name, value] : cl.options)
+    if (!allowed.count(name)) throw UsageError("Неизвестный параметр --" + name);
+}
+
+std::string Required(const CommandLine& cl, const std::string& name) {
+  auto it = cl.options.find(name);
+  if (it == cl.options.end() || it->second.empty())
+    throw UsageError("Не указан обязательный параметр --" + name);
+  return it->second;
+}
+
+long long RequiredId(const CommandLine& cl, const std::string& name) {
+  std::string value = Required(cl, name);
+  if (value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError("--" + name + ": ожидается числовой id, получено «" + value + "»");
+  return std::stoll(value);
+}
+
+void SetUpLogging(const Config& config) {
+  // Logs go to stderr so that commands print only their result on stdout.
+  auto logger = spdlog::stderr_logger_mt("upravdom");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+}
+
+int Serve(const Config& config) {
+  app::Application application(config, static_cast<size_t>(config.threads) + 2);
+  db::ApplyMigrations(application.database());
+  std::unique_ptr<http::StaticFiles> static_files;
+  if (!config.web_dir.empty()) {
+    if (!std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html"))
+      spdlog::warn("{}: no index.html; the web UI will answer 404", config.web_dir);
+    static_files = std::make_unique<http::StaticFiles>(config.web_dir);
+  }
+  access::AccessService& access_service = application.access();
+  http::Dispatcher dispatcher(
+      application.router(),
+      [&access_service](const http::Request& request) { return access_service.Authenticate(request); },
+      application.metrics(), std::move(static_files));
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads = config.threads;
+  http::RunServer(options, dispatcher, [&] {
+    spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
+  });
+  spdlog::info("stopped");
+  return 0;
+}
+
+int Run(const std::vector<std::string>& args) {
+  CommandLine cl = ParseCommandLine(args);
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (!value) return std::nullopt;
+    return std::string(value);
+  };
+  const std::vector<std::string>& words = cl.positional;
+  if (words.empty() || words[0] == "help" || cl.options.count("help")) {
+    std::cout << kUsage;
+    return words.empty() && !cl.options.count("help") ? 2 : 0;
+  }
+  Config config = ResolveConfig(cl, env);
+  SetUpLogging(config);
+  access::InitCrypto();
+  const std::string& command = words[0];
+
+  if (command == "serve") {
+    AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies"});
+    if (words.size() != 1) throw UsageError("serve не принимает позиционных аргументов");
+    return Serve(config);
+  }
+  if (command == "routes") {
+    AllowOnly(cl, {});
+    Config memory = config;
+    memory.db_url = "sqlite::memory:";
+    app::Application application(memory, 1);
+    for (const http::Route& route : application.router().routes())
+      std::cout << route.method << " " << route.pattern << "\n";
+    return 0;
+  }
+
+  const std::string sub = words.size() > 1 ? words[1] : "";
+  auto open = [&] { return std::make_unique<app::Application>(config, 2); };
+  if (command == "migrate" && words.size() == 1) {
+    AllowOnly(cl, {});
+    auto application = open();
+    int applied = db::ApplyMigrations(application->database());
+    std::cout << "Применено миграций: " << applied << "\n";
+    return 0;
+  }
+  if (command == "org" && sub == "create") {
+    AllowOnly(cl, {});
+    if (words.size() != 3) throw UsageError("Использование: upravdom org create НАЗВАНИЕ");
+    auto application = open();
+    db::ApplyMigrations(application->database());
+    std::cout << application->access().CreateOrganization(words[2]) << "\n";
+    return 0;
+  }
+  if (command == "user" && sub == "create") {
+    AllowOnly(cl, {"org", "login", "password", "role", "name"});
+    if (words.size() != 2) throw UsageError("Лишние аргументы после user create");
+    long long org = RequiredId(cl, "org");
+    std::string login = Required(cl, "login"), password = Required(cl, "password");
+    std::string role = Required(cl, "role");
+    if (!http::ParseRole(role)) throw UsageError("--role: admin, operator или readonly");
+    auto application = open();
+    db::ApplyMigrations(application->database());
+    std::string name = cl.options.count("name") ? cl.options.at("name") : "";
+    std::cout << application->access().CreateUser(org, login, password, role, name) << "\n";
+    return 0;
+  }
+  if (command == "token" && sub == "create") {
+    AllowOnly(cl, {"org", "name"});
+    long long org = RequiredId(cl, "org");
+    std::string name = Required(cl, "name");
+    auto application = open();
+    db::ApplyMigrations(application->database());
+    std::cout << application->access().CreateApiToken(org, name) << "\n";
+    return 0;
+  }
+  if (command == "seed-demo" && words.size() == 1) {
+    AllowOnly(cl, {});
+    auto application = open();
+    db::ApplyMigrations(application->database());
+    app::DemoLogin demo = app::SeedDemo(*application);
+    std::cout << (demo.created ? "Демо-организация создана. " : "Демо-организация уже есть. ")
+              << "Вход: " << demo.login << " / " << demo.password << "\n";
+    return 0;
+  }
+  throw UsageError("Неизвестная команда «" + command + (sub.empty() ? "" : " " + sub) +
+                   "». Список команд: upravdom help");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    return Run(args);
+  } catch (const UsageError& error) {
+    std::cerr << "Ошибка: " << error.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "Ошибка: " << error.what() << "\n";
+    return 2;
+  } catch (const soci::soci_error& error) {
+    std::cerr << "Ошибка базы данных: " << error.what() << "\n";
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "Ошибка: " << error.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+// Command-line and environment configuration. Pure: the environment is passed in, so the
+// rules (flag beats variable beats default) are unit-tested.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace upravdom {
+
+struct CommandLine {
+  std::vector<std::string> positional;         // sub-command words and arguments
+  std::map<std::string, std::string> options;  // "--db x" and "--db=x" → {"db": "x"}
+};
+
+// Throws std::invalid_argument (Russian message) on a flag without a value.
+CommandLine ParseCommandLine(const std::vector<std::string>& args);
+
+using Environment = std::function<std::optional<std::string>(const std::string&)>;
+
+struct Config {
+  std::string db_url = "sqlite:data/upravdom.db";
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  std::string web_dir;  // empty = do not serve the UI
+  int threads = 4;
+  std::string log_level = "info";
+  bool secure_cookies = false;
+};
+
+// Flags win over UPRAVDOM_* variables, which win over defaults. Throws
+// std::invalid_argument on a bad port, thread count or log level.
+Config ResolveConfig(const CommandLine& command_line, const Environment& environment);
+
+}  // namespace upravdom

@@ -1,0 +1,54 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace upravdom;
+
+namespace {
+Environment Env(std::map<std::string, std::string> values) {
+  return [values](const std::string& name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+}  // namespace
+
+TEST(CommandLine, SplitsWordsAndOptions) {
+  CommandLine cl = ParseCommandLine({"user", "create", "--org", "3", "--login=ivan", "--role", "admin"});
+  EXPECT_EQ(cl.positional, (std::vector<std::string>{"user", "create"}));
+  EXPECT_EQ(cl.options.at("org"), "3");
+  EXPECT_EQ(cl.options.at("login"), "ivan");
+  EXPECT_EQ(cl.options.at("role"), "admin");
+}
+
+TEST(CommandLine, RejectsFlagWithoutValue) {
+  EXPECT_THROW(ParseCommandLine({"serve", "--port"}), std::invalid_argument);
+  EXPECT_THROW(ParseCommandLine({"serve", "--port", "--db", "x"}), std::invalid_argument);
+}
+
+TEST(Config, DefaultsWhenNothingGiven) {
+  Config config = ResolveConfig(ParseCommandLine({"serve"}), Env({}));
+  EXPECT_EQ(config.db_url, "sqlite:data/upravdom.db");
+  EXPECT_EQ(config.port, 8080);
+  EXPECT_EQ(config.host, "127.0.0.1");
+}
+
+TEST(Config, FlagBeatsEnvironment) {
+  Config config = ResolveConfig(ParseCommandLine({"serve", "--port", "9000"}),
+                                Env({{"UPRAVDOM_PORT", "7000"}, {"UPRAVDOM_DB", "sqlite:/tmp/x.db"}}));
+  EXPECT_EQ(config.port, 9000);
+  EXPECT_EQ(config.db_url, "sqlite:/tmp/x.db");
+}
+
+TEST(Config, RejectsBadPort) {
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"--port", "70000"}), Env({})), std::invalid_argument);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"--port", "abc"}), Env({})), std::invalid_argument);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({}), Env({{"UPRAVDOM_PORT", "0"}})),
+               std::invalid_argument);
+}
+
+TEST(Config, RejectsBadLogLevel) {
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"--log-level", "loud"}), Env({})),
+               std::invalid_argument);
+}

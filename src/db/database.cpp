@@ -1,0 +1,95 @@
+#include "db/database.hpp"
+
+#include <stdexcept>
+
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+namespace upravdom::db {
+
+DbUrl ParseDbUrl(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) {
+    std::string path = url.substr(7);
+    if (path.empty()) throw std::invalid_argument("Пустой путь к файлу SQLite в адресе базы данных");
+    // SOCI's connect string separates options by spaces; quote the path.
+    return {Dialect::kSqlite, "db=\"" + path + "\" timeout=5 shared_cache=false"};
+  }
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
+    return {Dialect::kPostgres, url};  // libpq takes URIs as they are
+  throw std::invalid_argument(
+      "Неизвестный адрес базы данных «" + url +
+      "»: ожидается sqlite:ПУТЬ или postgresql://пользователь@хост:порт/база");
+}
+
+namespace {
+
+void ConfigureSqlite(soci::session& sql) {
+  // WAL lets readers run beside the writer; NORMAL sync is durable across application
+  // crashes in WAL mode; foreign keys are off by default in SQLite.
+  sql << "PRAGMA journal_mode=WAL";
+  sql << "PRAGMA synchronous=NORMAL";
+  sql << "PRAGMA foreign_keys=ON";
+  sql << "PRAGMA busy_timeout=10000";
+  sql << "PRAGMA temp_store=MEMORY";
+  sql << "PRAGMA cache_size=-65536";  // 64 MiB of page cache per connection, on demand
+}
+
+}  // namespace
+
+Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_size) {
+  DbUrl parsed = ParseDbUrl(url);
+  dialect_ = parsed.dialect;
+  pool_ = std::make_unique<soci::connection_pool>(pool_size);
+  for (size_t i = 0; i < pool_size; ++i) {
+    soci::session& sql = pool_->at(i);
+    if (dialect_ == Dialect::kSqlite) {
+      sql.open(soci::sqlite3, parsed.connect);
+      ConfigureSqlite(sql);
+    } else {
+      sql.open(soci::postgresql, parsed.connect);
+      sql << "SET client_min_messages TO WARNING";
+    }
+  }
+}
+
+Database::~Database() = default;
+
+void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) {
+  if (dialect == Dialect::kSqlite) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+    char* error = nullptr;
+    if (sqlite_api::sqlite3_exec(backend->conn_, script.c_str(), nullptr, nullptr, &error) != 0) {
+      std::string message = error ? error : "unknown error";
+      sqlite_api::sqlite3_free(error);
+      throw soci::soci_error(message);
+    }
+  } else {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    PGresult* result = PQexec(backend->conn_, script.c_str());
+    ExecStatusType status = PQresultStatus(result);
+    std::string message = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw soci::soci_error(message);
+  }
+}
+
+WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql) {
+  sql_ << (dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+WriteTransaction::~WriteTransaction() {
+  if (!open_) return;
+  try {
+    sql_ << "ROLLBACK";
+  } catch (...) {
+    // The connection may be broken; nothing more can be done here.
+  }
+}
+
+void WriteTransaction::Commit() {
+  sql_ << "COMMIT";
+  open_ = false;
+}
+
+}  // namespace upravdom::db

@@ -1,0 +1,60 @@
+// The database: a pool of SOCI sessions over SQLite or PostgreSQL, opened from a URL
+// ("sqlite:PATH" or "postgresql://…"), and the write-transaction helper.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <soci/soci.h>
+
+namespace upravdom::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+struct DbUrl {
+  Dialect dialect;
+  std::string connect;  // what the SOCI backend takes
+};
+
+// Throws std::invalid_argument with a Russian message on an unknown scheme.
+DbUrl ParseDbUrl(const std::string& url);
+
+class Database {
+ public:
+  // Opens `pool_size` connections. Throws soci::soci_error when the database is unreachable.
+  Database(const std::string& url, size_t pool_size);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Dialect dialect() const { return dialect_; }
+  soci::connection_pool& pool() { return *pool_; }
+  size_t pool_size() const { return pool_size_; }
+
+ private:
+  Dialect dialect_;
+  size_t pool_size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+// Runs a multi-statement SQL script on the session's native connection (SOCI runs only
+// the first statement of a string).
+void ExecScript(soci::session& sql, Dialect dialect, const std::string& script);
+
+// A write transaction. On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE) so two
+// writers wait on the busy timeout instead of failing on a lock upgrade. Rolls back unless
+// Commit() was called.
+class WriteTransaction {
+ public:
+  WriteTransaction(soci::session& sql, Dialect dialect);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void Commit();
+
+ private:
+  soci::session& sql_;
+  bool open_ = true;
+};
+
+}  // namespace upravdom::db

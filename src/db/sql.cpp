@@ -1,0 +1,110 @@
+#include "db/sql.hpp"
+
+#include <stdexcept>
+
+namespace upravdom::db {
+
+Sql& Sql::AddParam(Param param) {
+  params_.push_back(std::move(param));
+  text_ += ":p" + std::to_string(params_.size());
+  return *this;
+}
+
+Sql& Sql::Bind(long long value) { return AddParam({Param::Kind::kInteger, value, {}, 0}); }
+Sql& Sql::Bind(const std::string& value) { return AddParam({Param::Kind::kText, 0, value, 0}); }
+Sql& Sql::Bind(double value) { return AddParam({Param::Kind::kReal, 0, {}, value}); }
+Sql& Sql::BindNull() {
+  Param param{Param::Kind::kText, 0, {}, 0};
+  param.indicator = soci::i_null;
+  return AddParam(std::move(param));
+}
+
+soci::details::prepare_temp_type Sql::Prepare(soci::session& sql) const {
+  soci::details::prepare_temp_type prepared = (sql.prepare << text_);
+  for (Param& param : params_) {
+    switch (param.kind) {
+      case Param::Kind::kInteger: prepared, soci::use(param.integer, param.indicator); break;
+      case Param::Kind::kText: prepared, soci::use(param.text, param.indicator); break;
+      case Param::Kind::kReal: prepared, soci::use(param.real, param.indicator); break;
+    }
+  }
+  return prepared;
+}
+
+long long Row::Int(size_t i) const {
+  switch (row_.get_properties(i).get_data_type()) {
+    case soci::dt_integer: return row_.get<int>(i);
+    case soci::dt_long_long: return row_.get<long long>(i);
+    case soci::dt_unsigned_long_long: return static_cast<long long>(row_.get<unsigned long long>(i));
+    case soci::dt_double: return static_cast<long long>(row_.get<double>(i));
+    case soci::dt_string: return std::stoll(row_.get<std::string>(i));
+    default: throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
+  }
+}
+
+std::optional<long long> Row::OptInt(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Int(i);
+}
+
+std::string Row::Text(size_t i) const {
+  if (IsNull(i)) return {};
+  switch (row_.get_properties(i).get_data_type()) {
+    case soci::dt_string: return row_.get<std::string>(i);
+    case soci::dt_integer:
+    case soci::dt_long_long:
+    case soci::dt_unsigned_long_long: return std::to_string(Int(i));
+    case soci::dt_double: return std::to_string(row_.get<double>(i));
+    default: throw std::runtime_error("column " + std::to_string(i) + " is not text");
+  }
+}
+
+std::optional<std::string> Row::OptText(size_t i) const {
+  if (IsNull(i)) return std::nullopt;
+  return Text(i);
+}
+
+double Row::Real(size_t i) const {
+  switch (row_.get_properties(i).get_data_type()) {
+    case soci::dt_double: return row_.get<double>(i);
+    case soci::dt_string: return std::stod(row_.get<std::string>(i));
+    default: return static_cast<double>(Int(i));
+  }
+}
+
+void Exec(soci::session& sql, const Sql& query) {
+  soci::statement statement(query.Prepare(sql));
+  statement.execute(true);
+}
+
+void ForEachRow(soci::session& sql, const Sql& query,
+                const std::function<void(const Row&)>& visit) {
+  soci::rowset<soci::row> rows(query.Prepare(sql));
+  for (const soci::row& row : rows) visit(Row(row));
+}
+
+std::optional<long long> QueryInt(soci::session& sql, const Sql& query) {
+  std::optional<long long> result;
+  ForEachRow(sql, query, [&](const Row& row) {
+    if (!result && !row.IsNull(0)) result = row.Int(0);
+  });
+  return result;
+}
+
+std::optional<std::string> QueryText(soci::session& sql, const Sql& query) {
+  std::optional<std::string> result;
+  bool seen = false;
+  ForEachRow(sql, query, [&](const Row& row) {
+    if (!seen) result = row.OptText(0);
+    seen = true;
+  });
+  return result;
+}
+
+long long InsertReturningId(soci::session& sql, const Sql& query) {
+  std::optional<long long> id = QueryInt(sql, query);
+  if (!id) throw std::runtime_error("INSERT … RETURNING id gave no row");
+  return *id;
+}
+
+}  // namespace upravdom::db

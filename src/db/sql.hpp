@@ -1,0 +1,86 @@
+// Building SQL with bound parameters and reading rows portably across SQLite and PostgreSQL.
+// SQL text is appended only from code; every value goes through Bind(), never into the text.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <soci/soci.h>
+
+namespace upravdom::db {
+
+class Sql {
+ public:
+  Sql() = default;
+  explicit Sql(std::string_view text) : text_(text) {}
+
+  // Appends SQL text written in code (never user input).
+  Sql& operator<<(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  // Appends a placeholder and binds the value to it.
+  Sql& Bind(long long value);
+  Sql& Bind(int value) { return Bind(static_cast<long long>(value)); }
+  Sql& Bind(bool value) { return Bind(static_cast<long long>(value ? 1 : 0)); }
+  Sql& Bind(const std::string& value);
+  Sql& Bind(std::string_view value) { return Bind(std::string(value)); }
+  Sql& Bind(const char* value) { return Bind(std::string(value)); }
+  Sql& Bind(double value);
+  Sql& BindNull();
+  template <class T>
+  Sql& Bind(const std::optional<T>& value) {
+    return value ? Bind(*value) : BindNull();
+  }
+
+  const std::string& text() const { return text_; }
+  bool empty() const { return text_.empty(); }
+
+  // Starts a SOCI statement with every parameter bound (used by the helpers below).
+  soci::details::prepare_temp_type Prepare(soci::session& sql) const;
+
+ private:
+  struct Param {
+    enum class Kind { kInteger, kText, kReal } kind;
+    long long integer = 0;
+    std::string text;
+    double real = 0;
+    soci::indicator indicator = soci::i_ok;
+  };
+  Sql& AddParam(Param param);
+
+  std::string text_;
+  // A deque keeps every Param at a stable address: SOCI binds them by reference.
+  mutable std::deque<Param> params_;
+};
+
+// One result row, read by column index, whatever integer type the backend reports.
+class Row {
+ public:
+  explicit Row(const soci::row& row) : row_(row) {}
+  bool IsNull(size_t i) const { return row_.get_indicator(i) == soci::i_null; }
+  long long Int(size_t i) const;
+  std::optional<long long> OptInt(size_t i) const;
+  std::string Text(size_t i) const;
+  std::optional<std::string> OptText(size_t i) const;
+  double Real(size_t i) const;
+  bool Bool(size_t i) const { return Int(i) != 0; }
+  size_t size() const { return row_.size(); }
+
+ private:
+  const soci::row& row_;
+};
+
+void Exec(soci::session& sql, const Sql& query);
+// Calls `visit` for every row of the result.
+void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(const Row&)>& visit);
+// The first column of the first row, if any row.
+std::optional<long long> QueryInt(soci::session& sql, const Sql& query);
+std::optional<std::string> QueryText(soci::session& sql, const Sql& query);
+// Runs an INSERT … RETURNING id and gives the id.
+long long InsertReturningId(soci::session& sql, const Sql& query);
+
+}  // namespace upravdom::db

@@ -1,0 +1,187 @@
+#include "domains/access/repository.hpp"
+
+#include "core/time.hpp"
+#include "db/sql.hpp"
+
+namespace upravdom::access {
+
+using db::Row;
+using db::Sql;
+
+long long AccessRepository::InsertOrganization(const std::string& name) {
+  soci::session sql(database_.pool());
+  const std::string now = timeutil::NowIso();
+  Sql insert("INSERT INTO organizations (name, created_at, updated_at) VALUES (");
+  insert.Bind(name) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") RETURNING id";
+  return db::InsertReturningId(sql, insert);
+}
+
+std::optional<std::string> AccessRepository::OrganizationName(long long organization_id) {
+  soci::session sql(database_.pool());
+  return db::QueryText(sql, Sql("SELECT name FROM organizations WHERE id = ").Bind(organization_id));
+}
+
+std::optional<long long> AccessRepository::FindOrganizationByName(const std::string& name) {
+  soci::session sql(database_.pool());
+  return db::QueryInt(sql, Sql("SELECT id FROM organizations WHERE name = ").Bind(name)
+                               << " ORDER BY id LIMIT 1");
+}
+
+long long AccessRepository::InsertUser(long long organization_id, const std::string& login,
+                                       const std::string& full_name,
+                                       const std::string& password_hash, const std::string& role) {
+  soci::session sql(database_.pool());
+  const std::string now = timeutil::NowIso();
+  Sql insert(
+      "INSERT INTO users (organization_id, login, full_name, password_hash, role, created_at, "
+      "updated_at) VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(login) << ", ";
+  insert.Bind(full_name) << ", ";
+  insert.Bind(password_hash) << ", ";
+  insert.Bind(role) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") RETURNING id";
+  return db::InsertReturningId(sql, insert);
+}
+
+namespace {
+
+constexpr const char* kUserColumns =
+    "SELECT u.id, u.organization_id, u.login, u.full_name, u.password_hash, u.role, o.name "
+    "FROM users u JOIN organizations o ON o.id = u.organization_id WHERE ";
+
+std::optional<UserRecord> ReadUser(soci::session& sql, const Sql& query) {
+  std::optional<UserRecord> user;
+  db::ForEachRow(sql, query, [&](const Row& row) {
+    user = UserRecord{row.Int(0),  row.Int(1),  row.Text(2), row.Text(3),
+                      row.Text(4), row.Text(5), row.Text(6)};
+  });
+  return user;
+}
+
+}  // namespace
+
+std::optional<UserRecord> AccessRepository::FindUserByLogin(const std::string& login) {
+  soci::session sql(database_.pool());
+  Sql query(kUserColumns);
+  query << "u.login = ";
+  query.Bind(login);
+  return ReadUser(sql, query);
+}
+
+std::optional<UserRecord> AccessRepository::FindUser(long long user_id) {
+  soci::session sql(database_.pool());
+  Sql query(kUserColumns);
+  query << "u.id = ";
+  query.Bind(user_id);
+  return ReadUser(sql, query);
+}
+
+void AccessRepository::InsertSession(long long organization_id, long long user_id,
+                                     const std::string& token_digest,
+                                     const std::string& csrf_token,
+                                     const std::string& expires_at) {
+  soci::session sql(database_.pool());
+  const std::string now = timeutil::NowIso();
+  Sql insert(
+      "INSERT INTO sessions (organization_id, user_id, token_hash, csrf_token, expires_at, "
+      "created_at, updated_at) VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(user_id) << ", ";
+  insert.Bind(token_digest) << ", ";
+  insert.Bind(csrf_token) << ", ";
+  insert.Bind(expires_at) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ")";
+  db::Exec(sql, insert);
+}
+
+std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string& token_digest) {
+  soci::session sql(database_.pool());
+  Sql query(
+      "SELECT s.organization_id, s.user_id, u.role, s.csrf_token FROM sessions s "
+      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ");
+  query.Bind(token_digest) << " AND s.expires_at > ";
+  query.Bind(timeutil::NowIso());
+  std::optional<SessionRecord> session;
+  db::ForEachRow(sql, query, [&](const Row& row) {
+    session = SessionRecord{row.Int(0), row.Int(1), row.Text(2), row.Text(3)};
+  });
+  return session;
+}
+
+void AccessRepository::DeleteSession(const std::string& token_digest) {
+  soci::session sql(database_.pool());
+  db::Exec(sql, Sql("DELETE FROM sessions WHERE token_hash = ").Bind(token_digest));
+}
+
+void AccessRepository::DeleteExpiredSessions(long long user_id) {
+  soci::session sql(database_.pool());
+  Sql query("DELETE FROM sessions WHERE user_id = ");
+  query.Bind(user_id) << " AND expires_at <= ";
+  query.Bind(timeutil::NowIso());
+  db::Exec(sql, query);
+}
+
+long long AccessRepository::InsertApiToken(long long organization_id, const std::string& name,
+                                           const std::string& token_digest) {
+  soci::session sql(database_.pool());
+  const std::string now = timeutil::NowIso();
+  Sql insert(
+      "INSERT INTO api_tokens (organization_id, name, token_hash, created_at, updated_at) "
+      "VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(name) << ", ";
+  insert.Bind(token_digest) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") RETURNING id";
+  return db::InsertReturningId(sql, insert);
+}
+
+std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& token_digest) {
+  soci::session sql(database_.pool());
+  Sql query("SELECT id, organization_id, name FROM api_tokens WHERE revoked_at IS NULL AND token_hash = ");
+  query.Bind(token_digest);
+  std::optional<ApiTokenRecord> token;
+  db::ForEachRow(sql, query, [&](const Row& row) {
+    token = ApiTokenRecord{row.Int(0), row.Int(1), row.Text(2)};
+  });
+  return token;
+}
+
+std::optional<AttemptRecord> AccessRepository::FindAttempt(const std::string& key) {
+  soci::session sql(database_.pool());
+  Sql query("SELECT failures, window_started_at, locked_until FROM login_attempts WHERE key = ");
+  query.Bind(key);
+  std::optional<AttemptRecord> attempt;
+  db::ForEachRow(sql, query, [&](const Row& row) {
+    attempt = AttemptRecord{row.Int(0), row.Int(1), row.OptInt(2).value_or(0)};
+  });
+  return attempt;
+}
+
+void AccessRepository::SaveAttempt(const std::string& key, const AttemptRecord& attempt) {
+  soci::session sql(database_.pool());
+  Sql upsert(
+      "INSERT INTO login_attempts (key, failures, window_started_at, locked_until, updated_at) "
+      "VALUES (");
+  upsert.Bind(key) << ", ";
+  upsert.Bind(attempt.failures) << ", ";
+  upsert.Bind(attempt.window_started) << ", ";
+  upsert.Bind(attempt.locked_until) << ", ";
+  upsert.Bind(timeutil::NowIso())
+      << ") ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, "
+         "window_started_at = excluded.window_started_at, locked_until = excluded.locked_until, "
+         "updated_at = excluded.updated_at";
+  db::Exec(sql, upsert);
+}
+
+void AccessRepository::DeleteAttempt(const std::string& key) {
+  soci::session sql(database_.pool());
+  db::Exec(sql, Sql("DELETE FROM login_attempts WHERE key = ").Bind(key));
+}
+
+}  // namespace upravdom::access

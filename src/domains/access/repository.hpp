@@ -1,0 +1,72 @@
+// SQL of the access domain: organisations, staff users, sessions, API tokens, throttling.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "db/database.hpp"
+
+namespace upravdom::access {
+
+struct UserRecord {
+  long long id = 0;
+  long long organization_id = 0;
+  std::string login;
+  std::string full_name;
+  std::string password_hash;
+  std::string role;
+  std::string organization_name;
+};
+
+struct SessionRecord {
+  long long organization_id = 0;
+  long long user_id = 0;
+  std::string role;
+  std::string csrf_token;
+};
+
+struct ApiTokenRecord {
+  long long id = 0;
+  long long organization_id = 0;
+  std::string name;
+};
+
+struct AttemptRecord {
+  long long failures = 0;
+  long long window_started = 0;  // unix seconds
+  long long locked_until = 0;    // unix seconds, 0 = not locked
+};
+
+class AccessRepository {
+ public:
+  explicit AccessRepository(db::Database& database) : database_(database) {}
+
+  long long InsertOrganization(const std::string& name);
+  std::optional<std::string> OrganizationName(long long organization_id);
+  std::optional<long long> FindOrganizationByName(const std::string& name);
+
+  long long InsertUser(long long organization_id, const std::string& login,
+                       const std::string& full_name, const std::string& password_hash,
+                       const std::string& role);
+  std::optional<UserRecord> FindUserByLogin(const std::string& login);
+  std::optional<UserRecord> FindUser(long long user_id);
+
+  void InsertSession(long long organization_id, long long user_id, const std::string& token_digest,
+                     const std::string& csrf_token, const std::string& expires_at);
+  std::optional<SessionRecord> FindLiveSession(const std::string& token_digest);
+  void DeleteSession(const std::string& token_digest);
+  void DeleteExpiredSessions(long long user_id);
+
+  long long InsertApiToken(long long organization_id, const std::string& name,
+                           const std::string& token_digest);
+  std::optional<ApiTokenRecord> FindApiToken(const std::string& token_digest);
+
+  std::optional<AttemptRecord> FindAttempt(const std::string& key);
+  void SaveAttempt(const std::string& key, const AttemptRecord& attempt);
+  void DeleteAttempt(const std::string& key);
+
+ private:
+  db::Database& database_;
+};
+
+}  // namespace upravdom::access

@@ -1,0 +1,182 @@
+#include "domains/access/service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "core/error.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "domains/access/crypto.hpp"
+
+namespace upravdom::access {
+
+namespace {
+
+long long UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Logins compare without case: "Ivanov" and "ivanov" are one login.
+std::string NormalizeLogin(const std::string& login) { return text::FoldForSearch(login); }
+
+const std::string& DummyHash() {
+  // Verifying against a real hash when the login does not exist keeps the answer time the
+  // same, so timing does not reveal which logins exist.
+  static const std::string hash = HashPassword("no such user, constant-time dummy");
+  return hash;
+}
+
+}  // namespace
+
+nlohmann::json UserJson(const UserRecord& user) {
+  return {{"id", user.id},
+          {"login", user.login},
+          {"full_name", user.full_name},
+          {"role", user.role},
+          {"organization", {{"id", user.organization_id}, {"name", user.organization_name}}}};
+}
+
+void AccessService::CheckNotLocked(const std::string& key, long long now) {
+  std::optional<AttemptRecord> attempt = repository_.FindAttempt(key);
+  if (attempt && attempt->locked_until > now)
+    throw ApiError(ErrorCode::kTooManyRequests,
+                   "Слишком много неудачных попыток входа. Повторите через " +
+                       std::to_string((attempt->locked_until - now + 59) / 60) + " мин.")
+        .WithRetryAfter(static_cast<int>(attempt->locked_until - now));
+}
+
+void AccessService::RecordFailure(const std::string& key, int max_failures, long long now) {
+  AttemptRecord attempt = repository_.FindAttempt(key).value_or(AttemptRecord{0, now, 0});
+  if (now - attempt.window_started > policy_.window_seconds) attempt = {0, now, 0};
+  ++attempt.failures;
+  if (attempt.failures >= max_failures) {
+    int doublings = static_cast<int>(std::min<long long>(attempt.failures - max_failures, 10));
+    attempt.locked_until =
+        now + std::min(policy_.first_lock_seconds << doublings, policy_.max_lock_seconds);
+  }
+  repository_.SaveAttempt(key, attempt);
+}
+
+LoginResult AccessService::Login(const std::string& login, const std::string& password,
+                                 const std::string& remote_address) {
+  const long long now = UnixNow();
+  const std::string normalized = NormalizeLogin(login);
+  const std::string login_key = "login:" + normalized;
+  const std::string address_key = "ip:" + remote_address;
+  CheckNotLocked(login_key, now);
+  CheckNotLocked(address_key, now);
+
+  std::optional<UserRecord> user = repository_.FindUserByLogin(normalized);
+  const bool valid = VerifyPassword(password, user ? user->password_hash : DummyHash()) && user;
+  if (!valid) {
+    RecordFailure(login_key, policy_.max_failures_per_login, now);
+    RecordFailure(address_key, policy_.max_failures_per_address, now);
+    throw ApiError(ErrorCode::kInvalidCredentials, "Неверный логин или пароль");
+  }
+  repository_.DeleteAttempt(login_key);
+  repository_.DeleteExpiredSessions(user->id);
+
+  LoginResult result{RandomToken(32), RandomToken(24), *user};
+  repository_.InsertSession(user->organization_id, user->id, TokenDigest(result.token),
+                            result.csrf_token,
+                            timeutil::IsoAfter(std::chrono::seconds(kSessionSeconds)));
+  return result;
+}
+
+void AccessService::Logout(const std::string& token) {
+  repository_.DeleteSession(TokenDigest(token));
+}
+
+std::optional<http::Principal> AccessService::Authenticate(const http::Request& request) {
+  std::string token;
+  bool via_cookie = false;
+  if (const std::string* authorization = request.Header("authorization")) {
+    static const std::string kBearer = "Bearer ";
+    if (authorization->rfind(kBearer, 0) != 0) return std::nullopt;
+    token = authorization->substr(kBearer.size());
+  } else if (auto cookie = request.Cookie(kSessionCookie)) {
+    token = *cookie;
+    via_cookie = true;
+  }
+  if (token.empty() || token.size() > 200) return std::nullopt;
+
+  http::Principal who;
+  who.via_cookie = via_cookie;
+  const std::string digest = TokenDigest(token);
+  if (token.rfind(kApiTokenPrefix, 0) == 0) {
+    if (via_cookie) return std::nullopt;  // API tokens are for integrations, not browsers
+    std::optional<ApiTokenRecord> api_token = repository_.FindApiToken(digest);
+    if (!api_token) return std::nullopt;
+    who.organization_id = api_token->organization_id;
+    who.api_token_id = api_token->id;
+    who.role = http::Role::kIntegration;
+    return who;
+  }
+  std::optional<SessionRecord> session = repository_.FindLiveSession(digest);
+  if (!session) return std::nullopt;
+  who.organization_id = session->organization_id;
+  who.user_id = session->user_id;
+  who.role = http::ParseRole(session->role).value_or(http::Role::kReadonly);
+  who.csrf_token = session->csrf_token;
+  return who;
+}
+
+nlohmann::json AccessService::Me(const http::Principal& who) {
+  if (who.user_id) {
+    std::optional<UserRecord> user = repository_.FindUser(*who.user_id);
+    if (!user) throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
+    return UserJson(*user);
+  }
+  return {{"id", nullptr},
+          {"login", nullptr},
+          {"full_name", "API-токен"},
+          {"role", http::RoleName(who.role)},
+          {"organization",
+           {{"id", who.organization_id},
+            {"name", repository_.OrganizationName(who.organization_id).value_or("")}}}};
+}
+
+long long AccessService::CreateOrganization(const std::string& name) {
+  std::string trimmed = text::Trim(name);
+  if (trimmed.empty() || text::CodePointCount(trimmed) > 300)
+    throw std::invalid_argument("Название организации: от 1 до 300 символов");
+  return repository_.InsertOrganization(trimmed);
+}
+
+long long AccessService::CreateUser(long long organization_id, const std::string& login,
+                                    const std::string& password, const std::string& role,
+                                    const std::string& full_name) {
+  if (!repository_.OrganizationName(organization_id))
+    throw std::invalid_argument("Организация " + std::to_string(organization_id) + " не найдена");
+  const std::string normalized = NormalizeLogin(login);
+  if (normalized.empty() || normalized.size() > 100 ||
+      normalized.find(' ') != std::string::npos)
+    throw std::invalid_argument("Логин: от 1 до 100 символов без пробелов");
+  if (text::CodePointCount(password) < 8)
+    throw std::invalid_argument("Пароль должен быть не короче 8 символов");
+  if (!http::ParseRole(role))
+    throw std::invalid_argument("Роль должна быть одной из: admin, operator, readonly");
+  if (repository_.FindUserByLogin(normalized))
+    throw std::invalid_argument("Логин «" + normalized + "» уже занят");
+  std::string name = text::Trim(full_name).empty() ? normalized : text::Trim(full_name);
+  return repository_.InsertUser(organization_id, normalized, name, HashPassword(password), role);
+}
+
+bool AccessService::LoginExists(const std::string& login) {
+  return repository_.FindUserByLogin(NormalizeLogin(login)).has_value();
+}
+
+std::string AccessService::CreateApiToken(long long organization_id, const std::string& name) {
+  if (!repository_.OrganizationName(organization_id))
+    throw std::invalid_argument("Организация " + std::to_string(organization_id) + " не найдена");
+  std::string trimmed = text::Trim(name);
+  if (trimmed.empty()) throw std::invalid_argument("Укажите название токена (--name)");
+  std::string token = kApiTokenPrefix + RandomToken(32);
+  repository_.InsertApiToken(organization_id, trimmed, TokenDigest(token));
+  return token;
+}
+
+}  // namespace upravdom::access

@@ -1,0 +1,65 @@
+// Sign-in, sessions, API tokens and the organisations/users that the CLI creates.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domains/access/repository.hpp"
+#include "http/types.hpp"
+
+namespace upravdom::access {
+
+struct LoginResult {
+  std::string token;
+  std::string csrf_token;
+  UserRecord user;
+};
+
+// Limits on failed sign-ins (per login and per client address) within a sliding window.
+struct ThrottlePolicy {
+  int max_failures_per_login = 5;
+  int max_failures_per_address = 20;
+  long long window_seconds = 15 * 60;
+  long long first_lock_seconds = 60;  // doubles with each further failure
+  long long max_lock_seconds = 15 * 60;
+};
+
+class AccessService {
+ public:
+  AccessService(AccessRepository& repository, ThrottlePolicy policy = {})
+      : repository_(repository), policy_(policy) {}
+
+  // Throws ApiError: 401 invalid_credentials, 429 too_many_requests (with Retry-After).
+  LoginResult Login(const std::string& login, const std::string& password,
+                    const std::string& remote_address);
+  void Logout(const std::string& token);
+  // Finds the principal of a request: bearer token (session or API token) or session cookie.
+  std::optional<http::Principal> Authenticate(const http::Request& request);
+  nlohmann::json Me(const http::Principal& who);
+
+  // CLI operations; throw std::invalid_argument with a Russian message on bad input.
+  long long CreateOrganization(const std::string& name);
+  long long CreateUser(long long organization_id, const std::string& login,
+                       const std::string& password, const std::string& role,
+                       const std::string& full_name);
+  std::string CreateApiToken(long long organization_id, const std::string& name);
+  bool LoginExists(const std::string& login);
+
+  static constexpr const char* kSessionCookie = "upravdom_session";
+  static constexpr const char* kCsrfCookie = "upravdom_csrf";
+  static constexpr const char* kApiTokenPrefix = "upd_";
+  static constexpr long long kSessionSeconds = 24 * 60 * 60;
+
+ private:
+  void CheckNotLocked(const std::string& key, long long now);
+  void RecordFailure(const std::string& key, int max_failures, long long now);
+
+  AccessRepository& repository_;
+  ThrottlePolicy policy_;
+};
+
+nlohmann::json UserJson(const UserRecord& user);
+
+}  // namespace upravdom::access

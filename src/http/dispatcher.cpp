@@ -1,0 +1,112 @@
+#include "http/dispatcher.hpp"
+
+#include <chrono>
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+
+namespace upravdom::http {
+
+Dispatcher::Dispatcher(const Router& router, Authenticator authenticate, Metrics& metrics,
+                       std::unique_ptr<StaticFiles> static_files)
+    : router_(router),
+      authenticate_(std::move(authenticate)),
+      metrics_(metrics),
+      static_files_(std::move(static_files)) {}
+
+namespace {
+
+bool IsWrite(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+bool IsApiPath(const std::string& path) {
+  return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/healthz" || path == "/metrics";
+}
+
+Response FromError(const ApiError& error) {
+  Response response = Response::Json(error.ToJson(), HttpStatus(error.code()));
+  if (error.retry_after() > 0)
+    response.headers.emplace_back("Retry-After", std::to_string(error.retry_after()));
+  return response;
+}
+
+}  // namespace
+
+void Dispatcher::Authorize(Request& request, const http::Route& route) const {
+  if (route.access == Access::kPublic) return;
+  request.principal = authenticate_(request);
+  if (!request.principal)
+    throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
+  const Principal& who = *request.principal;
+  if (IsWrite(request.method)) {
+    if (who.via_cookie) {
+      const std::string* csrf = request.Header("x-csrf-token");
+      if (!csrf || *csrf != who.csrf_token)
+        throw ApiError(ErrorCode::kCsrfFailed,
+                       "Запрос отклонён: нет подтверждения подлинности (CSRF). Обновите страницу");
+    }
+    if (who.role == Role::kReadonly && route.access != Access::kSelf)
+      throw ApiError(ErrorCode::kForbidden, "У вашей роли «только чтение» нет прав на изменения");
+  }
+  if (route.access == Access::kAdmin && who.role != Role::kAdmin)
+    throw ApiError(ErrorCode::kForbidden, "Это действие доступно только администратору");
+}
+
+Response Dispatcher::Route(Request& request, std::string& route_label) const {
+  if (!IsApiPath(request.path)) {
+    route_label = "static";
+    if (static_files_ && (request.method == "GET" || request.method == "HEAD"))
+      if (auto response = static_files_->Serve(request.path)) return *response;
+    throw ApiError(ErrorCode::kNotFound, "Страница не найдена");
+  }
+  Router::Match match = router_.Find(request.method, request.path);
+  if (!match.route) {
+    route_label = "unmatched";
+    if (match.path_exists)
+      throw ApiError(ErrorCode::kMethodNotAllowed, "Метод " + request.method + " здесь не поддерживается");
+    throw ApiError(ErrorCode::kNotFound, "Адрес API не найден");
+  }
+  route_label = match.route->pattern;
+  request.path_params = std::move(match.params);
+  Authorize(request, *match.route);
+  return match.route->handler(request);
+}
+
+Response Dispatcher::Handle(Request& request) const {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route_label = "unmatched";
+  Response response;
+  try {
+    response = Route(request, route_label);
+  } catch (const ApiError& error) {
+    response = FromError(error);
+  } catch (const soci::soci_error& error) {
+    spdlog::error("{} {}: database error: {}", request.method, request.path, error.what());
+    switch (error.get_error_category()) {
+      case soci::soci_error::connection_error:
+        response = FromError(ApiError(ErrorCode::kUnavailable,
+                                      "База данных недоступна, повторите попытку позже"));
+        break;
+      case soci::soci_error::constraint_violation:
+        // A race past the service's own checks (two identical creates at once).
+        response = FromError(ApiError(ErrorCode::kConflict,
+                                      "Запись с такими данными уже существует или используется"));
+        break;
+      default:
+        response = FromError(ApiError(ErrorCode::kInternal, "Внутренняя ошибка сервера"));
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("{} {}: unhandled: {}", request.method, request.path, error.what());
+    response = FromError(ApiError(ErrorCode::kInternal, "Внутренняя ошибка сервера"));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.Record(request.method, route_label, response.status, seconds);
+  spdlog::info("{} {} {} {:.1f}ms", request.method, request.path, response.status, seconds * 1000);
+  return response;
+}
+
+}  // namespace upravdom::http

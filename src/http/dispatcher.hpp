@@ -1,0 +1,37 @@
+// The application side of the server: routing, authentication and access rules, the one
+// error boundary, metrics and the access log. Independent of the socket layer.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+#include "http/types.hpp"
+
+namespace upravdom::http {
+
+// Finds who sent the request (cookie or bearer token); nullopt when nobody valid.
+using Authenticator = std::function<std::optional<Principal>(const Request&)>;
+
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, Authenticator authenticate, Metrics& metrics,
+             std::unique_ptr<StaticFiles> static_files);
+
+  Response Handle(Request& request) const;
+
+ private:
+  Response Route(Request& request, std::string& route_label) const;
+  void Authorize(Request& request, const http::Route& route) const;
+
+  const Router& router_;
+  Authenticator authenticate_;
+  Metrics& metrics_;
+  std::unique_ptr<StaticFiles> static_files_;
+};
+
+
+}  // namespace upravdom::http

@@ -1,0 +1,50 @@
+// Routes: method + path template ("/api/v1/objects/{id}") → handler, with who may call it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "http/types.hpp"
+
+namespace upravdom::http {
+
+using Handler = std::function<Response(Request&)>;
+
+enum class Access {
+  kPublic,  // no sign-in (login, health)
+  kStaff,   // any signed-in user or API token; writes need a role that may write
+  kAdmin,   // admins only (settings, integrations)
+  kSelf,    // any signed-in principal, writes included (sign-out of a read-only user)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Handler handler;
+  Access access;
+};
+
+class Router {
+ public:
+  void Add(const std::string& method, const std::string& pattern, Handler handler,
+           Access access = Access::kStaff);
+
+  struct Match {
+    const Route* route = nullptr;
+    std::map<std::string, std::string> params;
+    bool path_exists = false;  // some route has this path, with another method (→ 405)
+  };
+  Match Find(const std::string& method, const std::string& path) const;
+
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+std::vector<std::string> SplitPath(const std::string& path);
+
+}  // namespace upravdom::http

@@ -1,0 +1,216 @@
+#include <utility>  // Boost 1.74's asio coroutine header needs it first on g++ 12
+
+#include "http/server.hpp"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+
+namespace upravdom::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct ServerState {
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+};
+
+Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
+  Request request;
+  request.method = std::string(raw.method_string());
+  std::string_view target = raw.target();
+  size_t question = target.find('?');
+  request.path = PercentDecode(target.substr(0, question), /*plus_is_space=*/false);
+  if (question != std::string_view::npos) request.query = ParseQueryString(target.substr(question + 1));
+  for (const auto& field : raw) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers[name] = std::string(field.value());
+  }
+  request.body = raw.body();
+  request.remote_address = remote;
+  return request;
+}
+
+template <class Body>
+void ApplyCommon(bhttp::response<Body>& out, const Response& response, unsigned version,
+                 bool keep_alive) {
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  out.set(bhttp::field::server, "upravdom");
+  if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+  out.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
+  out.keep_alive(keep_alive);
+}
+
+Response ErrorOnly(ErrorCode code, const std::string& message) {
+  return Response::Json(ApiError(code, message).ToJson(), HttpStatus(code));
+}
+
+asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& response,
+                                    unsigned version, bool keep_alive, bool head,
+                                    beast::error_code& ec) {
+  if (!response.file_path.empty()) {
+    bhttp::response<bhttp::file_body> out;
+    out.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    if (!ec) {
+      ApplyCommon(out, response, version, keep_alive);
+      out.prepare_payload();
+      if (head) {
+        bhttp::response<bhttp::empty_body> header_only;
+        ApplyCommon(header_only, response, version, keep_alive);
+        header_only.content_length(out.body().size());
+        co_await bhttp::async_write(stream, header_only, asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      co_return;
+    }
+    ec = {};
+    Response missing = ErrorOnly(ErrorCode::kNotFound, "Файл не найден");
+    co_await WriteResponse(stream, missing, version, keep_alive, head, ec);
+    co_return;
+  }
+  bhttp::response<bhttp::string_body> out;
+  ApplyCommon(out, response, version, keep_alive);
+  if (!head) out.body() = response.body;
+  out.prepare_payload();
+  if (head) out.content_length(response.body.size());
+  co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& options,
+                                      const Dispatcher& dispatcher, ServerState& state) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ec;
+  std::string remote;
+  {
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    remote = ec ? "" : endpoint.address().to_string();
+    ec = {};
+  }
+  beast::flat_buffer buffer;
+  for (;;) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(options.body_limit);
+    stream.expires_after(options.read_timeout);
+    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof)
+      break;
+    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit || ec) {
+      Response error = ec == bhttp::error::body_limit
+                           ? ErrorOnly(ErrorCode::kPayloadTooLarge,
+                                       "Слишком большой запрос: не более " +
+                                           std::to_string(options.body_limit / (1024 * 1024)) + " МБ")
+                       : ec == bhttp::error::header_limit
+                           ? ErrorOnly(ErrorCode::kBadRequest, "Слишком большие заголовки запроса")
+                           : ErrorOnly(ErrorCode::kBadRequest, "Некорректный HTTP-запрос");
+      if (ec == bhttp::error::header_limit) error.status = 431;
+      beast::error_code write_ec;
+      co_await WriteResponse(stream, error, 11, false, false, write_ec);
+      break;
+    }
+    state.in_flight.fetch_add(1);
+    const auto& raw = parser.get();
+    Request request = ToRequest(raw, remote);
+    const bool keep_alive = raw.keep_alive() && !state.stopping.load();
+    Response response = dispatcher.Handle(request);
+    stream.expires_after(options.read_timeout);
+    co_await WriteResponse(stream, response, raw.version(), keep_alive, raw.method() == bhttp::verb::head, ec);
+    state.in_flight.fetch_sub(1);
+    if (ec || !keep_alive) break;
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& options,
+                             const Dispatcher& dispatcher, ServerState& state) {
+  for (;;) {
+    beast::error_code ec;
+    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      if (state.stopping.load() || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, ServeConnection(std::move(socket), options, dispatcher, state),
+                   [](std::exception_ptr error) {
+                     if (!error) return;
+                     try {
+                       std::rethrow_exception(error);
+                     } catch (const std::exception& e) {
+                       spdlog::error("connection failed: {}", e.what());
+                     }
+                   });
+  }
+}
+
+}  // namespace
+
+void RunServer(const ServerOptions& options, const Dispatcher& dispatcher,
+               const std::function<void()>& on_listening) {
+  asio::io_context io(options.threads);
+  ServerState state;
+  tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
+  tcp::acceptor acceptor(io);
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+
+  // Each connection runs on its own strand-free coroutine; handlers are synchronous and may
+  // block on the database, so several threads run the io_context.
+  asio::co_spawn(io, Listen(acceptor, options, dispatcher, state), asio::detached);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(io);
+  auto deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  std::function<void()> wait_for_drain = [&] {
+    if (state.in_flight.load() == 0 || std::chrono::steady_clock::now() >= *deadline) {
+      if (state.in_flight.load() > 0)
+        spdlog::warn("stopping with {} requests still running", state.in_flight.load());
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(20));
+    drain_timer.async_wait([&](beast::error_code) { wait_for_drain(); });
+  };
+  signals.async_wait([&](beast::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: no new connections; finishing {} requests in flight", signal,
+                 state.in_flight.load());
+    state.stopping.store(true);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    *deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+    wait_for_drain();
+  });
+
+  on_listening();
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace upravdom::http

@@ -1,0 +1,64 @@
+// The HTTP request and response as the application sees them: plain structs, no Beast, so
+// handlers and services compile fast and can be tested without a socket.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace upravdom::http {
+
+enum class Role { kReadonly, kOperator, kAdmin, kIntegration };
+const char* RoleName(Role role);
+std::optional<Role> ParseRole(const std::string& name);
+
+// Who is making the request, set by authentication.
+struct Principal {
+  long long organization_id = 0;
+  std::optional<long long> user_id;        // empty for API tokens
+  std::optional<long long> api_token_id;   // set for API tokens
+  Role role = Role::kReadonly;
+  bool via_cookie = false;                 // cookie sessions need the CSRF header on writes
+  std::string csrf_token;
+};
+
+struct Request {
+  std::string method;  // "GET", "POST", …
+  std::string path;    // decoded path without the query
+  std::multimap<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // keys lower-case
+  std::string body;
+  std::string remote_address;
+  std::map<std::string, std::string> path_params;  // filled by the router
+  std::optional<Principal> principal;              // filled by authentication
+
+  const std::string* Header(const std::string& lower_name) const;
+  std::optional<std::string> Cookie(const std::string& name) const;
+  std::optional<std::string> QueryValue(const std::string& name) const;
+  std::vector<std::string> QueryValues(const std::string& name) const;
+  // The path parameter as an id; a non-numeric one answers 404 (no such record).
+  long long PathId(const std::string& name) const;
+  const Principal& Who() const { return *principal; }
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string file_path;  // when set, the body is this file, streamed from disk
+
+  static Response Json(const nlohmann::json& body, int status = 200);
+  static Response NoContent();
+};
+
+// Parses "a=1&b=%D0%94" into the map; '+' is a space.
+std::multimap<std::string, std::string> ParseQueryString(std::string_view query);
+// '+' is a space in query strings only.
+std::string PercentDecode(std::string_view text, bool plus_is_space = true);
+
+}  // namespace upravdom::http
