@@ -14,7 +14,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   postgresql postgresql-contrib chromium wrk
-  python3-pytest python3-requests python3-aiosmtpd python3-pyftpdlib
+  python3-pytest python3-requests python3-yaml python3-aiosmtpd python3-pyftpdlib
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The second command: installs what the tests need, builds, runs every suite — unit tests
+# (under ASan+UBSan), API tests on SQLite and on PostgreSQL, browser tests in Chromium —
+# and prints "N passed, N failed". Exits non-zero on any failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+results="$root/build/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "Dependencies"
+"$root/scripts/install-deps.sh" --test || exit 1
+
+step "Build (release server, web UI)"
+"$root/scripts/build.sh" || exit 1
+
+step "Build (debug with ASan+UBSan: unit tests)"
+export CCACHE_BASEDIR=$root
+[[ -f build/debug/build.ninja ]] || cmake --preset debug >/dev/null || exit 1
+cmake --build --preset debug --target upravdom_unit_tests || exit 1
+
+total_passed=0
+total_failed=0
+declare -a lines=()
+record() {  # name passed failed
+  total_passed=$((total_passed + $2))
+  total_failed=$((total_failed + $3))
+  lines+=("$(printf '%-22s %5d passed %5d failed' "$1" "$2" "$3")")
+}
+junit() { read -r p f < <(/usr/bin/python3 "$root/scripts/junit_count.py" "$2"); record "$1" "$p" "$f"; }
+
+step "Unit tests (ASan+UBSan)"
+ctest --test-dir build/debug --output-on-failure --output-junit "$results/unit.xml" -j2
+junit "unit" "$results/unit.xml"
+
+step "API tests on SQLite"
+tests/api/run.sh sqlite --junitxml="$results/api-sqlite.xml" -q
+junit "api (sqlite)" "$results/api-sqlite.xml"
+
+step "API tests on PostgreSQL"
+tests/api/run.sh postgres --junitxml="$results/api-postgres.xml" -q
+junit "api (postgresql)" "$results/api-postgres.xml"
+
+step "Browser tests (Chromium)"
+e2e_db=$(mktemp -d)/e2e.db
+bin="$root/build/release/upravdom"
+port=18080
+"$bin" migrate --db "sqlite:$e2e_db" >/dev/null
+org=$("$bin" org create "УК «Тест»" --db "sqlite:$e2e_db")
+"$bin" user create --org "$org" --login e2e --password 'e2e-secret' --role admin --name "Тестовый Администратор" --db "sqlite:$e2e_db" >/dev/null
+"$bin" serve --db "sqlite:$e2e_db" --port $port --web "$root/web/dist" --log-level warn &
+server=$!
+for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+(cd web && UPRAVDOM_URL="http://127.0.0.1:$port" UPRAVDOM_LOGIN=e2e UPRAVDOM_PASSWORD='e2e-secret' \
+  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/) > "$results/e2e.tap" 2>&1
+cat "$results/e2e.tap" | grep -vE '^\s+(duration_ms|\.\.\.|---)' | tail -40
+kill -TERM $server; wait $server 2>/dev/null
+e2e_pass=$(grep -E '^# pass ' "$results/e2e.tap" | awk '{print $3}')
+e2e_fail=$(grep -E '^# fail ' "$results/e2e.tap" | awk '{print $3}')
+record "browser" "${e2e_pass:-0}" "${e2e_fail:-1}"
+
+printf '\n==== Summary\n'
+printf '%s\n' "${lines[@]}"
+echo "$total_passed passed, $total_failed failed"
+[[ $total_failed -eq 0 && $total_passed -gt 0 ]]
