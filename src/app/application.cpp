@@ -15,23 +15,30 @@ Application::Application(const Config& config, size_t pool_size)
 }
 
 void Application::RegisterRoutes(const Config& config) {
-  router_.Add("GET", "/healthz", [this](http::Request&) {
-    try {
-      soci::session sql(database_.pool());
-      db::QueryInt(sql, db::Sql("SELECT 1"));
-      return http::Response::Json({{"status", "ok"}});
-    } catch (const std::exception&) {
-      return http::Response::Json(
-          {{"status", "unavailable"}, {"code", "unavailable"}, {"message", "База данных недоступна"}},
-          503);
-    }
-  }, http::Access::kPublic);
-  router_.Add("GET", "/metrics", [this](http::Request&) {
-    http::Response response;
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = metrics_.RenderPrometheus();
-    return response;
-  }, http::Access::kPublic);
+  router_.Add(
+      "GET", "/healthz",
+      [this](http::Request&) {
+        try {
+          soci::session sql(database_.pool());
+          db::QueryInt(sql, db::Sql("SELECT 1"));
+          return http::Response::Json({{"status", "ok"}});
+        } catch (const std::exception&) {
+          return http::Response::Json({{"status", "unavailable"},
+                                       {"code", "unavailable"},
+                                       {"message", "База данных недоступна"}},
+                                      503);
+        }
+      },
+      http::Access::kPublic);
+  router_.Add(
+      "GET", "/metrics",
+      [this](http::Request&) {
+        http::Response response;
+        response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        response.body = metrics_.RenderPrometheus();
+        return response;
+      },
+      http::Access::kPublic);
 
   access::RegisterAccessRoutes(router_, access_service_, {.secure = config.secure_cookies});
   reference::RegisterReferenceRoutes(router_, reference_service_);

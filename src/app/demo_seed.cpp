@@ -48,8 +48,11 @@ DemoLogin SeedDemo(Application& app) {
   };
   for (const Building& b : buildings) {
     long long object = Create(app, org, "objects",
-                              {{"name", b.name}, {"quarter_id", b.quarter}, {"city", "Москва"},
-                               {"street", b.street}, {"house", b.house}});
+                              {{"name", b.name},
+                               {"quarter_id", b.quarter},
+                               {"city", "Москва"},
+                               {"street", b.street},
+                               {"house", b.house}});
     for (int e = 1; e <= b.entrances; ++e) {
       long long entrance = Create(app, org, "entrances", {{"number", e}}, object);
       for (int f = 1; f <= b.floors; ++f)
@@ -57,11 +60,16 @@ DemoLogin SeedDemo(Application& app) {
     }
   }
   Create(app, org, "objects",
-         {{"name", "Коттеджный посёлок «Берёзки»"}, {"object_group_id", south},
-          {"city", "Московская область"}, {"street", "ул. Берёзовая"}, {"house", "1"}});
+         {{"name", "Коттеджный посёлок «Берёзки»"},
+          {"object_group_id", south},
+          {"city", "Московская область"},
+          {"street", "ул. Берёзовая"},
+          {"house", "1"}});
 
   Create(app, org, "legal_entities",
-         {{"name", "ООО «Уютный дом»"}, {"inn", "7736207543"}, {"kpp", "773601001"},
+         {{"name", "ООО «Уютный дом»"},
+          {"inn", "7736207543"},
+          {"kpp", "773601001"},
           {"ogrn", "1027700132195"}});
   Create(app, org, "legal_entities",
          {{"name", "ООО «Застройщик Солнечный»"}, {"inn", "7707083893"}, {"kpp", "773601002"}});

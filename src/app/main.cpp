@@ -85,7 +85,9 @@ int Serve(const Config& config) {
   access::AccessService& access_service = application.access();
   http::Dispatcher dispatcher(
       application.router(),
-      [&access_service](const http::Request& request) { return access_service.Authenticate(request); },
+      [&access_service](const http::Request& request) {
+        return access_service.Authenticate(request);
+      },
       application.metrics(), std::move(static_files));
   http::ServerOptions options;
   options.host = config.host;

@@ -29,7 +29,8 @@ namespace {
 
 std::optional<std::string> Pick(const CommandLine& command_line, const Environment& environment,
                                 const std::string& flag, const std::string& variable) {
-  if (auto it = command_line.options.find(flag); it != command_line.options.end()) return it->second;
+  if (auto it = command_line.options.find(flag); it != command_line.options.end())
+    return it->second;
   if (auto value = environment(variable); value && !value->empty()) return value;
   return std::nullopt;
 }

@@ -15,7 +15,8 @@ Environment Env(std::map<std::string, std::string> values) {
 }  // namespace
 
 TEST(CommandLine, SplitsWordsAndOptions) {
-  CommandLine cl = ParseCommandLine({"user", "create", "--org", "3", "--login=ivan", "--role", "admin"});
+  CommandLine cl =
+      ParseCommandLine({"user", "create", "--org", "3", "--login=ivan", "--role", "admin"});
   EXPECT_EQ(cl.positional, (std::vector<std::string>{"user", "create"}));
   EXPECT_EQ(cl.options.at("org"), "3");
   EXPECT_EQ(cl.options.at("login"), "ivan");
@@ -35,14 +36,16 @@ TEST(Config, DefaultsWhenNothingGiven) {
 }
 
 TEST(Config, FlagBeatsEnvironment) {
-  Config config = ResolveConfig(ParseCommandLine({"serve", "--port", "9000"}),
-                                Env({{"UPRAVDOM_PORT", "7000"}, {"UPRAVDOM_DB", "sqlite:/tmp/x.db"}}));
+  Config config =
+      ResolveConfig(ParseCommandLine({"serve", "--port", "9000"}),
+                    Env({{"UPRAVDOM_PORT", "7000"}, {"UPRAVDOM_DB", "sqlite:/tmp/x.db"}}));
   EXPECT_EQ(config.port, 9000);
   EXPECT_EQ(config.db_url, "sqlite:/tmp/x.db");
 }
 
 TEST(Config, RejectsBadPort) {
-  EXPECT_THROW(ResolveConfig(ParseCommandLine({"--port", "70000"}), Env({})), std::invalid_argument);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"--port", "70000"}), Env({})),
+               std::invalid_argument);
   EXPECT_THROW(ResolveConfig(ParseCommandLine({"--port", "abc"}), Env({})), std::invalid_argument);
   EXPECT_THROW(ResolveConfig(ParseCommandLine({}), Env({{"UPRAVDOM_PORT", "0"}})),
                std::invalid_argument);

@@ -4,21 +4,36 @@ namespace upravdom {
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidJson: return "invalid_json";
-    case ErrorCode::kBadRequest: return "bad_request";
-    case ErrorCode::kUnauthorized: return "unauthorized";
-    case ErrorCode::kInvalidCredentials: return "invalid_credentials";
-    case ErrorCode::kForbidden: return "forbidden";
-    case ErrorCode::kCsrfFailed: return "csrf_failed";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kMethodNotAllowed: return "method_not_allowed";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kInUse: return "in_use";
-    case ErrorCode::kPayloadTooLarge: return "payload_too_large";
-    case ErrorCode::kValidationFailed: return "validation_failed";
-    case ErrorCode::kTooManyRequests: return "too_many_requests";
-    case ErrorCode::kInternal: return "internal";
-    case ErrorCode::kUnavailable: return "unavailable";
+    case ErrorCode::kInvalidJson:
+      return "invalid_json";
+    case ErrorCode::kBadRequest:
+      return "bad_request";
+    case ErrorCode::kUnauthorized:
+      return "unauthorized";
+    case ErrorCode::kInvalidCredentials:
+      return "invalid_credentials";
+    case ErrorCode::kForbidden:
+      return "forbidden";
+    case ErrorCode::kCsrfFailed:
+      return "csrf_failed";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kMethodNotAllowed:
+      return "method_not_allowed";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kInUse:
+      return "in_use";
+    case ErrorCode::kPayloadTooLarge:
+      return "payload_too_large";
+    case ErrorCode::kValidationFailed:
+      return "validation_failed";
+    case ErrorCode::kTooManyRequests:
+      return "too_many_requests";
+    case ErrorCode::kInternal:
+      return "internal";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
   }
   return "internal";
 }
@@ -26,20 +41,31 @@ const char* ErrorCodeName(ErrorCode code) {
 int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidJson:
-    case ErrorCode::kBadRequest: return 400;
+    case ErrorCode::kBadRequest:
+      return 400;
     case ErrorCode::kUnauthorized:
-    case ErrorCode::kInvalidCredentials: return 401;
+    case ErrorCode::kInvalidCredentials:
+      return 401;
     case ErrorCode::kForbidden:
-    case ErrorCode::kCsrfFailed: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kCsrfFailed:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
     case ErrorCode::kConflict:
-    case ErrorCode::kInUse: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
-    case ErrorCode::kValidationFailed: return 422;
-    case ErrorCode::kTooManyRequests: return 429;
-    case ErrorCode::kInternal: return 500;
-    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInUse:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kValidationFailed:
+      return 422;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kInternal:
+      return 500;
+    case ErrorCode::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -51,7 +77,9 @@ nlohmann::json ApiError::ToJson() const {
   return body;
 }
 
-void ThrowNotFound(const std::string& message) { throw ApiError(ErrorCode::kNotFound, message); }
+void ThrowNotFound(const std::string& message) {
+  throw ApiError(ErrorCode::kNotFound, message);
+}
 
 void ThrowValidation(FieldErrors fields, const std::string& message) {
   throw ApiError(ErrorCode::kValidationFailed, message, std::move(fields));

@@ -60,11 +60,11 @@ std::optional<long long> BodyReader::Integer(const std::string& name, const Inte
     Fail(name, "Ожидается целое число");
     return std::nullopt;
   }
-  long long number = value->is_number_unsigned()
-                         ? static_cast<long long>(std::min<unsigned long long>(
-                               value->get<unsigned long long>(),
-                               std::numeric_limits<long long>::max()))
-                         : value->get<long long>();
+  long long number =
+      value->is_number_unsigned()
+          ? static_cast<long long>(std::min<unsigned long long>(
+                value->get<unsigned long long>(), std::numeric_limits<long long>::max()))
+          : value->get<long long>();
   if (number < rule.min || number > rule.max) {
     Fail(name, "Допустимо от " + std::to_string(rule.min) + " до " + std::to_string(rule.max));
     return std::nullopt;

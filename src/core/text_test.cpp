@@ -21,7 +21,9 @@ TEST(Trim, RemovesUnicodeSpaces) {
   EXPECT_EQ(Trim("   "), "");
 }
 
-TEST(CodePointCount, CountsCyrillicAsOne) { EXPECT_EQ(CodePointCount("Дом"), 3u); }
+TEST(CodePointCount, CountsCyrillicAsOne) {
+  EXPECT_EQ(CodePointCount("Дом"), 3u);
+}
 
 TEST(IsValidUtf8, RejectsBrokenSequences) {
   EXPECT_TRUE(IsValidUtf8("Дом"));

@@ -13,7 +13,9 @@ std::string ToIso(std::chrono::system_clock::time_point t) {
   return buffer;
 }
 
-std::string NowIso() { return ToIso(std::chrono::system_clock::now()); }
+std::string NowIso() {
+  return ToIso(std::chrono::system_clock::now());
+}
 
 std::string IsoAfter(std::chrono::seconds delta) {
   return ToIso(std::chrono::system_clock::now() + delta);

@@ -46,7 +46,8 @@ std::optional<std::string> CheckKpp(std::string_view kpp) {
     bool letter = c >= 'A' && c <= 'Z';
     ok = digit || ((i == 4 || i == 5) && letter);
   }
-  if (!ok) return "КПП должен состоять из 9 символов: цифры, в 5–6 позиции допустимы латинские буквы";
+  if (!ok)
+    return "КПП должен состоять из 9 символов: цифры, в 5–6 позиции допустимы латинские буквы";
   return std::nullopt;
 }
 

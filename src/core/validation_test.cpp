@@ -9,7 +9,9 @@ TEST(Inn, AcceptsValidTenDigit) {
   EXPECT_FALSE(CheckInn("7736207543"));
 }
 
-TEST(Inn, AcceptsValidTwelveDigit) { EXPECT_FALSE(CheckInn("500100732259")); }
+TEST(Inn, AcceptsValidTwelveDigit) {
+  EXPECT_FALSE(CheckInn("500100732259"));
+}
 
 TEST(Inn, RejectsWrongCheckDigit) {
   EXPECT_EQ(CheckInn("7707083894").value(), "Неверное контрольное число ИНН");

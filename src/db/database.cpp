@@ -11,7 +11,8 @@ namespace upravdom::db {
 DbUrl ParseDbUrl(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
-    if (path.empty()) throw std::invalid_argument("Пустой путь к файлу SQLite в адресе базы данных");
+    if (path.empty())
+      throw std::invalid_argument("Пустой путь к файлу SQLite в адресе базы данных");
     // SOCI's connect string separates options by spaces; quote the path.
     return {Dialect::kSqlite, "db=\"" + path + "\" timeout=5 shared_cache=false"};
   }

@@ -20,9 +20,11 @@ int ApplyMigrations(Database& database) {
     WriteTransaction tx(sql, dialect);
     if (dialect == Dialect::kPostgres)  // one migrator at a time across instances
       sql << "LOCK TABLE schema_migrations IN EXCLUSIVE MODE";
-    bool done = QueryInt(sql, Sql("SELECT COUNT(*) FROM schema_migrations WHERE version = ")
-                                  .Bind(migration.version))
-                    .value_or(0) > 0;
+    bool done =
+        QueryInt(
+            sql,
+            Sql("SELECT COUNT(*) FROM schema_migrations WHERE version = ").Bind(migration.version))
+            .value_or(0) > 0;
     if (done) continue;
     ExecScript(sql, dialect, migration.sql);
     Sql record("INSERT INTO schema_migrations (version, name, applied_at) VALUES (");

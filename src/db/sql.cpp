@@ -10,9 +10,15 @@ Sql& Sql::AddParam(Param param) {
   return *this;
 }
 
-Sql& Sql::Bind(long long value) { return AddParam({Param::Kind::kInteger, value, {}, 0}); }
-Sql& Sql::Bind(const std::string& value) { return AddParam({Param::Kind::kText, 0, value, 0}); }
-Sql& Sql::Bind(double value) { return AddParam({Param::Kind::kReal, 0, {}, value}); }
+Sql& Sql::Bind(long long value) {
+  return AddParam({Param::Kind::kInteger, value, {}, 0});
+}
+Sql& Sql::Bind(const std::string& value) {
+  return AddParam({Param::Kind::kText, 0, value, 0});
+}
+Sql& Sql::Bind(double value) {
+  return AddParam({Param::Kind::kReal, 0, {}, value});
+}
 Sql& Sql::BindNull() {
   Param param{Param::Kind::kText, 0, {}, 0};
   param.indicator = soci::i_null;
@@ -23,9 +29,15 @@ soci::details::prepare_temp_type Sql::Prepare(soci::session& sql) const {
   soci::details::prepare_temp_type prepared = (sql.prepare << text_);
   for (Param& param : params_) {
     switch (param.kind) {
-      case Param::Kind::kInteger: prepared, soci::use(param.integer, param.indicator); break;
-      case Param::Kind::kText: prepared, soci::use(param.text, param.indicator); break;
-      case Param::Kind::kReal: prepared, soci::use(param.real, param.indicator); break;
+      case Param::Kind::kInteger:
+        prepared, soci::use(param.integer, param.indicator);
+        break;
+      case Param::Kind::kText:
+        prepared, soci::use(param.text, param.indicator);
+        break;
+      case Param::Kind::kReal:
+        prepared, soci::use(param.real, param.indicator);
+        break;
     }
   }
   return prepared;
@@ -33,12 +45,18 @@ soci::details::prepare_temp_type Sql::Prepare(soci::session& sql) const {
 
 long long Row::Int(size_t i) const {
   switch (row_.get_properties(i).get_data_type()) {
-    case soci::dt_integer: return row_.get<int>(i);
-    case soci::dt_long_long: return row_.get<long long>(i);
-    case soci::dt_unsigned_long_long: return static_cast<long long>(row_.get<unsigned long long>(i));
-    case soci::dt_double: return static_cast<long long>(row_.get<double>(i));
-    case soci::dt_string: return std::stoll(row_.get<std::string>(i));
-    default: throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
+    case soci::dt_integer:
+      return row_.get<int>(i);
+    case soci::dt_long_long:
+      return row_.get<long long>(i);
+    case soci::dt_unsigned_long_long:
+      return static_cast<long long>(row_.get<unsigned long long>(i));
+    case soci::dt_double:
+      return static_cast<long long>(row_.get<double>(i));
+    case soci::dt_string:
+      return std::stoll(row_.get<std::string>(i));
+    default:
+      throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
   }
 }
 
@@ -50,12 +68,16 @@ std::optional<long long> Row::OptInt(size_t i) const {
 std::string Row::Text(size_t i) const {
   if (IsNull(i)) return {};
   switch (row_.get_properties(i).get_data_type()) {
-    case soci::dt_string: return row_.get<std::string>(i);
+    case soci::dt_string:
+      return row_.get<std::string>(i);
     case soci::dt_integer:
     case soci::dt_long_long:
-    case soci::dt_unsigned_long_long: return std::to_string(Int(i));
-    case soci::dt_double: return std::to_string(row_.get<double>(i));
-    default: throw std::runtime_error("column " + std::to_string(i) + " is not text");
+    case soci::dt_unsigned_long_long:
+      return std::to_string(Int(i));
+    case soci::dt_double:
+      return std::to_string(row_.get<double>(i));
+    default:
+      throw std::runtime_error("column " + std::to_string(i) + " is not text");
   }
 }
 
@@ -66,9 +88,12 @@ std::optional<std::string> Row::OptText(size_t i) const {
 
 double Row::Real(size_t i) const {
   switch (row_.get_properties(i).get_data_type()) {
-    case soci::dt_double: return row_.get<double>(i);
-    case soci::dt_string: return std::stod(row_.get<std::string>(i));
-    default: return static_cast<double>(Int(i));
+    case soci::dt_double:
+      return row_.get<double>(i);
+    case soci::dt_string:
+      return std::stod(row_.get<std::string>(i));
+    default:
+      return static_cast<double>(Int(i));
   }
 }
 

@@ -38,8 +38,7 @@ Response FromError(const ApiError& error) {
 void Dispatcher::Authorize(Request& request, const http::Route& route) const {
   if (route.access == Access::kPublic) return;
   request.principal = authenticate_(request);
-  if (!request.principal)
-    throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
+  if (!request.principal) throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
   const Principal& who = *request.principal;
   if (IsWrite(request.method)) {
     if (who.via_cookie) {
@@ -66,7 +65,8 @@ Response Dispatcher::Route(Request& request, std::string& route_label) const {
   if (!match.route) {
     route_label = "unmatched";
     if (match.path_exists)
-      throw ApiError(ErrorCode::kMethodNotAllowed, "Метод " + request.method + " здесь не поддерживается");
+      throw ApiError(ErrorCode::kMethodNotAllowed,
+                     "Метод " + request.method + " здесь не поддерживается");
     throw ApiError(ErrorCode::kNotFound, "Адрес API не найден");
   }
   route_label = match.route->pattern;
@@ -87,8 +87,8 @@ Response Dispatcher::Handle(Request& request) const {
     spdlog::error("{} {}: database error: {}", request.method, request.path, error.what());
     switch (error.get_error_category()) {
       case soci::soci_error::connection_error:
-        response = FromError(ApiError(ErrorCode::kUnavailable,
-                                      "База данных недоступна, повторите попытку позже"));
+        response = FromError(
+            ApiError(ErrorCode::kUnavailable, "База данных недоступна, повторите попытку позже"));
         break;
       case soci::soci_error::constraint_violation:
         // A race past the service's own checks (two identical creates at once).

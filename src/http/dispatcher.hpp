@@ -33,5 +33,4 @@ class Dispatcher {
   std::unique_ptr<StaticFiles> static_files_;
 };
 
-
 }  // namespace upravdom::http

@@ -16,7 +16,7 @@ class Metrics {
 
  private:
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                       0.1,   0.25,   0.5,   1,    2.5,   5};
+                                                      0.1,   0.25,   0.5,   1,    2.5,   5};
   struct Histogram {
     std::array<unsigned long long, kBuckets.size()> buckets{};
     unsigned long long count = 0;

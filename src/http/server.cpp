@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,7 +14,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
 
@@ -37,7 +37,8 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::stri
   std::string_view target = raw.target();
   size_t question = target.find('?');
   request.path = PercentDecode(target.substr(0, question), /*plus_is_space=*/false);
-  if (question != std::string_view::npos) request.query = ParseQueryString(target.substr(question + 1));
+  if (question != std::string_view::npos)
+    request.query = ParseQueryString(target.substr(question + 1));
   for (const auto& field : raw) {
     std::string name(field.name_string());
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -77,7 +78,8 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r
         bhttp::response<bhttp::empty_body> header_only;
         ApplyCommon(header_only, response, version, keep_alive);
         header_only.content_length(out.body().size());
-        co_await bhttp::async_write(stream, header_only, asio::redirect_error(asio::use_awaitable, ec));
+        co_await bhttp::async_write(stream, header_only,
+                                    asio::redirect_error(asio::use_awaitable, ec));
       } else {
         co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
       }
@@ -112,18 +114,21 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
     parser.body_limit(options.body_limit);
     stream.expires_after(options.read_timeout);
-    co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await bhttp::async_read(stream, buffer, parser,
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset || ec == asio::error::eof)
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof)
       break;
     if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit || ec) {
-      Response error = ec == bhttp::error::body_limit
-                           ? ErrorOnly(ErrorCode::kPayloadTooLarge,
-                                       "Слишком большой запрос: не более " +
-                                           std::to_string(options.body_limit / (1024 * 1024)) + " МБ")
-                       : ec == bhttp::error::header_limit
-                           ? ErrorOnly(ErrorCode::kBadRequest, "Слишком большие заголовки запроса")
-                           : ErrorOnly(ErrorCode::kBadRequest, "Некорректный HTTP-запрос");
+      Response error =
+          ec == bhttp::error::body_limit
+              ? ErrorOnly(ErrorCode::kPayloadTooLarge,
+                          "Слишком большой запрос: не более " +
+                              std::to_string(options.body_limit / (1024 * 1024)) + " МБ")
+          : ec == bhttp::error::header_limit
+              ? ErrorOnly(ErrorCode::kBadRequest, "Слишком большие заголовки запроса")
+              : ErrorOnly(ErrorCode::kBadRequest, "Некорректный HTTP-запрос");
       if (ec == bhttp::error::header_limit) error.status = 431;
       beast::error_code write_ec;
       co_await WriteResponse(stream, error, 11, false, false, write_ec);
@@ -135,7 +140,8 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
     const bool keep_alive = raw.keep_alive() && !state.stopping.load();
     Response response = dispatcher.Handle(request);
     stream.expires_after(options.read_timeout);
-    co_await WriteResponse(stream, response, raw.version(), keep_alive, raw.method() == bhttp::verb::head, ec);
+    co_await WriteResponse(stream, response, raw.version(), keep_alive,
+                           raw.method() == bhttp::verb::head, ec);
     state.in_flight.fetch_sub(1);
     if (ec || !keep_alive) break;
   }
@@ -146,7 +152,8 @@ asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& optio
                              const Dispatcher& dispatcher, ServerState& state) {
   for (;;) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state.stopping.load() || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", ec.message());

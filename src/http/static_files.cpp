@@ -14,13 +14,20 @@ namespace {
 
 std::string ContentType(const fs::path& file) {
   static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},           {".svg", "image/svg+xml"},
-      {".png", "image/png"},                   {".jpg", "image/jpeg"},
-      {".ico", "image/x-icon"},                {".woff2", "font/woff2"},
-      {".woff", "font/woff"},                  {".txt", "text/plain; charset=utf-8"},
-      {".map", "application/json"},            {".webmanifest", "application/manifest+json"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".woff", "font/woff"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".map", "application/json"},
+      {".webmanifest", "application/manifest+json"},
       {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}};
   auto it = kTypes.find(file.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
@@ -32,8 +39,8 @@ Response FileResponse(const fs::path& file, bool immutable) {
   response.content_type = ContentType(file);
   // Vite puts content-hashed names under assets/: they never change, so cache them for a
   // year; everything else (index.html) must be revalidated to pick up a new build.
-  response.headers.emplace_back("Cache-Control", immutable ? "public, max-age=31536000, immutable"
-                                                           : "no-cache");
+  response.headers.emplace_back("Cache-Control",
+                                immutable ? "public, max-age=31536000, immutable" : "no-cache");
   return response;
 }
 

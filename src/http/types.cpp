@@ -6,10 +6,14 @@ namespace upravdom::http {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kReadonly: return "readonly";
-    case Role::kOperator: return "operator";
-    case Role::kAdmin: return "admin";
-    case Role::kIntegration: return "integration";
+    case Role::kReadonly:
+      return "readonly";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kIntegration:
+      return "integration";
   }
   return "readonly";
 }
@@ -58,7 +62,8 @@ std::vector<std::string> Request::QueryValues(const std::string& name) const {
 long long Request::PathId(const std::string& name) const {
   auto it = path_params.find(name);
   const std::string value = it == path_params.end() ? "" : it->second;
-  if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos)
+  if (value.empty() || value.size() > 18 ||
+      value.find_first_not_of("0123456789") != std::string::npos)
     ThrowNotFound();
   return std::stoll(value);
 }

@@ -19,10 +19,10 @@ std::optional<Role> ParseRole(const std::string& name);
 // Who is making the request, set by authentication.
 struct Principal {
   long long organization_id = 0;
-  std::optional<long long> user_id;        // empty for API tokens
-  std::optional<long long> api_token_id;   // set for API tokens
+  std::optional<long long> user_id;       // empty for API tokens
+  std::optional<long long> api_token_id;  // set for API tokens
   Role role = Role::kReadonly;
-  bool via_cookie = false;                 // cookie sessions need the CSRF header on writes
+  bool via_cookie = false;  // cookie sessions need the CSRF header on writes
   std::string csrf_token;
 };
 

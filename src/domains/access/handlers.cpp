@@ -8,8 +8,8 @@ namespace {
 
 std::string Cookie(const std::string& name, const std::string& value, long long max_age,
                    bool http_only, const CookieOptions& options) {
-  std::string cookie = name + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" +
-                       std::to_string(max_age);
+  std::string cookie =
+      name + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (http_only) cookie += "; HttpOnly";
   if (options.secure) cookie += "; Secure";
   return cookie;
@@ -18,44 +18,55 @@ std::string Cookie(const std::string& name, const std::string& value, long long 
 }  // namespace
 
 void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOptions cookies) {
-  router.Add("POST", "/api/v1/auth/login", [&service, cookies](http::Request& request) {
-    nlohmann::json body = ParseJsonObject(request.body);
-    BodyReader reader(body);
-    auto login = reader.Text("login", {.required = true, .max_length = 100});
-    auto password = reader.Text("password", {.required = true, .max_length = 1024, .trim = false});
-    reader.Finish();
+  router.Add(
+      "POST", "/api/v1/auth/login",
+      [&service, cookies](http::Request& request) {
+        nlohmann::json body = ParseJsonObject(request.body);
+        BodyReader reader(body);
+        auto login = reader.Text("login", {.required = true, .max_length = 100});
+        auto password =
+            reader.Text("password", {.required = true, .max_length = 1024, .trim = false});
+        reader.Finish();
 
-    LoginResult result = service.Login(*login, *password, request.remote_address);
-    http::Response response = http::Response::Json(
-        {{"token", result.token}, {"csrf_token", result.csrf_token}, {"user", UserJson(result.user)}});
-    response.headers.emplace_back(
-        "Set-Cookie", Cookie(AccessService::kSessionCookie, result.token,
-                             AccessService::kSessionSeconds, true, cookies));
-    response.headers.emplace_back(
-        "Set-Cookie", Cookie(AccessService::kCsrfCookie, result.csrf_token,
-                             AccessService::kSessionSeconds, false, cookies));
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-  }, http::Access::kPublic);
+        LoginResult result = service.Login(*login, *password, request.remote_address);
+        http::Response response = http::Response::Json({{"token", result.token},
+                                                        {"csrf_token", result.csrf_token},
+                                                        {"user", UserJson(result.user)}});
+        response.headers.emplace_back("Set-Cookie",
+                                      Cookie(AccessService::kSessionCookie, result.token,
+                                             AccessService::kSessionSeconds, true, cookies));
+        response.headers.emplace_back("Set-Cookie",
+                                      Cookie(AccessService::kCsrfCookie, result.csrf_token,
+                                             AccessService::kSessionSeconds, false, cookies));
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
+      },
+      http::Access::kPublic);
 
-  router.Add("POST", "/api/v1/auth/logout", [&service, cookies](http::Request& request) {
-    std::string token;
-    if (const std::string* authorization = request.Header("authorization"))
-      token = authorization->substr(std::min<size_t>(authorization->size(), 7));
-    else if (auto cookie = request.Cookie(AccessService::kSessionCookie))
-      token = *cookie;
-    if (!request.Who().api_token_id) service.Logout(token);
-    http::Response response = http::Response::NoContent();
-    response.headers.emplace_back("Set-Cookie",
-                                  Cookie(AccessService::kSessionCookie, "", 0, true, cookies));
-    response.headers.emplace_back("Set-Cookie",
-                                  Cookie(AccessService::kCsrfCookie, "", 0, false, cookies));
-    return response;
-  }, http::Access::kSelf);
+  router.Add(
+      "POST", "/api/v1/auth/logout",
+      [&service, cookies](http::Request& request) {
+        std::string token;
+        if (const std::string* authorization = request.Header("authorization"))
+          token = authorization->substr(std::min<size_t>(authorization->size(), 7));
+        else if (auto cookie = request.Cookie(AccessService::kSessionCookie))
+          token = *cookie;
+        if (!request.Who().api_token_id) service.Logout(token);
+        http::Response response = http::Response::NoContent();
+        response.headers.emplace_back("Set-Cookie",
+                                      Cookie(AccessService::kSessionCookie, "", 0, true, cookies));
+        response.headers.emplace_back("Set-Cookie",
+                                      Cookie(AccessService::kCsrfCookie, "", 0, false, cookies));
+        return response;
+      },
+      http::Access::kSelf);
 
-  router.Add("GET", "/api/v1/me", [&service](http::Request& request) {
-    return http::Response::Json(service.Me(request.Who()));
-  }, http::Access::kSelf);
+  router.Add(
+      "GET", "/api/v1/me",
+      [&service](http::Request& request) {
+        return http::Response::Json(service.Me(request.Who()));
+      },
+      http::Access::kSelf);
 }
 
 }  // namespace upravdom::access

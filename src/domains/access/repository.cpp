@@ -20,7 +20,8 @@ long long AccessRepository::InsertOrganization(const std::string& name) {
 
 std::optional<std::string> AccessRepository::OrganizationName(long long organization_id) {
   soci::session sql(database_.pool());
-  return db::QueryText(sql, Sql("SELECT name FROM organizations WHERE id = ").Bind(organization_id));
+  return db::QueryText(sql,
+                       Sql("SELECT name FROM organizations WHERE id = ").Bind(organization_id));
 }
 
 std::optional<long long> AccessRepository::FindOrganizationByName(const std::string& name) {
@@ -81,8 +82,7 @@ std::optional<UserRecord> AccessRepository::FindUser(long long user_id) {
 }
 
 void AccessRepository::InsertSession(long long organization_id, long long user_id,
-                                     const std::string& token_digest,
-                                     const std::string& csrf_token,
+                                     const std::string& token_digest, const std::string& csrf_token,
                                      const std::string& expires_at) {
   soci::session sql(database_.pool());
   const std::string now = timeutil::NowIso();
@@ -143,7 +143,9 @@ long long AccessRepository::InsertApiToken(long long organization_id, const std:
 
 std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& token_digest) {
   soci::session sql(database_.pool());
-  Sql query("SELECT id, organization_id, name FROM api_tokens WHERE revoked_at IS NULL AND token_hash = ");
+  Sql query(
+      "SELECT id, organization_id, name FROM api_tokens WHERE revoked_at IS NULL AND token_hash "
+      "= ");
   query.Bind(token_digest);
   std::optional<ApiTokenRecord> token;
   db::ForEachRow(sql, query, [&](const Row& row) {

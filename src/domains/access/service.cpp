@@ -20,7 +20,9 @@ long long UnixNow() {
 }
 
 // Logins compare without case: "Ivanov" and "ivanov" are one login.
-std::string NormalizeLogin(const std::string& login) { return text::FoldForSearch(login); }
+std::string NormalizeLogin(const std::string& login) {
+  return text::FoldForSearch(login);
+}
 
 const std::string& DummyHash() {
   // Verifying against a real hash when the login does not exist keeps the answer time the
@@ -152,8 +154,7 @@ long long AccessService::CreateUser(long long organization_id, const std::string
   if (!repository_.OrganizationName(organization_id))
     throw std::invalid_argument("Организация " + std::to_string(organization_id) + " не найдена");
   const std::string normalized = NormalizeLogin(login);
-  if (normalized.empty() || normalized.size() > 100 ||
-      normalized.find(' ') != std::string::npos)
+  if (normalized.empty() || normalized.size() > 100 || normalized.find(' ') != std::string::npos)
     throw std::invalid_argument("Логин: от 1 до 100 символов без пробелов");
   if (text::CodePointCount(password) < 8)
     throw std::invalid_argument("Пароль должен быть не короче 8 символов");

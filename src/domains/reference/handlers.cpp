@@ -1,7 +1,7 @@
 #include "domains/reference/handlers.hpp"
 
-#include "core/text.hpp"
 #include "core/json_input.hpp"
+#include "core/text.hpp"
 
 namespace upravdom::reference {
 
@@ -12,9 +12,9 @@ long long QueryInteger(const std::string& name, const std::string& value, long l
   bool digits = !value.empty() && value.size() <= 18 &&
                 value.find_first_not_of("0123456789") == std::string::npos;
   if (!digits || std::stoll(value) < min || std::stoll(value) > max)
-    throw ApiError(ErrorCode::kBadRequest, "Неверный параметр запроса «" + name + "»",
-                   {{name, "Ожидается целое число от " + std::to_string(min) + " до " +
-                               std::to_string(max)}});
+    throw ApiError(
+        ErrorCode::kBadRequest, "Неверный параметр запроса «" + name + "»",
+        {{name, "Ожидается целое число от " + std::to_string(min) + " до " + std::to_string(max)}});
   return std::stoll(value);
 }
 
@@ -40,7 +40,8 @@ http::Response ListHandler(const ResourceSpec& spec, ReferenceService& service,
     if (!field || !field->filterable)
       throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
                      {{name, "Неизвестный параметр"}});
-    query.filters[name].push_back(QueryInteger(name, value, 1, std::numeric_limits<long long>::max()));
+    query.filters[name].push_back(
+        QueryInteger(name, value, 1, std::numeric_limits<long long>::max()));
   }
   ListPage page = service.List(spec, request.Who().organization_id, query);
   nlohmann::json items = nlohmann::json::array();
@@ -64,20 +65,19 @@ void RegisterReferenceRoutes(http::Router& router, ReferenceService& service) {
       return ListHandler(*spec, service, request);
     });
     router.Add("POST", spec->collection_path, [spec, &service](http::Request& request) {
-      Values created = service.Create(*spec, request.Who().organization_id, ParentId(*spec, request),
-                                      ParseJsonObject(request.body));
+      Values created = service.Create(*spec, request.Who().organization_id,
+                                      ParentId(*spec, request), ParseJsonObject(request.body));
       return http::Response::Json(ToJson(created), 201);
     });
     router.Add("GET", item_path, [spec, &service](http::Request& request) {
-      return http::Response::Json(ToJson(service.Read(*spec, request.Who().organization_id,
-                                                      ParentId(*spec, request),
-                                                      request.PathId("id"))));
+      return http::Response::Json(ToJson(service.Read(
+          *spec, request.Who().organization_id, ParentId(*spec, request), request.PathId("id"))));
     });
     router.Add("PATCH", item_path, [spec, &service](http::Request& request) {
       long long id = request.PathId("id");
-      return http::Response::Json(ToJson(service.Update(*spec, request.Who().organization_id,
-                                                        ParentId(*spec, request), id,
-                                                        ParseJsonObject(request.body))));
+      return http::Response::Json(
+          ToJson(service.Update(*spec, request.Who().organization_id, ParentId(*spec, request), id,
+                                ParseJsonObject(request.body))));
     });
     router.Add("DELETE", item_path, [spec, &service](http::Request& request) {
       service.Delete(*spec, request.Who().organization_id, ParentId(*spec, request),

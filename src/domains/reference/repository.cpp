@@ -85,7 +85,8 @@ ListPage ReferenceRepository::List(const ResourceSpec& spec, long long organizat
     }
     if (!list.search.empty()) {
       // A substring test without LIKE, so '%' and '_' typed by a user are plain characters.
-      sql << (dialect_ == db::Dialect::kSqlite ? " AND instr(search_key, " : " AND strpos(search_key, ");
+      sql << (dialect_ == db::Dialect::kSqlite ? " AND instr(search_key, "
+                                               : " AND strpos(search_key, ");
       sql.Bind(list.search);
       sql << ") > 0";
     }
@@ -102,7 +103,8 @@ ListPage ReferenceRepository::List(const ResourceSpec& spec, long long organizat
   select.Bind(list.limit);
   select << " OFFSET ";
   select.Bind(list.offset);
-  db::ForEachRow(sql_, select, [&](const Row& row) { page.items.push_back(ReadValues(spec, row)); });
+  db::ForEachRow(sql_, select,
+                 [&](const Row& row) { page.items.push_back(ReadValues(spec, row)); });
   return page;
 }
 
@@ -148,7 +150,8 @@ void ReferenceRepository::Update(const ResourceSpec& spec, long long organizatio
   db::Exec(sql_, update);
 }
 
-void ReferenceRepository::Delete(const ResourceSpec& spec, long long organization_id, long long id) {
+void ReferenceRepository::Delete(const ResourceSpec& spec, long long organization_id,
+                                 long long id) {
   Sql remove("DELETE FROM " + spec.table + " WHERE organization_id = ");
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
@@ -168,12 +171,9 @@ bool ReferenceRepository::Exists(const std::string& table, long long organizatio
   return db::QueryInt(sql_, query).value_or(0) > 0;
 }
 
-std::optional<long long> ReferenceRepository::FindDuplicate(const ResourceSpec& spec,
-                                                            long long organization_id,
-                                                            std::optional<long long> parent_id,
-                                                            const UniqueSpec& unique,
-                                                            const Values& values,
-                                                            std::optional<long long> except_id) {
+std::optional<long long> ReferenceRepository::FindDuplicate(
+    const ResourceSpec& spec, long long organization_id, std::optional<long long> parent_id,
+    const UniqueSpec& unique, const Values& values, std::optional<long long> except_id) {
   Sql query("SELECT id FROM " + spec.table + " WHERE organization_id = ");
   query.Bind(organization_id);
   for (const std::string& column : unique.columns) {

@@ -61,8 +61,8 @@ Values ReferenceService::Read(const ResourceSpec& spec, long long organization_i
   return *found;
 }
 
-void ReferenceService::ReadBody(const ResourceSpec& spec, const nlohmann::json& body,
-                                bool creating, Values& record) {
+void ReferenceService::ReadBody(const ResourceSpec& spec, const nlohmann::json& body, bool creating,
+                                Values& record) {
   BodyReader reader(body);
   for (const FieldSpec& field : spec.fields) {
     const bool sent = reader.Has(field.name);
@@ -107,10 +107,9 @@ void ReferenceService::Validate(const ResourceSpec& spec, ReferenceRepository& r
     if (field.kind != FieldKind::kReference) continue;
     const long long* ref = std::get_if<long long>(&record[field.name]);
     if (!ref) continue;
-    bool exists = field.ref_same_parent
-                      ? repository.Exists(field.ref_table, organization_id, *ref,
-                                          spec.parent_column, parent_id)
-                      : repository.Exists(field.ref_table, organization_id, *ref);
+    bool exists = field.ref_same_parent ? repository.Exists(field.ref_table, organization_id, *ref,
+                                                            spec.parent_column, parent_id)
+                                        : repository.Exists(field.ref_table, organization_id, *ref);
     if (!exists) errors[field.name] = field.ref_not_found;
   }
   if (errors.empty() && spec.cross_check)
@@ -130,7 +129,8 @@ Values ReferenceService::Create(const ResourceSpec& spec, long long organization
   db::WriteTransaction tx(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, parent_id);
   Validate(spec, repository, organization_id, parent_id, record, std::nullopt);
-  long long id = repository.Insert(spec, organization_id, parent_id, record, SearchKey(spec, record));
+  long long id =
+      repository.Insert(spec, organization_id, parent_id, record, SearchKey(spec, record));
   Values created = repository.Find(spec, organization_id, parent_id, id).value();
   tx.Commit();
   return created;

@@ -72,7 +72,8 @@ std::vector<ResourceSpec> MakeSpecs() {
   quarters.fields = {Name(),
                      Reference("object_group_id", "object_groups", "Группа объектов не найдена",
                                /*required=*/true)};
-  quarters.uniques = {{{"object_group_id", "name"}, "name", "В группе уже есть квартал с таким названием"}};
+  quarters.uniques = {
+      {{"object_group_id", "name"}, "name", "В группе уже есть квартал с таким названием"}};
   quarters.usages = {{"objects", "quarter_id", "объекты"}};
   quarters.order_by = "search_key, id";
   specs.push_back(quarters);
@@ -90,7 +91,9 @@ std::vector<ResourceSpec> MakeSpecs() {
   objects.fields = {Name(),
                     Reference("object_group_id", "object_groups", "Группа объектов не найдена"),
                     Reference("quarter_id", "quarters", "Квартал не найден"),
-                    city, street, house};
+                    city,
+                    street,
+                    house};
   objects.usages = {{"entrances", "object_id", "подъезды"}, {"floors", "object_id", "этажи"}};
   objects.order_by = "search_key, id";
   objects.cross_check = CheckObjectQuarter;
@@ -120,13 +123,14 @@ std::vector<ResourceSpec> MakeSpecs() {
   floors.parent_table = "objects";
   floors.parent_not_found = "Объект не найден";
   floors.not_found = "Этаж не найден";
-  FieldSpec floor_entrance = Reference("entrance_id", "entrances", "Подъезд этого объекта не найден");
+  FieldSpec floor_entrance =
+      Reference("entrance_id", "entrances", "Подъезд этого объекта не найден");
   floor_entrance.ref_same_parent = true;
   FieldSpec floor_number = Integer("number", -20, 300, true);
   floor_number.searchable = true;
   floors.fields = {floor_number, floor_entrance};
-  floors.uniques = {{{"object_id", "entrance_id", "number"}, "number",
-                     "Такой этаж в этом подъезде уже есть"}};
+  floors.uniques = {
+      {{"object_id", "entrance_id", "number"}, "number", "Такой этаж в этом подъезде уже есть"}};
   floors.order_by = "entrance_id, number, id";
   specs.push_back(floors);
 
