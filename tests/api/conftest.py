@@ -104,13 +104,19 @@ class Database:
         self._pg_admin_url: str | None = None
         self._pg_name: str | None = None
         if self.kind == "sqlite":
-            self.url = f"sqlite:{tmpdir / 'x.db'}"
+            d = tmpdir / f"db-{uuid.uuid4().hex[:8]}"
+            d.mkdir()
+            self.url = f"sqlite:{d / 'x.db'}"
         else:
             base = os.environ.get("UPRAVDOM_TEST_PG_URL", DEFAULT_PG_URL)
             name = f"upravdom_t_{uuid.uuid4().hex[:12]}"
             self._psql(base, f'CREATE DATABASE "{name}"')
             parts = urlsplit(base)
-            self.url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+            # A query string is always present: it names the suite's connections in
+            # pg_stat_activity, and the plain form `postgresql://u@h:p/db` is covered on its own
+            # by test_cli.py::test_postgres_url_without_query_string.
+            query = parts.query or "application_name=upravdom-tests"
+            self.url = urlunsplit((parts.scheme, parts.netloc, "/" + name, query, ""))
             self._pg_admin_url, self._pg_name = base, name
 
     @staticmethod

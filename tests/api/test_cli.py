@@ -15,9 +15,11 @@ UNREACHABLE_PG = "postgresql://nobody@127.0.0.1:1/x"
 @pytest.fixture(scope="module")
 def db(workdir):
     d = Database(workdir)
-    run_cli("migrate", db=d.url)
-    yield d
-    d.drop()
+    try:
+        run_cli("migrate", db=d.url)
+        yield d
+    finally:
+        d.drop()
 
 
 def assert_clean_failure(p: subprocess.CompletedProcess):
@@ -28,7 +30,10 @@ def assert_clean_failure(p: subprocess.CompletedProcess):
 
 
 def test_no_arguments(db):
-    assert_clean_failure(run_cli(check=False))
+    p = run_cli(check=False)
+    assert p.returncode > 0, p
+    assert (p.stdout + p.stderr).strip(), "print the usage"
+
 
 
 def test_unknown_subcommand(db):
@@ -49,6 +54,17 @@ def test_migrate_unreachable_postgres(before):
     assert_clean_failure(p)
     assert time.monotonic() - t0 < 30, "must give up quickly on a refused connection"
     assert UNREACHABLE_PG not in p.stdout
+
+
+def test_postgres_url_without_query_string(db):
+    """The documented URL form `postgresql://user@host:port/db` (no `?…`) must work."""
+    if db.kind != "postgres":
+        pytest.skip("PostgreSQL only")
+    plain = db.url.split("?", 1)[0]
+    p = run_cli("migrate", db=plain, check=False)
+    assert p.returncode == 0, f"migrate --db {plain} exited {p.returncode}: {p.stderr}"
+    p = run_cli("org", "create", "УК «Простой адрес»", db=plain, check=False)
+    assert p.returncode == 0 and p.stdout.strip().isdigit(), p.stderr
 
 
 def test_migrate_bad_sqlite_path():
@@ -88,7 +104,7 @@ def test_org_user_token_create(db):
 def test_user_create_bad_role(db):
     org = cli_id("org", "create", "УК «Роли»", db=db.url)
     for role in ("superuser", "integration", ""):
-        p = run_cli("user", "create", "--org", str(org), "--login", f"bad_role_{len(role)}", "--password", "x1",
+        p = run_cli("user", "create", "--org", str(org), "--login", f"bad_role_{len(role)}", "--password", "Пароль-хороший-1",
                     "--role", role, db=db.url, check=False)
         assert_clean_failure(p)
 
@@ -96,15 +112,15 @@ def test_user_create_bad_role(db):
 def test_user_create_errors(db):
     org = cli_id("org", "create", "УК «Ошибки»", db=db.url)
     # unknown organisation
-    assert_clean_failure(run_cli("user", "create", "--org", "987654321", "--login", "ghost", "--password", "x1",
+    assert_clean_failure(run_cli("user", "create", "--org", "987654321", "--login", "ghost", "--password", "Пароль-хороший-1",
                                  "--role", "admin", db=db.url, check=False))
     # missing password
     assert_clean_failure(run_cli("user", "create", "--org", str(org), "--login", "nopass", "--role", "admin",
                                  db=db.url, check=False))
     # duplicate login
-    cli_id("user", "create", "--org", str(org), "--login", "twice", "--password", "x1", "--role", "admin",
+    cli_id("user", "create", "--org", str(org), "--login", "twice", "--password", "Пароль-хороший-1", "--role", "admin",
            db=db.url)
-    assert_clean_failure(run_cli("user", "create", "--org", str(org), "--login", "twice", "--password", "x2",
+    assert_clean_failure(run_cli("user", "create", "--org", str(org), "--login", "twice", "--password", "Пароль-хороший-2",
                                  "--role", "admin", db=db.url, check=False))
 
 
