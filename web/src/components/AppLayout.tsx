@@ -59,7 +59,7 @@ export function AppLayout() {
   const roleKey = `role.${user?.role ?? 'operator'}` as MessageKey;
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
+    <Layout style={{ minHeight: '100vh', background: '#0f1f3d' }}>
       <Sider width={240} breakpoint="lg" collapsedWidth={0} theme="dark" style={{ position: 'sticky', top: 0, height: '100vh', overflow: 'auto' }}>
         <Flex align="center" gap={10} style={{ padding: '20px 24px 16px' }}>
           <img src="/favicon.svg" width={28} height={28} alt="" />
@@ -77,7 +77,7 @@ export function AppLayout() {
           data-testid="side-menu"
         />
       </Sider>
-      <Layout>
+      <Layout style={{ background: '#f4f6fa' }}>
         <Header
           style={{
             padding: '0 24px',

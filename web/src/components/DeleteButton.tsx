@@ -1,6 +1,7 @@
 // Delete action with a confirmation; a 409 in_use answer shows the server's message.
 import { DeleteOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Tooltip } from 'antd';
+import { useState } from 'react';
 import { useI18n } from '../i18n';
 import { useApiError } from './useApiError';
 
@@ -16,6 +17,8 @@ export function DeleteButton({ onDelete, onDone, disabled, label }: Props) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useApiError();
+  // the hover tooltip would cover the confirmation's buttons
+  const [confirmOpen, setConfirmOpen] = useState(false);
 
   const confirm = async () => {
     try {
@@ -50,8 +53,16 @@ export function DeleteButton({ onDelete, onDone, disabled, label }: Props) {
       okButtonProps={{ danger: true }}
       onConfirm={confirm}
       disabled={disabled}
+      open={confirmOpen}
+      onOpenChange={setConfirmOpen}
     >
-      {label ? button : <Tooltip title={t('common.delete')}>{button}</Tooltip>}
+      {label ? (
+        button
+      ) : (
+        <Tooltip title={t('common.delete')} {...(confirmOpen ? { open: false } : {})}>
+          {button}
+        </Tooltip>
+      )}
     </Popconfirm>
   );
 }

@@ -2,8 +2,9 @@
 // antd and dayjs locales.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ConfigProvider } from 'antd';
-import ruRU from 'antd/locale/ru_RU';
-import enUS from 'antd/locale/en_US';
+// the ESM files: Vite's CJS interop on antd/locale/* hands over {default: …}, losing the texts
+import ruRU from 'antd/es/locale/ru_RU';
+import enUS from 'antd/es/locale/en_US';
 import dayjs from 'dayjs';
 import 'dayjs/locale/ru';
 import 'dayjs/locale/en';

@@ -41,6 +41,8 @@ export function LegalEntitiesPage() {
 
   const current = editing === 'new' ? null : editing;
   const digits = (n: number) => (e: ChangeEvent<HTMLInputElement>) => e.target.value.replace(/\D+/g, '').slice(0, n);
+  // КПП: digits, and Latin capitals are allowed in positions 5–6
+  const kpp = (e: ChangeEvent<HTMLInputElement>) => e.target.value.toUpperCase().replace(/[^0-9A-Z]+/g, '').slice(0, 9);
 
   return (
     <>
@@ -90,7 +92,7 @@ export function LegalEntitiesPage() {
             </Form.Item>
           </Col>
           <Col xs={24} sm={7}>
-            <Form.Item label={t('legal.kpp')} name="kpp" getValueFromEvent={digits(9)}>
+            <Form.Item label={t('legal.kpp')} name="kpp" getValueFromEvent={kpp}>
               <Input inputMode="numeric" />
             </Form.Item>
           </Col>

@@ -38,8 +38,9 @@ export function LoginPage() {
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError(err.message || t('login.invalid'));
       else if (err instanceof ApiError && err.status === 429) {
-        const base = err.message || t('login.tooMany');
-        setError(err.retryAfter ? `${base}. ${t('login.retryAfter', { seconds: err.retryAfter })}` : base);
+        // the server's message already says when to retry
+        if (err.message) setError(err.message);
+        else setError(err.retryAfter ? `${t('login.tooMany')}. ${t('login.retryAfter', { seconds: err.retryAfter })}` : t('login.tooMany'));
       } else setError(errorText(err, t));
     } finally {
       setSubmitting(false);
