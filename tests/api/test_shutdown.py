@@ -1,6 +1,9 @@
 """Graceful shutdown: on SIGTERM the server stops accepting, finishes the requests in flight
 (here: slow logins, argon2 takes ~100 ms each) and exits 0."""
 
+import json
+import signal
+import socket
 import threading
 import time
 
@@ -9,8 +12,7 @@ import requests
 
 from conftest import Database, ServerProcess, cli_id, make_web_dir, run_cli
 
-USERS = 4        # logins are spread over a few users so that none is throttled
-IN_FLIGHT = 8    # concurrent logins at SIGTERM: argon2 keeps each busy for ~60-100 ms
+USERS = 4  # logins are spread over a few users so that none is throttled
 
 
 @pytest.fixture
@@ -29,8 +31,7 @@ def fresh_server(workdir):
         db.drop()
 
 
-def test_sigterm_finishes_requests_in_flight(fresh_server):
-    server = fresh_server
+def _concurrent_logins_then_sigterm(server, count):
     results: dict[int, object] = {}
     done_at: dict[int, float] = {}
 
@@ -43,7 +44,7 @@ def test_sigterm_finishes_requests_in_flight(fresh_server):
             results[i] = repr(e)
         done_at[i] = time.monotonic()
 
-    threads = [threading.Thread(target=login, args=(i,)) for i in range(IN_FLIGHT)]
+    threads = [threading.Thread(target=login, args=(i,)) for i in range(count)]
     for t in threads:
         t.start()
     time.sleep(0.05)  # the requests are sent; their password hashing is under way
@@ -51,11 +52,47 @@ def test_sigterm_finishes_requests_in_flight(fresh_server):
     rc = server.stop(timeout=20)
     for t in threads:
         t.join(timeout=30)
-    assert results == {i: 200 for i in range(IN_FLIGHT)}, \
-        f"requests in flight at SIGTERM must still be answered: {results}\n{server.log_tail()}"
+    assert results == {i: 200 for i in range(count)}, \
+        f"requests sent before SIGTERM must still be answered: {results}\n{server.log_tail()}"
     assert any(t > sigterm_at for t in done_at.values()), \
         "no request was still in flight at SIGTERM: the test proved nothing (make the logins slower)"
     assert rc == 0, f"exit code after SIGTERM: {rc}\n{server.log_tail()}"
+
+
+def test_sigterm_finishes_requests_in_flight(fresh_server):
+    _concurrent_logins_then_sigterm(fresh_server, 3)
+
+
+def test_sigterm_finishes_more_requests_than_server_threads(fresh_server):
+    # more concurrent requests than the server has threads (4 by default): the ones still
+    # waiting for a thread were sent before SIGTERM too and must be answered, not reset
+    _concurrent_logins_then_sigterm(fresh_server, 16)
+
+
+def test_sigterm_waits_for_a_request_still_arriving(fresh_server):
+    """A request whose body is still arriving at SIGTERM is in flight: it gets its answer."""
+    server = fresh_server
+    body = json.dumps({"login": "slow0", "password": "Пароль-1"}).encode()
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=15)
+    try:
+        sock.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/json\r\nConnection: close\r\n"
+                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body[:10])
+        time.sleep(0.2)  # the server has the headers and part of the body
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        try:
+            sock.sendall(body[10:])
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except (ConnectionResetError, BrokenPipeError) as e:
+            answer = repr(e).encode()
+    finally:
+        sock.close()
+    assert answer.startswith(b"HTTP/1.1 200"), \
+        f"a request being received at SIGTERM was dropped: {answer[:200]!r}\n{server.log_tail()}"
+    assert server.stop(timeout=15) == 0
 
 
 def test_sigterm_when_idle_exits_zero_and_stops_listening(fresh_server):
