@@ -11,7 +11,7 @@ import './styles.css';
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider>
-      <AntApp>
+      <AntApp message={{ maxCount: 3, top: 72 }}>
         <BrowserRouter>
           <AuthProvider>
             <App />

@@ -27,7 +27,7 @@ export function TableToolbar({ onSearch, searchPlaceholder, filters, onAdd, addL
           onChange={(e) => {
             if (e.target.value === '') onSearch('');
           }}
-          style={{ width: 280 }}
+          style={{ width: 300 }}
           data-testid="table-search"
         />
         )}

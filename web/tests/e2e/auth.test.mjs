@@ -70,3 +70,27 @@ test('signing in shows the organisation, the user and the role; logout returns t
   await page.waitForURL('**/login');
   await page.context().close();
 });
+
+test('a 401 from any API call (session gone) goes to /login, and back after signing in', async () => {
+  const page = await newPage(browser);
+  await signIn(page);
+  // let the first page's own requests finish, or their 401s would win the race
+  await page.waitForLoadState('networkidle');
+  await page.context().clearCookies();
+  await page.getByRole('menuitem', { name: 'Юр. лица' }).click();
+  await page.waitForURL('**/login');
+  await page.locator('#login_login').fill(LOGIN);
+  await page.locator('#login_password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.waitForURL('**/legal-entities');
+  await page.getByRole('heading', { name: 'Юридические лица' }).waitFor();
+  await page.context().close();
+});
+
+test('an unknown object id shows «not found» on the card', async () => {
+  const page = await newPage(browser);
+  await signIn(page);
+  await page.goto('/objects/987654321');
+  await page.getByText('Запись не найдена').first().waitFor();
+  await page.context().close();
+});

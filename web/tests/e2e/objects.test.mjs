@@ -34,6 +34,8 @@ test('create an object group, a quarter and an object, and see the object in the
   await groupModal.waitFor({ state: 'hidden' });
   await searchTable(group);
   await page.getByRole('row', { name: new RegExp(group) }).waitFor();
+  await searchTable('');
+  await screenshot(page, '04a-object-groups');
 
   await page.getByRole('tab', { name: 'Кварталы' }).click();
   await page.getByTestId('add-button').click();
@@ -46,6 +48,9 @@ test('create an object group, a quarter and an object, and see the object in the
   const quarterRow = page.getByRole('row', { name: new RegExp(quarter) });
   await quarterRow.waitFor();
   assert.match(await quarterRow.innerText(), new RegExp(group));
+  await searchTable('нет-такого-квартала');
+  await page.getByText('Ничего не найдено').waitFor();
+  await screenshot(page, '04b-quarters-nothing-found');
 
   await page.getByRole('tab', { name: 'Объекты' }).click();
   await page.getByTestId('add-button').click();
