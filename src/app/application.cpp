@@ -14,20 +14,25 @@ Application::Application(const Config& config, size_t pool_size)
   RegisterRoutes(config);
 }
 
+bool Application::DatabaseHealthy() {
+  try {
+    db::Session sql(database_);
+    db::QueryInt(sql, db::Sql("SELECT 1"));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void Application::RegisterRoutes(const Config& config) {
   router_.Add(
       "GET", "/healthz",
       [this](http::Request&) {
-        try {
-          soci::session sql(database_.pool());
-          db::QueryInt(sql, db::Sql("SELECT 1"));
-          return http::Response::Json({{"status", "ok"}});
-        } catch (const std::exception&) {
-          return http::Response::Json({{"status", "unavailable"},
-                                       {"code", "unavailable"},
-                                       {"message", "База данных недоступна"}},
-                                      503);
-        }
+        if (DatabaseHealthy()) return http::Response::Json({{"status", "ok"}});
+        return http::Response::Json({{"status", "unavailable"},
+                                     {"code", "unavailable"},
+                                     {"message", "База данных недоступна"}},
+                                    503);
       },
       http::Access::kPublic);
   router_.Add(

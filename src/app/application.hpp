@@ -22,6 +22,8 @@ class Application {
   reference::ReferenceService& reference() { return reference_service_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
+  // True when a pooled connection (reopened if it was lost) answers a query.
+  bool DatabaseHealthy();
 
  private:
   void RegisterRoutes(const Config& config);

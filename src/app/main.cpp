@@ -1,11 +1,12 @@
 // upravdom: the server and its administration commands (see `upravdom help`).
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <set>
 
 #include <soci/soci.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "app/application.hpp"
@@ -65,9 +66,25 @@ long long RequiredId(const CommandLine& cl, const std::string& name) {
   return std::stoll(value);
 }
 
+// Writes log lines to stderr through a full buffer, flushed every second and at once for
+// warnings: spdlog's own stderr sink flushes every line, one syscall per request.
+class BufferedStderrSink : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& message) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(message, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stderr);
+  }
+  void flush_() override { std::fflush(stderr); }
+};
+
 void SetUpLogging(const Config& config) {
   // Logs go to stderr so that commands print only their result on stdout.
-  auto logger = spdlog::stderr_logger_mt("upravdom");
+  static char buffer[1 << 16];
+  std::setvbuf(stderr, buffer, _IOFBF, sizeof buffer);
+  auto logger = std::make_shared<spdlog::logger>("upravdom", std::make_shared<BufferedStderrSink>());
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -88,7 +105,8 @@ int Serve(const Config& config) {
       [&access_service](const http::Request& request) {
         return access_service.Authenticate(request);
       },
-      application.metrics(), std::move(static_files));
+      [&application] { return application.DatabaseHealthy(); }, application.metrics(),
+      std::move(static_files));
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;
@@ -186,14 +204,10 @@ int Run(const std::vector<std::string>& args) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+int RunReportingErrors(const std::vector<std::string>& args) {
   try {
     return Run(args);
-  } catch (const UsageError& error) {
-    std::cerr << "Ошибка: " << error.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& error) {
+  } catch (const std::invalid_argument& error) {  // UsageError too: bad arguments
     std::cerr << "Ошибка: " << error.what() << "\n";
     return 2;
   } catch (const soci::soci_error& error) {
@@ -203,4 +217,10 @@ int main(int argc, char** argv) {
     std::cerr << "Ошибка: " << error.what() << "\n";
     return 1;
   }
+}
+
+int main(int argc, char** argv) {
+  int rc = RunReportingErrors(std::vector<std::string>(argv + 1, argv + argc));
+  spdlog::shutdown();  // stops the periodic flusher and flushes the log
+  return rc;
 }

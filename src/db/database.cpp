@@ -8,6 +8,34 @@
 
 namespace upravdom::db {
 
+namespace {
+
+// SOCI mangles a bare URI ("…/dbname" becomes a database named "dbname="), so the URI is
+// turned into libpq's "key='value'" form with libpq's own parser.
+std::string PostgresKeywords(const std::string& url) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (!options) {
+    std::string message = error ? error : "";
+    PQfreemem(error);
+    throw std::invalid_argument("Неверный адрес PostgreSQL: " + message);
+  }
+  std::string keywords;
+  for (PQconninfoOption* option = options; option->keyword; ++option) {
+    if (!option->val) continue;
+    std::string value;
+    for (const char* c = option->val; *c; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    keywords += std::string(keywords.empty() ? "" : " ") + option->keyword + "='" + value + "'";
+  }
+  PQconninfoFree(options);
+  return keywords;
+}
+
+}  // namespace
+
 DbUrl ParseDbUrl(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
@@ -17,13 +45,15 @@ DbUrl ParseDbUrl(const std::string& url) {
     return {Dialect::kSqlite, "db=\"" + path + "\" timeout=5 shared_cache=false"};
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return {Dialect::kPostgres, url};  // libpq takes URIs as they are
+    return {Dialect::kPostgres, PostgresKeywords(url)};
   throw std::invalid_argument(
       "Неизвестный адрес базы данных «" + url +
       "»: ожидается sqlite:ПУТЬ или postgresql://пользователь@хост:порт/база");
 }
 
 namespace {
+
+void ConfigurePostgres(soci::session& sql) { sql << "SET client_min_messages TO WARNING"; }
 
 void ConfigureSqlite(soci::session& sql) {
   // WAL lets readers run beside the writer; NORMAL sync is durable across application
@@ -49,12 +79,20 @@ Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_s
       ConfigureSqlite(sql);
     } else {
       sql.open(soci::postgresql, parsed.connect);
-      sql << "SET client_min_messages TO WARNING";
+      ConfigurePostgres(sql);
     }
   }
 }
 
 Database::~Database() = default;
+
+Session::Session(Database& database) : sql_(database.pool()) {
+  if (database.dialect() != Dialect::kPostgres) return;
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql_.get_backend());
+  if (backend && PQstatus(backend->conn_) == CONNECTION_OK) return;
+  sql_.reconnect();
+  ConfigurePostgres(sql_);
+}
 
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) {
   if (dialect == Dialect::kSqlite) {

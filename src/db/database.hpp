@@ -37,6 +37,19 @@ class Database {
   std::unique_ptr<soci::connection_pool> pool_;
 };
 
+// A session leased from the pool for one unit of work. A PostgreSQL connection that was
+// lost (server restart, failover) is reopened on lease, so an instance heals by itself: the
+// request that met the broken connection fails with 503, the next ones work.
+class Session {
+ public:
+  explicit Session(Database& database);
+  operator soci::session&() { return sql_; }
+  soci::session& get() { return sql_; }
+
+ private:
+  soci::session sql_;
+};
+
 // Runs a multi-statement SQL script on the session's native connection (SOCI runs only
 // the first statement of a string).
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script);

@@ -8,7 +8,7 @@
 namespace upravdom::db {
 
 int ApplyMigrations(Database& database) {
-  soci::session sql(database.pool());
+  db::Session sql(database);
   const Dialect dialect = database.dialect();
   const std::string wanted = dialect == Dialect::kSqlite ? "sqlite" : "postgres";
   ExecScript(sql, dialect,
@@ -19,7 +19,7 @@ int ApplyMigrations(Database& database) {
     if (wanted != migration.dialect) continue;
     WriteTransaction tx(sql, dialect);
     if (dialect == Dialect::kPostgres)  // one migrator at a time across instances
-      sql << "LOCK TABLE schema_migrations IN EXCLUSIVE MODE";
+      sql.get() << "LOCK TABLE schema_migrations IN EXCLUSIVE MODE";
     bool done =
         QueryInt(
             sql,

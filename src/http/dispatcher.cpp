@@ -9,10 +9,12 @@
 
 namespace upravdom::http {
 
-Dispatcher::Dispatcher(const Router& router, Authenticator authenticate, Metrics& metrics,
+Dispatcher::Dispatcher(const Router& router, Authenticator authenticate,
+                       HealthProbe database_healthy, Metrics& metrics,
                        std::unique_ptr<StaticFiles> static_files)
     : router_(router),
       authenticate_(std::move(authenticate)),
+      database_healthy_(std::move(database_healthy)),
       metrics_(metrics),
       static_files_(std::move(static_files)) {}
 
@@ -64,9 +66,17 @@ Response Dispatcher::Route(Request& request, std::string& route_label) const {
   Router::Match match = router_.Find(request.method, request.path);
   if (!match.route) {
     route_label = "unmatched";
-    if (match.path_exists)
-      throw ApiError(ErrorCode::kMethodNotAllowed,
-                     "Метод " + request.method + " здесь не поддерживается");
+    if (!match.allowed.empty()) {
+      std::string allow;
+      for (const std::string& method : match.allowed) {
+        if (!allow.empty()) allow += ", ";
+        allow += method;
+      }
+      Response response = FromError(ApiError(ErrorCode::kMethodNotAllowed,
+                                             "Метод " + request.method + " здесь не поддерживается"));
+      response.headers.emplace_back("Allow", allow);
+      return response;
+    }
     throw ApiError(ErrorCode::kNotFound, "Адрес API не найден");
   }
   route_label = match.route->pattern;
@@ -84,19 +94,19 @@ Response Dispatcher::Handle(Request& request) const {
   } catch (const ApiError& error) {
     response = FromError(error);
   } catch (const soci::soci_error& error) {
-    spdlog::error("{} {}: database error: {}", request.method, request.path, error.what());
-    switch (error.get_error_category()) {
-      case soci::soci_error::connection_error:
-        response = FromError(
-            ApiError(ErrorCode::kUnavailable, "База данных недоступна, повторите попытку позже"));
-        break;
-      case soci::soci_error::constraint_violation:
-        // A race past the service's own checks (two identical creates at once).
-        response = FromError(ApiError(ErrorCode::kConflict,
-                                      "Запись с такими данными уже существует или используется"));
-        break;
-      default:
-        response = FromError(ApiError(ErrorCode::kInternal, "Внутренняя ошибка сервера"));
+    // get_error_message() leaves out the statement and its bound values (tokens, personal data).
+    spdlog::error("{} {}: database error: {}", request.method, request.path,
+                  error.get_error_message());
+    if (error.get_error_category() == soci::soci_error::constraint_violation) {
+      // A race past the service's own checks (two identical creates at once).
+      response = FromError(
+          ApiError(ErrorCode::kConflict, "Запись с такими данными уже существует или используется"));
+    } else if (!database_healthy_()) {
+      // Lost connections surface as many kinds of errors; asking the database tells.
+      response = FromError(
+          ApiError(ErrorCode::kUnavailable, "База данных недоступна, повторите попытку позже"));
+    } else {
+      response = FromError(ApiError(ErrorCode::kInternal, "Внутренняя ошибка сервера"));
     }
   } catch (const std::exception& error) {
     spdlog::error("{} {}: unhandled: {}", request.method, request.path, error.what());

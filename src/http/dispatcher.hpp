@@ -16,10 +16,13 @@ namespace upravdom::http {
 // Finds who sent the request (cookie or bearer token); nullopt when nobody valid.
 using Authenticator = std::function<std::optional<Principal>(const Request&)>;
 
+// Whether the database answers; asked after a database error to tell 503 from 500.
+using HealthProbe = std::function<bool()>;
+
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, Authenticator authenticate, Metrics& metrics,
-             std::unique_ptr<StaticFiles> static_files);
+  Dispatcher(const Router& router, Authenticator authenticate, HealthProbe database_healthy,
+             Metrics& metrics, std::unique_ptr<StaticFiles> static_files);
 
   Response Handle(Request& request) const;
 
@@ -29,6 +32,7 @@ class Dispatcher {
 
   const Router& router_;
   Authenticator authenticate_;
+  HealthProbe database_healthy_;
   Metrics& metrics_;
   std::unique_ptr<StaticFiles> static_files_;
 };

@@ -59,7 +59,7 @@ Router::Match Router::Find(const std::string& method, const std::string& path) c
         match.params = std::move(params);
         return match;
       }
-      match.path_exists = true;
+      match.allowed.push_back(route.method);
     }
   }
   return match;

@@ -35,7 +35,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;
     std::map<std::string, std::string> params;
-    bool path_exists = false;  // some route has this path, with another method (→ 405)
+    std::vector<std::string> allowed;  // methods of routes with this path (for 405's Allow)
   };
   Match Find(const std::string& method, const std::string& path) const;
 

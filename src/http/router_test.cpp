@@ -39,10 +39,10 @@ TEST(Router, ReportsWrongMethodSeparately) {
   router.Add("GET", "/api/v1/objects", Named("list"));
   auto m = router.Find("DELETE", "/api/v1/objects");
   EXPECT_FALSE(m.route);
-  EXPECT_TRUE(m.path_exists);
+  EXPECT_EQ(m.allowed, std::vector<std::string>{"GET"});
   m = router.Find("GET", "/api/v1/nothing");
   EXPECT_FALSE(m.route);
-  EXPECT_FALSE(m.path_exists);
+  EXPECT_TRUE(m.allowed.empty());
 }
 
 TEST(Router, RefusesDuplicates) {

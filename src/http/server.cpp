@@ -28,7 +28,20 @@ namespace {
 
 struct ServerState {
   std::atomic<bool> stopping{false};
+  // Requests from their first byte to the last byte of the answer. Idle keep-alive
+  // connections do not count: at shutdown they are simply closed.
   std::atomic<int> in_flight{0};
+};
+
+class InFlight {
+ public:
+  explicit InFlight(ServerState& state) : state_(state) { state_.in_flight.fetch_add(1); }
+  ~InFlight() { state_.in_flight.fetch_sub(1); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  ServerState& state_;
 };
 
 Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
@@ -99,7 +112,8 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r
 }
 
 asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& options,
-                                      const Dispatcher& dispatcher, ServerState& state) {
+                                      const Dispatcher& dispatcher, ServerState& state,
+                                      asio::thread_pool& workers) {
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   std::string remote;
@@ -110,17 +124,25 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
   }
   beast::flat_buffer buffer;
   for (;;) {
+    stream.expires_after(options.read_timeout);
+    if (buffer.size() == 0) {
+      // Wait for the first bytes of the next request before counting it as in flight.
+      size_t n = co_await stream.async_read_some(buffer.prepare(4096),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      buffer.commit(n);
+    }
+    InFlight in_flight(state);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
     parser.body_limit(options.body_limit);
-    stream.expires_after(options.read_timeout);
     co_await bhttp::async_read(stream, buffer, parser,
                                asio::redirect_error(asio::use_awaitable, ec));
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::connection_reset ||
         ec == asio::error::eof)
       break;
-    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit || ec) {
+    if (ec) {
       Response error =
           ec == bhttp::error::body_limit
               ? ErrorOnly(ErrorCode::kPayloadTooLarge,
@@ -134,22 +156,25 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
       co_await WriteResponse(stream, error, 11, false, false, write_ec);
       break;
     }
-    state.in_flight.fetch_add(1);
     const auto& raw = parser.get();
     Request request = ToRequest(raw, remote);
     const bool keep_alive = raw.keep_alive() && !state.stopping.load();
-    Response response = dispatcher.Handle(request);
+    // Handlers block on the database and on password hashing: they run on the worker pool
+    // so that the network thread keeps accepting and reading.
+    Response response = co_await asio::co_spawn(
+        workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(request); },
+        asio::use_awaitable);
     stream.expires_after(options.read_timeout);
     co_await WriteResponse(stream, response, raw.version(), keep_alive,
                            raw.method() == bhttp::verb::head, ec);
-    state.in_flight.fetch_sub(1);
     if (ec || !keep_alive) break;
   }
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& options,
-                             const Dispatcher& dispatcher, ServerState& state) {
+                             const Dispatcher& dispatcher, ServerState& state,
+                             asio::thread_pool& workers) {
   for (;;) {
     beast::error_code ec;
     tcp::socket socket =
@@ -160,7 +185,7 @@ asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& optio
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, ServeConnection(std::move(socket), options, dispatcher, state),
+    asio::co_spawn(executor, ServeConnection(std::move(socket), options, dispatcher, state, workers),
                    [](std::exception_ptr error) {
                      if (!error) return;
                      try {
@@ -176,7 +201,9 @@ asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& optio
 
 void RunServer(const ServerOptions& options, const Dispatcher& dispatcher,
                const std::function<void()>& on_listening) {
-  asio::io_context io(options.threads);
+  // One network thread parses and writes; `threads` workers run the handlers.
+  asio::io_context io(1);
+  asio::thread_pool workers(static_cast<size_t>(options.threads));
   ServerState state;
   tcp::endpoint endpoint(asio::ip::make_address(options.host), options.port);
   tcp::acceptor acceptor(io);
@@ -185,9 +212,7 @@ void RunServer(const ServerOptions& options, const Dispatcher& dispatcher,
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
 
-  // Each connection runs on its own strand-free coroutine; handlers are synchronous and may
-  // block on the database, so several threads run the io_context.
-  asio::co_spawn(io, Listen(acceptor, options, dispatcher, state), asio::detached);
+  asio::co_spawn(io, Listen(acceptor, options, dispatcher, state, workers), asio::detached);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer drain_timer(io);
@@ -214,10 +239,8 @@ void RunServer(const ServerOptions& options, const Dispatcher& dispatcher,
   });
 
   on_listening();
-  std::vector<std::thread> threads;
-  for (int i = 1; i < options.threads; ++i) threads.emplace_back([&io] { io.run(); });
   io.run();
-  for (std::thread& t : threads) t.join();
+  workers.join();
 }
 
 }  // namespace upravdom::http

@@ -21,6 +21,7 @@ struct Principal {
   long long organization_id = 0;
   std::optional<long long> user_id;       // empty for API tokens
   std::optional<long long> api_token_id;  // set for API tokens
+  std::string api_token_name;
   Role role = Role::kReadonly;
   bool via_cookie = false;  // cookie sessions need the CSRF header on writes
   std::string csrf_token;

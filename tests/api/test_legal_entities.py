@@ -85,16 +85,34 @@ def test_inn_must_be_a_string(admin):
                  field="inn")
 
 
-@pytest.mark.parametrize("kpp", ["77360100", "7736010011", "77360100A", "", "７７３６０１００１"])
+@pytest.mark.parametrize("kpp", ["77360100", "7736010011", "77360100A", "AB3601001", "７７３６０１００１"])
 def test_bad_kpp(admin, kpp):
     assert_error(admin.post(LE, json={"name": "ООО «КПП»", "inn": inn10(seq()), "kpp": kpp}),
                  422, "validation_failed", field="kpp")
 
 
-@pytest.mark.parametrize("ogrn", ["1027700132196", "102770013219", "10277001321950", "304500116000157x", ""])
+@pytest.mark.parametrize("ogrn", ["1027700132196", "102770013219", "10277001321950", "304500116000157x"])
 def test_bad_ogrn(admin, ogrn):
     assert_error(admin.post(LE, json={"name": "ООО «ОГРН»", "inn": inn10(seq()), "ogrn": ogrn}),
                  422, "validation_failed", field="ogrn")
+
+
+@pytest.mark.parametrize("field", ["kpp", "ogrn"])
+def test_blank_optional_text_means_no_value(admin, field):
+    """An optional text sent empty or blank (a cleared form input) is stored as null."""
+    created = admin.post(LE, json={"name": "ООО «Пусто»", "inn": inn10(seq()), field: "  "})
+    assert created.status_code == 201, created.text
+    assert created.json()[field] is None
+    good = {"kpp": "773601001", "ogrn": "1027700132195"}[field]
+    record = admin.patch(f"{LE}/{created.json()['id']}", json={field: good}).json()
+    assert record[field] == good
+    cleared = admin.patch(f"{LE}/{created.json()['id']}", json={field: ""})
+    assert cleared.status_code == 200 and cleared.json()[field] is None
+
+
+def test_kpp_letters_in_positions_five_and_six(admin):
+    created = admin.post(LE, json={"name": "ООО «Буквы»", "inn": inn10(seq()), "kpp": "7736AB001"})
+    assert created.status_code == 201, created.text
 
 
 def test_ogrnip_wrong_check_digit(admin):

@@ -9,7 +9,7 @@ using db::Row;
 using db::Sql;
 
 long long AccessRepository::InsertOrganization(const std::string& name) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert("INSERT INTO organizations (name, created_at, updated_at) VALUES (");
   insert.Bind(name) << ", ";
@@ -19,13 +19,13 @@ long long AccessRepository::InsertOrganization(const std::string& name) {
 }
 
 std::optional<std::string> AccessRepository::OrganizationName(long long organization_id) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   return db::QueryText(sql,
                        Sql("SELECT name FROM organizations WHERE id = ").Bind(organization_id));
 }
 
 std::optional<long long> AccessRepository::FindOrganizationByName(const std::string& name) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   return db::QueryInt(sql, Sql("SELECT id FROM organizations WHERE name = ").Bind(name)
                                << " ORDER BY id LIMIT 1");
 }
@@ -33,7 +33,7 @@ std::optional<long long> AccessRepository::FindOrganizationByName(const std::str
 long long AccessRepository::InsertUser(long long organization_id, const std::string& login,
                                        const std::string& full_name,
                                        const std::string& password_hash, const std::string& role) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert(
       "INSERT INTO users (organization_id, login, full_name, password_hash, role, created_at, "
@@ -66,7 +66,7 @@ std::optional<UserRecord> ReadUser(soci::session& sql, const Sql& query) {
 }  // namespace
 
 std::optional<UserRecord> AccessRepository::FindUserByLogin(const std::string& login) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query(kUserColumns);
   query << "u.login = ";
   query.Bind(login);
@@ -74,7 +74,7 @@ std::optional<UserRecord> AccessRepository::FindUserByLogin(const std::string& l
 }
 
 std::optional<UserRecord> AccessRepository::FindUser(long long user_id) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query(kUserColumns);
   query << "u.id = ";
   query.Bind(user_id);
@@ -84,7 +84,7 @@ std::optional<UserRecord> AccessRepository::FindUser(long long user_id) {
 void AccessRepository::InsertSession(long long organization_id, long long user_id,
                                      const std::string& token_digest, const std::string& csrf_token,
                                      const std::string& expires_at) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert(
       "INSERT INTO sessions (organization_id, user_id, token_hash, csrf_token, expires_at, "
@@ -100,7 +100,7 @@ void AccessRepository::InsertSession(long long organization_id, long long user_i
 }
 
 std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string& token_digest) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query(
       "SELECT s.organization_id, s.user_id, u.role, s.csrf_token FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ");
@@ -114,12 +114,12 @@ std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string
 }
 
 void AccessRepository::DeleteSession(const std::string& token_digest) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   db::Exec(sql, Sql("DELETE FROM sessions WHERE token_hash = ").Bind(token_digest));
 }
 
 void AccessRepository::DeleteExpiredSessions(long long user_id) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query("DELETE FROM sessions WHERE user_id = ");
   query.Bind(user_id) << " AND expires_at <= ";
   query.Bind(timeutil::NowIso());
@@ -128,7 +128,7 @@ void AccessRepository::DeleteExpiredSessions(long long user_id) {
 
 long long AccessRepository::InsertApiToken(long long organization_id, const std::string& name,
                                            const std::string& token_digest) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert(
       "INSERT INTO api_tokens (organization_id, name, token_hash, created_at, updated_at) "
@@ -142,7 +142,7 @@ long long AccessRepository::InsertApiToken(long long organization_id, const std:
 }
 
 std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& token_digest) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query(
       "SELECT id, organization_id, name FROM api_tokens WHERE revoked_at IS NULL AND token_hash "
       "= ");
@@ -155,7 +155,7 @@ std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& 
 }
 
 std::optional<AttemptRecord> AccessRepository::FindAttempt(const std::string& key) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql query("SELECT failures, window_started_at, locked_until FROM login_attempts WHERE key = ");
   query.Bind(key);
   std::optional<AttemptRecord> attempt;
@@ -166,7 +166,7 @@ std::optional<AttemptRecord> AccessRepository::FindAttempt(const std::string& ke
 }
 
 void AccessRepository::SaveAttempt(const std::string& key, const AttemptRecord& attempt) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   Sql upsert(
       "INSERT INTO login_attempts (key, failures, window_started_at, locked_until, updated_at) "
       "VALUES (");
@@ -182,7 +182,7 @@ void AccessRepository::SaveAttempt(const std::string& key, const AttemptRecord& 
 }
 
 void AccessRepository::DeleteAttempt(const std::string& key) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   db::Exec(sql, Sql("DELETE FROM login_attempts WHERE key = ").Bind(key));
 }
 

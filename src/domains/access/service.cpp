@@ -114,6 +114,7 @@ std::optional<http::Principal> AccessService::Authenticate(const http::Request& 
     if (!api_token) return std::nullopt;
     who.organization_id = api_token->organization_id;
     who.api_token_id = api_token->id;
+    who.api_token_name = api_token->name;
     who.role = http::Role::kIntegration;
     return who;
   }
@@ -134,7 +135,7 @@ nlohmann::json AccessService::Me(const http::Principal& who) {
   }
   return {{"id", nullptr},
           {"login", nullptr},
-          {"full_name", "API-токен"},
+          {"full_name", who.api_token_name},
           {"role", http::RoleName(who.role)},
           {"organization",
            {{"id", who.organization_id},

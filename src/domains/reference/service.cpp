@@ -45,7 +45,7 @@ void ReferenceService::RequireParent(const ResourceSpec& spec, ReferenceReposito
 
 ListPage ReferenceService::List(const ResourceSpec& spec, long long organization_id,
                                 const ListQuery& query) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   ReferenceRepository repository(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, query.parent_id);
   return repository.List(spec, organization_id, query);
@@ -53,7 +53,7 @@ ListPage ReferenceService::List(const ResourceSpec& spec, long long organization
 
 Values ReferenceService::Read(const ResourceSpec& spec, long long organization_id,
                               std::optional<long long> parent_id, long long id) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   ReferenceRepository repository(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, parent_id);
   std::optional<Values> found = repository.Find(spec, organization_id, parent_id, id);
@@ -124,7 +124,7 @@ Values ReferenceService::Create(const ResourceSpec& spec, long long organization
                                 std::optional<long long> parent_id, const nlohmann::json& body) {
   Values record;
   ReadBody(spec, body, /*creating=*/true, record);
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   ReferenceRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, parent_id);
@@ -139,7 +139,7 @@ Values ReferenceService::Create(const ResourceSpec& spec, long long organization
 Values ReferenceService::Update(const ResourceSpec& spec, long long organization_id,
                                 std::optional<long long> parent_id, long long id,
                                 const nlohmann::json& body) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   ReferenceRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, parent_id);
@@ -155,7 +155,7 @@ Values ReferenceService::Update(const ResourceSpec& spec, long long organization
 
 void ReferenceService::Delete(const ResourceSpec& spec, long long organization_id,
                               std::optional<long long> parent_id, long long id) {
-  soci::session sql(database_.pool());
+  db::Session sql(database_);
   ReferenceRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
   RequireParent(spec, repository, organization_id, parent_id);
