@@ -2,6 +2,7 @@
 
 #include "db/sql.hpp"
 #include "domains/access/handlers.hpp"
+#include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
 
 namespace upravdom::app {
@@ -10,7 +11,12 @@ Application::Application(const Config& config, size_t pool_size)
     : database_(config.db_url, pool_size),
       access_repository_(database_),
       access_service_(access_repository_),
-      reference_service_(database_) {
+      reference_service_(database_),
+      premise_service_(database_),
+      tag_service_(database_) {
+  reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
+    premise_service_.RefreshObjectKeys(sql, org, id);
+  });
   RegisterRoutes(config);
 }
 
@@ -47,6 +53,8 @@ void Application::RegisterRoutes(const Config& config) {
 
   access::RegisterAccessRoutes(router_, access_service_, {.secure = config.secure_cookies});
   reference::RegisterReferenceRoutes(router_, reference_service_);
+  premises::RegisterPremiseRoutes(router_, premise_service_);
+  tags::RegisterTagRoutes(router_, tag_service_);
 }
 
 }  // namespace upravdom::app

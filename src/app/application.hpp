@@ -6,7 +6,9 @@
 #include "core/config.hpp"
 #include "db/database.hpp"
 #include "domains/access/service.hpp"
+#include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
+#include "domains/tags/tags.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 
@@ -20,6 +22,7 @@ class Application {
   db::Database& database() { return database_; }
   access::AccessService& access() { return access_service_; }
   reference::ReferenceService& reference() { return reference_service_; }
+  premises::PremiseService& premises() { return premise_service_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.
@@ -32,6 +35,8 @@ class Application {
   access::AccessRepository access_repository_;
   access::AccessService access_service_;
   reference::ReferenceService reference_service_;
+  premises::PremiseService premise_service_;
+  tags::TagService tag_service_;
   http::Metrics metrics_;
   http::Router router_;
 };

@@ -82,7 +82,8 @@ void SetUpLogging(const Config& config) {
   // Logs go to stderr so that commands print only their result on stdout.
   static char buffer[1 << 16];
   std::setvbuf(stderr, buffer, _IOFBF, sizeof buffer);
-  auto logger = std::make_shared<spdlog::logger>("upravdom", std::make_shared<BufferedStderrSink>());
+  auto logger =
+      std::make_shared<spdlog::logger>("upravdom", std::make_shared<BufferedStderrSink>());
   logger->flush_on(spdlog::level::warn);
   spdlog::flush_every(std::chrono::seconds(1));
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

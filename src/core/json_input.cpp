@@ -1,5 +1,7 @@
 #include "core/json_input.hpp"
 
+#include <cmath>
+
 #include "core/text.hpp"
 
 namespace upravdom {
@@ -80,6 +82,53 @@ std::optional<bool> BodyReader::Bool(const std::string& name, bool required) {
     return std::nullopt;
   }
   return value->get<bool>();
+}
+
+std::optional<long long> BodyReader::Fixed(const std::string& name, int decimals, long long min,
+                                           long long max, bool required) {
+  const nlohmann::json* value = Field(name, required);
+  if (!value) return std::nullopt;
+  if (!value->is_number()) {
+    Fail(name, "Ожидается число");
+    return std::nullopt;
+  }
+  double scale = std::pow(10.0, decimals);
+  double scaled = value->get<double>() * scale;
+  double rounded = std::round(scaled);
+  // Binary floating point carries 54.35 as 54.3499…; a tiny tolerance accepts it.
+  if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled))) {
+    Fail(name, "Не более " + std::to_string(decimals) + " знаков после запятой");
+    return std::nullopt;
+  }
+  if (rounded < static_cast<double>(min) || rounded > static_cast<double>(max)) {
+    auto show = [scale](long long v) {
+      std::string text = std::to_string(static_cast<double>(v) / scale);
+      text.erase(text.find_last_not_of('0') + 1);
+      if (!text.empty() && text.back() == '.') text.pop_back();
+      return text;
+    };
+    Fail(name, "Допустимо от " + show(min) + " до " + show(max));
+    return std::nullopt;
+  }
+  return static_cast<long long>(rounded);
+}
+
+std::optional<std::vector<std::string>> BodyReader::StringList(const std::string& name) {
+  const nlohmann::json* value = Field(name, false);
+  if (!value) return std::nullopt;
+  if (!value->is_array()) {
+    Fail(name, "Ожидается список строк");
+    return std::nullopt;
+  }
+  std::vector<std::string> items;
+  for (const nlohmann::json& item : *value) {
+    if (!item.is_string()) {
+      Fail(name, "Ожидается список строк");
+      return std::nullopt;
+    }
+    items.push_back(item.get<std::string>());
+  }
+  return items;
 }
 
 void BodyReader::Finish() {

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,6 +40,12 @@ class BodyReader {
   std::optional<std::string> Text(const std::string& name, const TextRule& rule);
   std::optional<long long> Integer(const std::string& name, const IntegerRule& rule);
   std::optional<bool> Bool(const std::string& name, bool required = false);
+  // A JSON number with at most `decimals` digits after the point, returned scaled to an
+  // integer (54.35 with 2 decimals → 5435); min and max are in the scaled unit.
+  std::optional<long long> Fixed(const std::string& name, int decimals, long long min,
+                                 long long max, bool required = false);
+  // An array of strings (absent or null → nullopt).
+  std::optional<std::vector<std::string>> StringList(const std::string& name);
 
   bool Has(const std::string& name) const { return object_.contains(name); }
   bool IsNull(const std::string& name) const {

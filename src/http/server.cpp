@@ -3,6 +3,7 @@
 #include "http/server.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 #include <vector>
 
@@ -84,6 +85,8 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r
   if (!response.file_path.empty()) {
     bhttp::response<bhttp::file_body> out;
     out.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
+    // An open file stays readable after its name is gone: remove temporary ones at once.
+    if (response.delete_file_after_send) std::remove(response.file_path.c_str());
     if (!ec) {
       ApplyCommon(out, response, version, keep_alive);
       out.prepare_payload();
@@ -185,7 +188,8 @@ asio::awaitable<void> Listen(tcp::acceptor& acceptor, const ServerOptions& optio
       continue;
     }
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, ServeConnection(std::move(socket), options, dispatcher, state, workers),
+    asio::co_spawn(executor,
+                   ServeConnection(std::move(socket), options, dispatcher, state, workers),
                    [](std::exception_ptr error) {
                      if (!error) return;
                      try {

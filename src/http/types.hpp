@@ -51,7 +51,8 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string file_path;  // when set, the body is this file, streamed from disk
+  std::string file_path;                // when set, the body is this file, streamed from disk
+  bool delete_file_after_send = false;  // a temporary file (an export)
 
   static Response Json(const nlohmann::json& body, int status = 200);
   static Response NoContent();

@@ -2,21 +2,11 @@
 
 #include "core/json_input.hpp"
 #include "core/text.hpp"
+#include "http/params.hpp"
 
 namespace upravdom::reference {
 
 namespace {
-
-long long QueryInteger(const std::string& name, const std::string& value, long long min,
-                       long long max) {
-  bool digits = !value.empty() && value.size() <= 18 &&
-                value.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || std::stoll(value) < min || std::stoll(value) > max)
-    throw ApiError(
-        ErrorCode::kBadRequest, "Неверный параметр запроса «" + name + "»",
-        {{name, "Ожидается целое число от " + std::to_string(min) + " до " + std::to_string(max)}});
-  return std::stoll(value);
-}
 
 std::optional<long long> ParentId(const ResourceSpec& spec, const http::Request& request) {
   if (spec.parent_column.empty()) return std::nullopt;
@@ -27,7 +17,7 @@ http::Response ListHandler(const ResourceSpec& spec, ReferenceService& service,
                            http::Request& request) {
   ListQuery query;
   query.parent_id = ParentId(spec, request);
-  ReadPaging(request, query.limit, query.offset);
+  http::ReadPaging(request, query.limit, query.offset);
   if (auto q = request.QueryValue("q")) {
     if (q->size() > 1000)
       throw ApiError(ErrorCode::kBadRequest, "Слишком длинный поисковый запрос",
@@ -41,7 +31,7 @@ http::Response ListHandler(const ResourceSpec& spec, ReferenceService& service,
       throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
                      {{name, "Неизвестный параметр"}});
     query.filters[name].push_back(
-        QueryInteger(name, value, 1, std::numeric_limits<long long>::max()));
+        http::QueryInteger(name, value, 1, std::numeric_limits<long long>::max()));
   }
   ListPage page = service.List(spec, request.Who().organization_id, query);
   nlohmann::json items = nlohmann::json::array();
@@ -50,12 +40,6 @@ http::Response ListHandler(const ResourceSpec& spec, ReferenceService& service,
 }
 
 }  // namespace
-
-void ReadPaging(const http::Request& request, long long& limit, long long& offset) {
-  if (auto value = request.QueryValue("limit")) limit = QueryInteger("limit", *value, 1, 500);
-  if (auto value = request.QueryValue("offset"))
-    offset = QueryInteger("offset", *value, 0, 1'000'000'000);
-}
 
 void RegisterReferenceRoutes(http::Router& router, ReferenceService& service) {
   for (const ResourceSpec& spec_ref : ReferenceSpecs()) {

@@ -148,6 +148,7 @@ Values ReferenceService::Update(const ResourceSpec& spec, long long organization
   ReadBody(spec, body, /*creating=*/false, *record);
   Validate(spec, repository, organization_id, parent_id, *record, id);
   repository.Update(spec, organization_id, id, *record, SearchKey(spec, *record));
+  for (const ChangeHook& hook : update_hooks_[spec.table]) hook(sql, organization_id, id);
   Values updated = repository.Find(spec, organization_id, parent_id, id).value();
   tx.Commit();
   return updated;

@@ -2,7 +2,10 @@
 // uniqueness, and refusing to delete what is still used.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +18,14 @@ namespace upravdom::reference {
 class ReferenceService {
  public:
   explicit ReferenceService(db::Database& database) : database_(database) {}
+
+  // Called inside the update's transaction after a record of `table` changed, so that
+  // data derived from it follows (premises' addresses follow their object's).
+  using ChangeHook =
+      std::function<void(soci::session& sql, long long organization_id, long long id)>;
+  void OnUpdated(const std::string& table, ChangeHook hook) {
+    update_hooks_[table].push_back(std::move(hook));
+  }
 
   ListPage List(const ResourceSpec& spec, long long organization_id, const ListQuery& query);
   Values Read(const ResourceSpec& spec, long long organization_id,
@@ -38,6 +49,7 @@ class ReferenceService {
                      long long organization_id, std::optional<long long> parent_id);
 
   db::Database& database_;
+  std::map<std::string, std::vector<ChangeHook>> update_hooks_;
 };
 
 nlohmann::json ToJson(const Values& values);

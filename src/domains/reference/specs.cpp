@@ -94,7 +94,9 @@ std::vector<ResourceSpec> MakeSpecs() {
                     city,
                     street,
                     house};
-  objects.usages = {{"entrances", "object_id", "подъезды"}, {"floors", "object_id", "этажи"}};
+  objects.usages = {{"entrances", "object_id", "подъезды"},
+                    {"floors", "object_id", "этажи"},
+                    {"premises", "object_id", "помещения"}};
   objects.order_by = "search_key, id";
   objects.cross_check = CheckObjectQuarter;
   specs.push_back(objects);
@@ -112,7 +114,7 @@ std::vector<ResourceSpec> MakeSpecs() {
   entrance_name.searchable = true;
   entrances.fields = {entrance_number, entrance_name};
   entrances.uniques = {{{"object_id", "number"}, "number", "Подъезд с таким номером уже есть"}};
-  entrances.usages = {{"floors", "entrance_id", "этажи"}};
+  entrances.usages = {{"floors", "entrance_id", "этажи"}, {"premises", "entrance_id", "помещения"}};
   entrances.order_by = "number, id";
   specs.push_back(entrances);
 
@@ -131,6 +133,7 @@ std::vector<ResourceSpec> MakeSpecs() {
   floors.fields = {floor_number, floor_entrance};
   floors.uniques = {
       {{"object_id", "entrance_id", "number"}, "number", "Такой этаж в этом подъезде уже есть"}};
+  floors.usages = {{"premises", "floor_id", "помещения"}};
   floors.order_by = "entrance_id, number, id";
   specs.push_back(floors);
 

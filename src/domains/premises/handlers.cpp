@@ -1,0 +1,128 @@
+#include "domains/premises/handlers.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "core/json_input.hpp"
+#include "core/text.hpp"
+#include "http/params.hpp"
+
+namespace upravdom::premises {
+
+namespace {
+
+nlohmann::json DependentsJson(const Dependents& d) {
+  return {{"accounts", d.accounts},
+          {"charges", d.charges},
+          {"payments", d.payments},
+          {"links", d.links}};
+}
+
+// The list's filters, shared by the register and its export.
+PremiseFilter ReadFilter(const http::Request& request) {
+  static const std::set<std::string> kKnown = {
+      "q",    "object_group_id", "quarter_id", "object_id", "type", "client_id", "tag",
+      "sort", "limit",           "offset"};
+  for (const auto& [name, value] : request.query)
+    if (!kKnown.count(name))
+      throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
+                     {{name, "Неизвестный параметр"}});
+  PremiseFilter filter;
+  filter.query = request.QueryValue("q").value_or("");
+  filter.object_group_ids = http::QueryIds(request, "object_group_id");
+  filter.quarter_ids = http::QueryIds(request, "quarter_id");
+  filter.object_ids = http::QueryIds(request, "object_id");
+  filter.client_ids = http::QueryIds(request, "client_id");
+  for (const std::string& type : request.QueryValues("type")) {
+    if (!FindType(type))
+      throw ApiError(ErrorCode::kBadRequest, "Неизвестный тип помещения «" + type + "»",
+                     {{"type", "Неизвестный тип помещения"}});
+    filter.types.push_back(type);
+  }
+  for (const std::string& tag : request.QueryValues("tag"))
+    if (!text::Trim(tag).empty()) filter.tags.push_back(text::FoldForSearch(tag));
+  const std::string sort = request.QueryValue("sort").value_or("address");
+  if (sort == "address")
+    filter.sort = SortOrder::kAddress;
+  else if (sort == "-address")
+    filter.sort = SortOrder::kAddressDesc;
+  else if (sort == "area")
+    filter.sort = SortOrder::kArea;
+  else if (sort == "-area")
+    filter.sort = SortOrder::kAreaDesc;
+  else
+    throw ApiError(ErrorCode::kBadRequest, "Неверная сортировка «" + sort + "»",
+                   {{"sort", "Допустимо: address, -address, area, -area"}});
+  http::ReadPaging(request, filter.limit, filter.offset);
+  // Nobody types an address of 200 characters: a longer query finds nothing, at no cost.
+  if (filter.query.size() > 400) filter.matches_nothing = true;
+  return filter;
+}
+
+// A new empty temporary file for an export (the server deletes it once sent).
+std::string TemporaryXlsxPath() {
+  std::string path =
+      (std::filesystem::temp_directory_path() / "upravdom-export-XXXXXX.xlsx").string();
+  int fd = mkstemps(path.data(), 5);
+  if (fd < 0) throw std::runtime_error("cannot create a temporary file for the export");
+  close(fd);
+  return path;
+}
+
+}  // namespace
+
+void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
+  router.Add("GET", "/api/v1/premises", [&service](http::Request& request) {
+    PremisePage page = service.List(request.Who().organization_id, ReadFilter(request));
+    nlohmann::json items = nlohmann::json::array();
+    for (const PremiseRow& row : page.items) items.push_back(ToJson(row));
+    return http::Response::Json({{"items", items}, {"total", page.total}});
+  });
+  router.Add("POST", "/api/v1/premises", [&service](http::Request& request) {
+    return http::Response::Json(
+        ToJson(service.Create(request.Who().organization_id, ParseJsonObject(request.body))), 201);
+  });
+  router.Add("GET", "/api/v1/premises/export.xlsx", [&service](http::Request& request) {
+    PremiseFilter filter = ReadFilter(request);
+    std::string path = TemporaryXlsxPath();
+    try {
+      service.ExportXlsx(request.Who().organization_id, filter, path);
+    } catch (...) {
+      std::remove(path.c_str());
+      throw;
+    }
+    http::Response response;
+    response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    response.file_path = path;
+    response.delete_file_after_send = true;
+    response.headers.emplace_back(
+        "Content-Disposition",
+        "attachment; filename=\"premises.xlsx\"; "
+        "filename*=UTF-8''%D0%9F%D0%BE%D0%BC%D0%B5%D1%89%D0%B5%D0%BD%D0%B8%D1%8F.xlsx");
+    return response;
+  });
+  router.Add("GET", "/api/v1/premises/{id}", [&service](http::Request& request) {
+    return http::Response::Json(
+        ToJson(service.Read(request.Who().organization_id, request.PathId("id"))));
+  });
+  router.Add("PATCH", "/api/v1/premises/{id}", [&service](http::Request& request) {
+    long long id = request.PathId("id");
+    return http::Response::Json(
+        ToJson(service.Update(request.Who().organization_id, id, ParseJsonObject(request.body))));
+  });
+  router.Add("GET", "/api/v1/premises/{id}/dependents", [&service](http::Request& request) {
+    return http::Response::Json(DependentsJson(
+        service.CountDependents(request.Who().organization_id, request.PathId("id"))));
+  });
+  router.Add("DELETE", "/api/v1/premises/{id}", [&service](http::Request& request) {
+    Dependents deleted = service.Delete(request.Who().organization_id, request.PathId("id"));
+    nlohmann::json counts = DependentsJson(deleted);
+    counts["premises"] = 1;
+    return http::Response::Json({{"deleted", counts}});
+  });
+}
+
+}  // namespace upravdom::premises

@@ -1,0 +1,314 @@
+#include "domains/premises/repository.hpp"
+
+#include "core/time.hpp"
+#include "db/sql.hpp"
+
+namespace upravdom::premises {
+
+using db::Row;
+using db::Sql;
+
+namespace {
+
+constexpr const char* kSelect =
+    "SELECT p.id, p.object_id, p.entrance_id, p.floor_id, p.type, p.number, p.street, p.house, "
+    "p.level, p.room, p.total_area, p.living_area, p.rooms, p.online_payment, p.note, "
+    "p.external_id, p.created_at, p.updated_at, o.name, o.city, o.street, o.house, e.number, "
+    "f.number "
+    "FROM premises p JOIN objects o ON o.id = p.object_id "
+    "LEFT JOIN entrances e ON e.id = p.entrance_id LEFT JOIN floors f ON f.id = p.floor_id";
+
+PremiseRow ReadRow(const Row& row) {
+  PremiseRow out;
+  Premise& p = out.premise;
+  p.id = row.Int(0);
+  p.object_id = row.Int(1);
+  p.entrance_id = row.OptInt(2);
+  p.floor_id = row.OptInt(3);
+  p.type = row.Text(4);
+  p.number = row.OptText(5);
+  p.street = row.OptText(6);
+  p.house = row.OptText(7);
+  p.level = row.OptText(8);
+  p.room = row.OptText(9);
+  p.total_area = row.OptInt(10);
+  p.living_area = row.OptInt(11);
+  p.rooms = row.OptInt(12);
+  p.online_payment = row.Bool(13);
+  p.note = row.OptText(14);
+  p.external_id = row.OptText(15);
+  p.created_at = row.Text(16);
+  p.updated_at = row.Text(17);
+  out.object = {row.Text(18), row.OptText(19), row.Text(20), row.Text(21)};
+  out.entrance_number = row.OptInt(22);
+  out.floor_number = row.OptInt(23);
+  return out;
+}
+
+template <class T>
+void BindList(Sql& sql, const std::vector<T>& values) {
+  sql << "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) sql << ", ";
+    sql.Bind(values[i]);
+  }
+  sql << ")";
+}
+
+const char* Position(db::Dialect dialect) {
+  return dialect == db::Dialect::kSqlite ? "instr(" : "strpos(";
+}
+
+void BindPremiseValues(Sql& sql, const Premise& p, const SearchKeys& keys) {
+  sql.Bind(p.object_id) << ", ";
+  sql.Bind(p.entrance_id) << ", ";
+  sql.Bind(p.floor_id) << ", ";
+  sql.Bind(p.type) << ", ";
+  sql.Bind(p.number) << ", ";
+  sql.Bind(p.street) << ", ";
+  sql.Bind(p.house) << ", ";
+  sql.Bind(p.level) << ", ";
+  sql.Bind(p.room) << ", ";
+  sql.Bind(p.total_area) << ", ";
+  sql.Bind(p.living_area) << ", ";
+  sql.Bind(p.rooms) << ", ";
+  sql.Bind(p.online_payment) << ", ";
+  sql.Bind(p.note) << ", ";
+  sql.Bind(p.external_id) << ", ";
+  sql.Bind(keys.street_key) << ", ";
+  sql.Bind(keys.house_key) << ", ";
+  sql.Bind(keys.number_key) << ", ";
+  sql.Bind(keys.address_sort);
+}
+
+constexpr const char* kColumns =
+    "object_id, entrance_id, floor_id, type, number, street, house, level, room, total_area, "
+    "living_area, rooms, online_payment, note, external_id, street_key, house_key, number_key, "
+    "address_sort";
+
+}  // namespace
+
+bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
+                                    const PremiseFilter& filter) {
+  if (filter.matches_nothing) return false;
+  sql << " WHERE p.organization_id = ";
+  sql.Bind(organization_id);
+  if (!filter.object_ids.empty()) {
+    sql << " AND p.object_id IN ";
+    BindList(sql, filter.object_ids);
+  }
+  if (!filter.object_group_ids.empty()) {
+    sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
+    sql.Bind(organization_id) << " AND object_group_id IN ";
+    BindList(sql, filter.object_group_ids);
+    sql << ")";
+  }
+  if (!filter.quarter_ids.empty()) {
+    sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
+    sql.Bind(organization_id) << " AND quarter_id IN ";
+    BindList(sql, filter.quarter_ids);
+    sql << ")";
+  }
+  if (!filter.types.empty()) {
+    sql << " AND p.type IN ";
+    BindList(sql, filter.types);
+  }
+  if (!filter.tags.empty()) {
+    sql << " AND p.id IN (SELECT pt.premise_id FROM premise_tags pt JOIN tags t ON t.id = "
+           "pt.tag_id WHERE t.organization_id = ";
+    sql.Bind(organization_id) << " AND t.name_key IN ";
+    BindList(sql, filter.tags);
+    sql << ")";
+  }
+  // Premise–client links arrive with the links issue; until then no premise has a client.
+  if (!filter.client_ids.empty()) return false;
+
+  if (!filter.query.empty()) {
+    // The search box; account numbers and clients join here as alternatives once they exist.
+    address::AddressQuery query = address::ParseAddressQuery(filter.query);
+    if (query.empty() || query.impossible) return false;
+    if (!query.street_terms.empty()) {
+      Sql streets("SELECT street_key FROM street_keys WHERE organization_id = ");
+      streets.Bind(organization_id);
+      for (const std::string& term : query.street_terms) {
+        streets << " AND " << Position(dialect_) << "street_key, ";
+        streets.Bind(term) << ") > 0";
+      }
+      streets << " LIMIT 1000";
+      std::vector<std::string> keys;
+      db::ForEachRow(sql_, streets, [&](const Row& row) { keys.push_back(row.Text(0)); });
+      if (keys.empty()) return false;
+      sql << " AND p.street_key IN ";
+      BindList(sql, keys);
+    }
+    if (query.house) {
+      sql << " AND p.house_key = ";
+      sql.Bind(*query.house);
+    }
+    if (query.number) {
+      sql << " AND p.number_key = ";
+      sql.Bind(*query.number);
+    }
+  }
+  return true;
+}
+
+long long PremiseRepository::List(long long organization_id, const PremiseFilter& filter,
+                                  bool count, const std::function<void(const PremiseRow&)>& visit) {
+  long long total = 0;
+  if (count) {
+    Sql counting("SELECT COUNT(*) FROM premises p");
+    if (!AppendWhere(counting, organization_id, filter)) return 0;
+    total = db::QueryInt(sql_, counting).value_or(0);
+    if (total <= filter.offset) return total;
+  }
+  Sql select(kSelect);
+  if (!AppendWhere(select, organization_id, filter)) return 0;
+  switch (filter.sort) {
+    case SortOrder::kAddress:
+      select << " ORDER BY p.address_sort, p.id";
+      break;
+    case SortOrder::kAddressDesc:
+      select << " ORDER BY p.address_sort DESC, p.id DESC";
+      break;
+    case SortOrder::kArea:
+      select << " ORDER BY (p.total_area IS NULL), p.total_area, p.id";
+      break;
+    case SortOrder::kAreaDesc:
+      select << " ORDER BY (p.total_area IS NULL), p.total_area DESC, p.id DESC";
+      break;
+  }
+  if (filter.limit >= 0) {
+    select << " LIMIT ";
+    select.Bind(filter.limit) << " OFFSET ";
+    select.Bind(filter.offset);
+  }
+  db::ForEachRow(sql_, select, [&](const Row& row) { visit(ReadRow(row)); });
+  return total;
+}
+
+std::optional<PremiseRow> PremiseRepository::Find(long long organization_id, long long id) {
+  Sql query(kSelect);
+  query << " WHERE p.organization_id = ";
+  query.Bind(organization_id) << " AND p.id = ";
+  query.Bind(id);
+  std::optional<PremiseRow> found;
+  db::ForEachRow(sql_, query, [&](const Row& row) { found = ReadRow(row); });
+  return found;
+}
+
+void PremiseRepository::RememberStreet(long long organization_id, const std::string& street_key) {
+  Sql insert("INSERT INTO street_keys (organization_id, street_key) VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(street_key) << ") ON CONFLICT DO NOTHING";
+  db::Exec(sql_, insert);
+}
+
+long long PremiseRepository::Insert(long long organization_id, const Premise& premise,
+                                    const SearchKeys& keys) {
+  RememberStreet(organization_id, keys.street_key);
+  const std::string now = timeutil::NowIso();
+  Sql insert(std::string("INSERT INTO premises (organization_id, ") + kColumns +
+             ", created_at, updated_at) VALUES (");
+  insert.Bind(organization_id) << ", ";
+  BindPremiseValues(insert, premise, keys);
+  insert << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") RETURNING id";
+  return db::InsertReturningId(sql_, insert);
+}
+
+void PremiseRepository::Update(long long organization_id, const Premise& premise,
+                               const SearchKeys& keys) {
+  RememberStreet(organization_id, keys.street_key);
+  Sql update(std::string("UPDATE premises SET (") + kColumns + ", updated_at) = (");
+  BindPremiseValues(update, premise, keys);
+  update << ", ";
+  update.Bind(timeutil::NowIso()) << ") WHERE organization_id = ";
+  update.Bind(organization_id) << " AND id = ";
+  update.Bind(premise.id);
+  db::Exec(sql_, update);
+}
+
+void PremiseRepository::Delete(long long organization_id, long long id) {
+  Sql remove("DELETE FROM premises WHERE organization_id = ");
+  remove.Bind(organization_id) << " AND id = ";
+  remove.Bind(id);
+  db::Exec(sql_, remove);
+}
+
+Dependents PremiseRepository::CountDependents(long long, long long) {
+  // Personal accounts (with their charges and payments) and client links are the tables of
+  // the accounts and links issue; a premise has none of them until those exist.
+  return {};
+}
+
+std::optional<ObjectAddress> PremiseRepository::FindObject(long long organization_id,
+                                                           long long object_id) {
+  Sql query("SELECT name, city, street, house FROM objects WHERE organization_id = ");
+  query.Bind(organization_id) << " AND id = ";
+  query.Bind(object_id);
+  std::optional<ObjectAddress> object;
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    object = ObjectAddress{row.Text(0), row.OptText(1), row.Text(2), row.Text(3)};
+  });
+  return object;
+}
+
+std::optional<long long> PremiseRepository::EntranceObject(long long organization_id,
+                                                           long long entrance_id) {
+  Sql query("SELECT object_id FROM entrances WHERE organization_id = ");
+  query.Bind(organization_id) << " AND id = ";
+  query.Bind(entrance_id);
+  return db::QueryInt(sql_, query);
+}
+
+std::optional<std::pair<long long, std::optional<long long>>> PremiseRepository::FloorPlace(
+    long long organization_id, long long floor_id) {
+  Sql query("SELECT object_id, entrance_id FROM floors WHERE organization_id = ");
+  query.Bind(organization_id) << " AND id = ";
+  query.Bind(floor_id);
+  std::optional<std::pair<long long, std::optional<long long>>> place;
+  db::ForEachRow(sql_, query, [&](const Row& row) { place = {row.Int(0), row.OptInt(1)}; });
+  return place;
+}
+
+std::optional<long long> PremiseRepository::FindByExternalId(long long organization_id,
+                                                             const std::string& external_id) {
+  Sql query("SELECT id FROM premises WHERE organization_id = ");
+  query.Bind(organization_id) << " AND external_id = ";
+  query.Bind(external_id);
+  return db::QueryInt(sql_, query);
+}
+
+void PremiseRepository::RefreshObjectKeys(long long organization_id, long long object_id) {
+  std::optional<ObjectAddress> object = FindObject(organization_id, object_id);
+  if (!object) return;
+  std::vector<Premise> premises;
+  Sql query("SELECT id, type, number, street, house, room FROM premises WHERE organization_id = ");
+  query.Bind(organization_id) << " AND object_id = ";
+  query.Bind(object_id);
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    Premise p;
+    p.id = row.Int(0);
+    p.type = row.Text(1);
+    p.number = row.OptText(2);
+    p.street = row.OptText(3);
+    p.house = row.OptText(4);
+    p.room = row.OptText(5);
+    premises.push_back(std::move(p));
+  });
+  for (const Premise& p : premises) {
+    SearchKeys keys = MakeSearchKeys(p, *object);
+    RememberStreet(organization_id, keys.street_key);
+    Sql update("UPDATE premises SET street_key = ");
+    update.Bind(keys.street_key) << ", house_key = ";
+    update.Bind(keys.house_key) << ", number_key = ";
+    update.Bind(keys.number_key) << ", address_sort = ";
+    update.Bind(keys.address_sort) << " WHERE id = ";
+    update.Bind(p.id);
+    db::Exec(sql_, update);
+  }
+}
+
+}  // namespace upravdom::premises

@@ -1,0 +1,83 @@
+// SQL of premises. Every query is scoped by organisation; the list and the export share
+// one filter builder.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/address.hpp"
+#include "db/database.hpp"
+#include "db/sql.hpp"
+#include "domains/premises/model.hpp"
+
+namespace upravdom::premises {
+
+enum class SortOrder { kAddress, kAddressDesc, kArea, kAreaDesc };
+
+struct PremiseFilter {
+  std::string query;  // the search box as typed (already bounded in length)
+  std::vector<long long> object_group_ids;
+  std::vector<long long> quarter_ids;
+  std::vector<long long> object_ids;
+  std::vector<std::string> types;
+  std::vector<long long> client_ids;
+  std::vector<std::string> tags;  // tag names
+  SortOrder sort = SortOrder::kAddress;
+  long long limit = 50;
+  long long offset = 0;
+  bool matches_nothing = false;  // e.g. a search string no address can be
+};
+
+// A premise with what lists show beside it.
+struct PremiseRow {
+  Premise premise;
+  ObjectAddress object;
+  std::optional<long long> entrance_number;
+  std::optional<long long> floor_number;
+  long long clients_count = 0;
+};
+
+// What deleting a premise takes with it.
+struct Dependents {
+  long long accounts = 0;
+  long long charges = 0;
+  long long payments = 0;
+  long long links = 0;
+};
+
+class PremiseRepository {
+ public:
+  PremiseRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
+
+  std::optional<PremiseRow> Find(long long organization_id, long long id);
+  // Calls `visit` for each premise of the page (or of the whole result when limit < 0).
+  // Returns the total number of matches unless `count` is false.
+  long long List(long long organization_id, const PremiseFilter& filter, bool count,
+                 const std::function<void(const PremiseRow&)>& visit);
+  long long Insert(long long organization_id, const Premise& premise, const SearchKeys& keys);
+  void Update(long long organization_id, const Premise& premise, const SearchKeys& keys);
+  void Delete(long long organization_id, long long id);
+  Dependents CountDependents(long long organization_id, long long id);
+
+  std::optional<ObjectAddress> FindObject(long long organization_id, long long object_id);
+  // The entrance's object, the floor's object and entrance (for consistency checks).
+  std::optional<long long> EntranceObject(long long organization_id, long long entrance_id);
+  std::optional<std::pair<long long, std::optional<long long>>> FloorPlace(
+      long long organization_id, long long floor_id);
+  std::optional<long long> FindByExternalId(long long organization_id,
+                                            const std::string& external_id);
+  // Recomputes the search keys of every premise of an object after its address changed.
+  void RefreshObjectKeys(long long organization_id, long long object_id);
+
+ private:
+  // Appends " WHERE …" for the filter; false when the filter can match nothing.
+  bool AppendWhere(db::Sql& sql, long long organization_id, const PremiseFilter& filter);
+  void RememberStreet(long long organization_id, const std::string& street_key);
+
+  soci::session& sql_;
+  db::Dialect dialect_;
+};
+
+}  // namespace upravdom::premises

@@ -1,0 +1,53 @@
+// The rules of premises (SPEC R-1 … R-8): type-dependent address fields, areas, references
+// inside the organisation, unique external ids, tags, and deletion with everything under.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.hpp"
+#include "domains/premises/repository.hpp"
+
+namespace upravdom::premises {
+
+struct PremisePage {
+  std::vector<PremiseRow> items;
+  long long total = 0;
+};
+
+class PremiseService {
+ public:
+  explicit PremiseService(db::Database& database) : database_(database) {}
+
+  PremisePage List(long long organization_id, const PremiseFilter& filter);
+  PremiseRow Read(long long organization_id, long long id);
+  PremiseRow Create(long long organization_id, const nlohmann::json& body);
+  PremiseRow Update(long long organization_id, long long id, const nlohmann::json& body);
+  Dependents CountDependents(long long organization_id, long long id);
+  // Deletes the premise with its accounts (and their charges, payments) and links, in one
+  // transaction; returns what was deleted.
+  Dependents Delete(long long organization_id, long long id);
+  // Writes the filtered register to an .xlsx file at `path` with constant memory.
+  void ExportXlsx(long long organization_id, PremiseFilter filter, const std::string& path);
+
+  // After an object's address changed: its premises' search keys follow.
+  void RefreshObjectKeys(soci::session& sql, long long organization_id, long long object_id);
+
+ private:
+  void Validate(PremiseRepository& repository, long long organization_id, Premise& premise,
+                const nlohmann::json& body, bool creating);
+  void ApplyBody(const nlohmann::json& body, bool creating, Premise& premise,
+                 std::optional<std::vector<std::string>>& tags);
+  PremiseRow Save(long long organization_id, std::optional<long long> id,
+                  const nlohmann::json& body);
+
+  db::Database& database_;
+};
+
+nlohmann::json ToJson(const PremiseRow& row);
+// 5435 → 54.35
+double AreaToMetres(long long hundredths);
+
+}  // namespace upravdom::premises
