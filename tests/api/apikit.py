@@ -1,12 +1,16 @@
 """Helpers for the API tests: an HTTP client (cookie + CSRF or bearer), factories for the
-reference data, error assertions, a small validator for the schemas of docs/openapi.yaml,
-and generators of valid Russian registration numbers (ИНН, ОГРН)."""
+reference data and premises, error assertions, a small validator for the schemas of
+docs/openapi.yaml, an .xlsx reader, and generators of valid Russian registration numbers
+(ИНН, ОГРН)."""
 
 from __future__ import annotations
 
 import http.cookiejar
+import io
 import itertools
 import re
+import zipfile
+from xml.etree import ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -378,6 +382,36 @@ def make_legal_entity(api: Api, **overrides) -> dict:
     return _create(api, "/api/v1/legal-entities", body, "LegalEntity")
 
 
+PREMISE_TYPES = ("flat", "parking", "storage", "apartments", "non_residential", "house",
+                 "townhouse", "duplex", "room", "land_plot")
+
+
+def make_premise(api: Api, object_id: int | None = None, **overrides) -> dict:
+    """A premise (default: a flat) in object_id (default: a new object), with a unique number
+    unless one is given or the type needs none (house, townhouse, duplex).
+    Checks 201, the schema and that every sent field comes back (tags as a set)."""
+    if object_id is None:
+        object_id = make_object(api)["id"]
+    body = {"object_id": object_id, "type": "flat"}
+    body.update(overrides)
+    if "number" not in body and body["type"] not in ("house", "townhouse", "duplex"):
+        body["number"] = str(seq())
+    r = api.post("/api/v1/premises", json=body)
+    rec = validate(assert_status(r, 201), "Premise")
+    for k, v in body.items():
+        if k == "tags":
+            assert sorted(rec["tags"]) == sorted(v), f"tags sent {v!r}, answered {rec['tags']!r}"
+        elif v is not None:
+            assert rec[k] == v, f"/api/v1/premises: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def make_tag(api: Api, **overrides) -> dict:
+    body = {"name": f"Тег {seq()}"}
+    body.update(overrides)
+    return _create(api, "/api/v1/tags", body, "Tag")
+
+
 def list_all(api: Api, path: str, **params) -> dict:
     r = api.get(path, params={"limit": 500, **params})
     return assert_status(r, 200)
@@ -387,17 +421,25 @@ def list_all(api: Api, path: str, **params) -> dict:
 
 
 def make_tree(api: Api) -> dict:
-    """One record of every resource, linked: group → quarter → object → entrance → floor,
-    plus a legal entity, and a spare group and object that new children can go under
-    (so that the tree itself can still be deleted). Returns {kind: record}."""
+    """One record of every resource, linked: group → quarter → object → entrance → floor →
+    premise (with a tag), plus a legal entity, and a spare group and object that new children
+    can go under (so that the tree itself can still be deleted). Returns {kind: record}."""
     g = make_object_group(api)
     q = make_quarter(api, object_group_id=g["id"])
     o = make_object(api, object_group_id=g["id"], quarter_id=q["id"])
     e = make_entrance(api, o["id"], number=1)
     f = make_floor(api, o["id"], number=1, entrance_id=e["id"])
     le = make_legal_entity(api)
+    tag = make_tag(api, name=f"Тег {seq()} дерева")
+    p = make_premise(api, o["id"], number="1", entrance_id=e["id"], floor_id=f["id"],
+                     total_area=54.35, tags=[tag["name"]])
     return {"group": g, "quarter": q, "object": o, "entrance": e, "floor": f, "legal": le,
+            "tag": tag, "premise": p,
             "spare_group": make_object_group(api), "spare_object": make_object(api)}
+
+
+TREE_KINDS = ("group", "quarter", "object", "entrance", "floor", "legal", "tag", "premise",
+              "spare_group", "spare_object")
 
 
 def item_paths(t: dict) -> dict[str, str]:
@@ -410,13 +452,16 @@ def item_paths(t: dict) -> dict[str, str]:
         "entrance": f"/api/v1/objects/{o}/entrances/{t['entrance']['id']}",
         "floor": f"/api/v1/objects/{o}/floors/{t['floor']['id']}",
         "legal": f"/api/v1/legal-entities/{t['legal']['id']}",
+        "premise": f"/api/v1/premises/{t['premise']['id']}",
+        "premise_dependents": f"/api/v1/premises/{t['premise']['id']}/dependents",
     }
 
 
 def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
     """(method, route template, path, valid body) for every data write route, in an order in
     which all succeed for a role that may write: creates (under the spare group and object),
-    changes, then deletes of the tree leaf-first."""
+    changes, then deletes of the tree leaf-first (the premise before its floor, entrance and
+    object). `write_status` is the success status of each."""
     n = seq()
     spare_o = t["spare_object"]["id"]
     p = item_paths(t)
@@ -432,12 +477,18 @@ def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
          {"number": n % 300 + 1}),
         ("POST", "/api/v1/legal-entities", "/api/v1/legal-entities",
          {"name": f"АО «Новое» {n}", "inn": inn10(100000 + n)}),
+        ("POST", "/api/v1/premises", "/api/v1/premises",
+         {"object_id": spare_o, "type": "parking", "number": str(n), "level": "-1"}),
+        ("POST", "/api/v1/tags", "/api/v1/tags", {"name": f"Новый тег {n}"}),
         ("PATCH", "/api/v1/object-groups/{id}", p["group"], {"name": f"Изменённая группа {n}"}),
         ("PATCH", "/api/v1/quarters/{id}", p["quarter"], {"name": f"Изменённый квартал {n}"}),
         ("PATCH", "/api/v1/objects/{id}", p["object"], {"name": f"Изменённый дом {n}"}),
         ("PATCH", "/api/v1/objects/{object_id}/entrances/{id}", p["entrance"], {"name": "Главный"}),
         ("PATCH", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], {"number": 3}),
         ("PATCH", "/api/v1/legal-entities/{id}", p["legal"], {"name": f"ООО «Изменённое» {n}"}),
+        ("PATCH", "/api/v1/premises/{id}", p["premise"],
+         {"note": f"Ключи у консьержа {n}", "tags": [], "total_area": 60}),
+        ("DELETE", "/api/v1/premises/{id}", p["premise"], None),
         ("DELETE", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], None),
         ("DELETE", "/api/v1/objects/{object_id}/entrances/{id}", p["entrance"], None),
         ("DELETE", "/api/v1/objects/{id}", p["object"], None),
@@ -464,7 +515,30 @@ def read_calls(t: dict) -> list[tuple[str, str]]:
         ("/api/v1/objects/{object_id}/entrances/{id}", p["entrance"]),
         ("/api/v1/objects/{object_id}/floors/{id}", p["floor"]),
         ("/api/v1/legal-entities/{id}", p["legal"]),
+        ("/api/v1/premises", "/api/v1/premises"),
+        ("/api/v1/premises/{id}", p["premise"]),
+        ("/api/v1/premises/{id}/dependents", p["premise_dependents"]),
+        ("/api/v1/premises/export.xlsx", "/api/v1/premises/export.xlsx"),
+        ("/api/v1/tags", "/api/v1/tags"),
     ]
+
+
+def write_status(method: str, tpl: str) -> int:
+    """The success status of a write route: 201 for a create, 200 for a change, 204 for a
+    delete, except a premise delete, which answers 200 with the counts of what it deleted."""
+    if method == "DELETE" and tpl == "/api/v1/premises/{id}":
+        return 200
+    return {"POST": 201, "PATCH": 200, "PUT": 200, "DELETE": 204}[method]
+
+
+def assert_read_ok(r: requests.Response, tpl: str) -> None:
+    """200 for a read route: JSON, or an .xlsx workbook for the export."""
+    if tpl.endswith(".xlsx"):
+        assert r.status_code == 200, describe(r)
+        assert r.headers.get("Content-Type", "").startswith(XLSX_TYPE), describe(r)
+        read_xlsx(r.content)
+    else:
+        assert_status(r, 200)
 
 
 def openapi_operations() -> set[tuple[str, str]]:
@@ -475,3 +549,52 @@ def openapi_operations() -> set[tuple[str, str]]:
             if method in item:
                 ops.add((method.upper(), path))
     return ops
+
+
+# --------------------------------------------------------------------------- .xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def _col_index(ref: str) -> int:
+    letters = re.match(r"[A-Z]+", ref).group(0)
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - ord("A") + 1)
+    return n - 1
+
+
+def read_xlsx(content: bytes) -> list[list[str]]:
+    """The rows of the first worksheet of an .xlsx as lists of cell texts ("" for an empty
+    cell), read with zipfile + ElementTree: shared strings, inline strings and numbers."""
+    assert content[:2] == b"PK", f"not a zip (xlsx) file: {content[:40]!r}"
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        names = set(z.namelist())
+        assert "xl/worksheets/sheet1.xml" in names, f"no xl/worksheets/sheet1.xml in {sorted(names)}"
+        assert "[Content_Types].xml" in names and "xl/workbook.xml" in names, sorted(names)
+        shared: list[str] = []
+        if "xl/sharedStrings.xml" in names:
+            root = ElementTree.fromstring(z.read("xl/sharedStrings.xml"))
+            for si in root.findall("m:si", _NS):
+                shared.append("".join(t.text or "" for t in si.iter(f"{{{_NS['m']}}}t")))
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows: list[list[str]] = []
+    for row in sheet.iter(f"{{{_NS['m']}}}row"):
+        cells: dict[int, str] = {}
+        for i, c in enumerate(row.findall("m:c", _NS)):
+            col = _col_index(c.get("r")) if c.get("r") else i
+            t = c.get("t", "n")
+            if t == "s":
+                v = c.find("m:v", _NS)
+                text = shared[int(v.text)] if v is not None and v.text else ""
+            elif t == "inlineStr":
+                is_ = c.find("m:is", _NS)
+                text = "".join(x.text or "" for x in is_.iter(f"{{{_NS['m']}}}t")) if is_ is not None else ""
+            else:
+                v = c.find("m:v", _NS)
+                text = v.text if v is not None and v.text is not None else ""
+            cells[col] = text
+        width = max(cells) + 1 if cells else 0
+        rows.append([cells.get(i, "") for i in range(width)])
+    return rows

@@ -44,11 +44,14 @@ def test_required_routes_are_in_the_contract():
         "/api/v1/objects/{object_id}/entrances": "/api/v1/objects/{object_id}/entrances/{id}",
         "/api/v1/objects/{object_id}/floors": "/api/v1/objects/{object_id}/floors/{id}",
         "/api/v1/legal-entities": "/api/v1/legal-entities/{id}",
+        "/api/v1/premises": "/api/v1/premises/{id}",
     }
     want = {("GET", "/healthz"), ("GET", "/metrics"), ("POST", "/api/v1/auth/login"),
             ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/me")}
     for coll, item in crud.items():
         want |= {("GET", coll), ("POST", coll), ("GET", item), ("PATCH", item), ("DELETE", item)}
+    want |= {("GET", "/api/v1/premises/{id}/dependents"), ("GET", "/api/v1/premises/export.xlsx"),
+             ("GET", "/api/v1/tags"), ("POST", "/api/v1/tags")}
     assert want <= spec, sorted(want - spec)
 
 

@@ -64,7 +64,9 @@ def test_lists_never_contain_other_org_records(env, admin, admin_b, tree_a, tree
         for path, kinds in (("/api/v1/object-groups", ("group", "spare_group")),
                             ("/api/v1/quarters", ("quarter",)),
                             ("/api/v1/objects", ("object", "spare_object")),
-                            ("/api/v1/legal-entities", ("legal",))):
+                            ("/api/v1/legal-entities", ("legal",)),
+                            ("/api/v1/premises", ("premise",)),
+                            ("/api/v1/tags", ("tag",))):
             body = assert_status(api.get(path, params={"limit": 500}), 200)
             ids = {i["id"] for i in body["items"]}
             assert not ids & {a_ids[k] for k in kinds}, f"{path} shows org A's records"
@@ -74,7 +76,8 @@ def test_lists_never_contain_other_org_records(env, admin, admin_b, tree_a, tree
         for path, rec in (("/api/v1/object-groups", tree_a["group"]),
                           ("/api/v1/quarters", tree_a["quarter"]),
                           ("/api/v1/objects", tree_a["object"]),
-                          ("/api/v1/legal-entities", tree_a["legal"])):
+                          ("/api/v1/legal-entities", tree_a["legal"]),
+                          ("/api/v1/tags", tree_a["tag"])):
             body = assert_status(api.get(path, params={"q": rec["name"]}), 200)
             assert body["items"] == [] and body["total"] == 0, f"{path}?q= shows org A's record"
         body = assert_status(api.get("/api/v1/legal-entities", params={"q": tree_a["legal"]["inn"]}), 200)
