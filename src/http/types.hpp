@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/actor.hpp"
+
 namespace upravdom::http {
 
 enum class Role { kReadonly, kOperator, kAdmin, kIntegration };
@@ -22,6 +24,7 @@ struct Principal {
   std::optional<long long> user_id;       // empty for API tokens
   std::optional<long long> api_token_id;  // set for API tokens
   std::string api_token_name;
+  std::string display_name;  // who did it, for change history: a user's name or the token's
   Role role = Role::kReadonly;
   bool via_cookie = false;  // cookie sessions need the CSRF header on writes
   std::string csrf_token;
@@ -44,6 +47,10 @@ struct Request {
   // The path parameter as an id; a non-numeric one answers 404 (no such record).
   long long PathId(const std::string& name) const;
   const Principal& Who() const { return *principal; }
+  // The principal as services record it (organisation, user, name for the history).
+  Actor AsActor() const {
+    return {principal->organization_id, principal->user_id, principal->display_name};
+  }
 };
 
 struct Response {

@@ -102,13 +102,13 @@ void AccessRepository::InsertSession(long long organization_id, long long user_i
 std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string& token_digest) {
   db::Session sql(database_);
   Sql query(
-      "SELECT s.organization_id, s.user_id, u.role, s.csrf_token FROM sessions s "
+      "SELECT s.organization_id, s.user_id, u.role, s.csrf_token, u.full_name FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ");
   query.Bind(token_digest) << " AND s.expires_at > ";
   query.Bind(timeutil::NowIso());
   std::optional<SessionRecord> session;
   db::ForEachRow(sql, query, [&](const Row& row) {
-    session = SessionRecord{row.Int(0), row.Int(1), row.Text(2), row.Text(3)};
+    session = SessionRecord{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4)};
   });
   return session;
 }

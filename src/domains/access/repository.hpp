@@ -23,6 +23,7 @@ struct SessionRecord {
   long long user_id = 0;
   std::string role;
   std::string csrf_token;
+  std::string full_name;
 };
 
 struct ApiTokenRecord {

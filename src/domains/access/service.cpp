@@ -115,6 +115,7 @@ std::optional<http::Principal> AccessService::Authenticate(const http::Request& 
     who.organization_id = api_token->organization_id;
     who.api_token_id = api_token->id;
     who.api_token_name = api_token->name;
+    who.display_name = "API: " + api_token->name;
     who.role = http::Role::kIntegration;
     return who;
   }
@@ -124,6 +125,7 @@ std::optional<http::Principal> AccessService::Authenticate(const http::Request& 
   who.user_id = session->user_id;
   who.role = http::ParseRole(session->role).value_or(http::Role::kReadonly);
   who.csrf_token = session->csrf_token;
+  who.display_name = session->full_name;
   return who;
 }
 

@@ -83,7 +83,7 @@ void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
   });
   router.Add("POST", "/api/v1/premises", [&service](http::Request& request) {
     return http::Response::Json(
-        ToJson(service.Create(request.Who().organization_id, ParseJsonObject(request.body))), 201);
+        ToJson(service.Create(request.AsActor(), ParseJsonObject(request.body))), 201);
   });
   router.Add("GET", "/api/v1/premises/export.xlsx", [&service](http::Request& request) {
     PremiseFilter filter = ReadFilter(request);
@@ -111,14 +111,23 @@ void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
   router.Add("PATCH", "/api/v1/premises/{id}", [&service](http::Request& request) {
     long long id = request.PathId("id");
     return http::Response::Json(
-        ToJson(service.Update(request.Who().organization_id, id, ParseJsonObject(request.body))));
+        ToJson(service.Update(request.AsActor(), id, ParseJsonObject(request.body))));
   });
   router.Add("GET", "/api/v1/premises/{id}/dependents", [&service](http::Request& request) {
     return http::Response::Json(DependentsJson(
         service.CountDependents(request.Who().organization_id, request.PathId("id"))));
   });
+  router.Add("GET", "/api/v1/premises/{id}/history", [&service](http::Request& request) {
+    long long limit = 50, offset = 0, total = 0;
+    http::ReadPaging(request, limit, offset);
+    nlohmann::json items = nlohmann::json::array();
+    for (const history::Entry& entry :
+         service.History(request.Who().organization_id, request.PathId("id"), limit, offset, total))
+      items.push_back(history::ToJson(entry));
+    return http::Response::Json({{"items", items}, {"total", total}});
+  });
   router.Add("DELETE", "/api/v1/premises/{id}", [&service](http::Request& request) {
-    Dependents deleted = service.Delete(request.Who().organization_id, request.PathId("id"));
+    Dependents deleted = service.Delete(request.AsActor(), request.PathId("id"));
     nlohmann::json counts = DependentsJson(deleted);
     counts["premises"] = 1;
     return http::Response::Json({{"deleted", counts}});

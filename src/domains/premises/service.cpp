@@ -1,5 +1,7 @@
 #include "domains/premises/service.hpp"
 
+#include <set>
+
 #include "core/error.hpp"
 #include "core/json_input.hpp"
 #include "domains/tags/tags.hpp"
@@ -21,6 +23,11 @@ nlohmann::json Optional(const std::optional<long long>& value) {
 nlohmann::json Area(const std::optional<long long>& value) {
   return value ? nlohmann::json(AreaToMetres(*value)) : nlohmann::json(nullptr);
 }
+
+// Fields that are derived or bookkeeping, not edits a person made.
+const std::set<std::string> kNotHistory = {"id",           "created_at",      "updated_at",
+                                           "object_name",  "entrance_number", "floor_number",
+                                           "clients_count"};
 
 std::string Quoted(const TypeInfo& type) {
   return std::string("«") + type.name + "»";
@@ -147,16 +154,20 @@ void PremiseService::Validate(PremiseRepository& repository, long long organizat
   }
 }
 
-PremiseRow PremiseService::Save(long long organization_id, std::optional<long long> id,
+PremiseRow PremiseService::Save(const Actor& actor, std::optional<long long> id,
                                 const nlohmann::json& body) {
+  const long long organization_id = actor.organization_id;
   db::Session sql(database_);
   PremiseRepository repository(sql, database_.dialect());
   tags::TagRepository tag_repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
   Premise premise;
+  nlohmann::json before = nlohmann::json::object();
   if (id) {
     std::optional<PremiseRow> existing = repository.Find(organization_id, *id);
     if (!existing) ThrowNotFound("Помещение не найдено");
+    existing->premise.tags = tag_repository.OfPremises(organization_id, {*id})[*id];
+    before = ToJson(*existing);
     premise = existing->premise;
   }
   std::optional<std::vector<std::string>> tags;
@@ -173,17 +184,20 @@ PremiseRow PremiseService::Save(long long organization_id, std::optional<long lo
                                   tag_repository.Ensure(organization_id, *tags));
   PremiseRow saved = *repository.Find(organization_id, premise.id);
   saved.premise.tags = tag_repository.OfPremises(organization_id, {premise.id})[premise.id];
+  nlohmann::json changes = history::Diff(before, ToJson(saved), kNotHistory);
+  if (!id || !changes.empty())
+    history::HistoryRepository(sql).Record(actor, "premise", premise.id, id ? "updated" : "created",
+                                           changes);
   tx.Commit();
   return saved;
 }
 
-PremiseRow PremiseService::Create(long long organization_id, const nlohmann::json& body) {
-  return Save(organization_id, std::nullopt, body);
+PremiseRow PremiseService::Create(const Actor& actor, const nlohmann::json& body) {
+  return Save(actor, std::nullopt, body);
 }
 
-PremiseRow PremiseService::Update(long long organization_id, long long id,
-                                  const nlohmann::json& body) {
-  return Save(organization_id, id, body);
+PremiseRow PremiseService::Update(const Actor& actor, long long id, const nlohmann::json& body) {
+  return Save(actor, id, body);
 }
 
 PremiseRow PremiseService::Read(long long organization_id, long long id) {
@@ -216,15 +230,32 @@ Dependents PremiseService::CountDependents(long long organization_id, long long 
   return repository.CountDependents(organization_id, id);
 }
 
-Dependents PremiseService::Delete(long long organization_id, long long id) {
+Dependents PremiseService::Delete(const Actor& actor, long long id) {
+  const long long organization_id = actor.organization_id;
   db::Session sql(database_);
   PremiseRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  if (!repository.Find(organization_id, id)) ThrowNotFound("Помещение не найдено");
+  std::optional<PremiseRow> existing = repository.Find(organization_id, id);
+  if (!existing) ThrowNotFound("Помещение не найдено");
+  existing->premise.tags =
+      tags::TagRepository(sql, database_.dialect()).OfPremises(organization_id, {id})[id];
   Dependents deleted = repository.CountDependents(organization_id, id);
   repository.Delete(organization_id, id);  // tags go by ON DELETE CASCADE
+  // The last state stays readable in the history after the premise is gone.
+  history::HistoryRepository(sql).Record(
+      actor, "premise", id, "deleted",
+      history::Diff(ToJson(*existing), nlohmann::json::object(), kNotHistory));
   tx.Commit();
   return deleted;
+}
+
+std::vector<history::Entry> PremiseService::History(long long organization_id, long long id,
+                                                    long long limit, long long offset,
+                                                    long long& total) {
+  db::Session sql(database_);
+  if (!PremiseRepository(sql, database_.dialect()).Find(organization_id, id))
+    ThrowNotFound("Помещение не найдено");
+  return history::HistoryRepository(sql).List(organization_id, "premise", id, limit, offset, total);
 }
 
 void PremiseService::RefreshObjectKeys(soci::session& sql, long long organization_id,

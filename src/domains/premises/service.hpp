@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/actor.hpp"
 #include "db/database.hpp"
+#include "domains/history/history.hpp"
 #include "domains/premises/repository.hpp"
 
 namespace upravdom::premises {
@@ -23,12 +25,15 @@ class PremiseService {
 
   PremisePage List(long long organization_id, const PremiseFilter& filter);
   PremiseRow Read(long long organization_id, long long id);
-  PremiseRow Create(long long organization_id, const nlohmann::json& body);
-  PremiseRow Update(long long organization_id, long long id, const nlohmann::json& body);
+  PremiseRow Create(const Actor& actor, const nlohmann::json& body);
+  PremiseRow Update(const Actor& actor, long long id, const nlohmann::json& body);
   Dependents CountDependents(long long organization_id, long long id);
   // Deletes the premise with its accounts (and their charges, payments) and links, in one
   // transaction; returns what was deleted.
-  Dependents Delete(long long organization_id, long long id);
+  Dependents Delete(const Actor& actor, long long id);
+  // The premise's change history, newest first.
+  std::vector<history::Entry> History(long long organization_id, long long id, long long limit,
+                                      long long offset, long long& total);
   // Writes the filtered register to an .xlsx file at `path` with constant memory.
   void ExportXlsx(long long organization_id, PremiseFilter filter, const std::string& path);
 
@@ -40,8 +45,7 @@ class PremiseService {
                 const nlohmann::json& body, bool creating);
   void ApplyBody(const nlohmann::json& body, bool creating, Premise& premise,
                  std::optional<std::vector<std::string>>& tags);
-  PremiseRow Save(long long organization_id, std::optional<long long> id,
-                  const nlohmann::json& body);
+  PremiseRow Save(const Actor& actor, std::optional<long long> id, const nlohmann::json& body);
 
   db::Database& database_;
 };

@@ -1,0 +1,43 @@
+// The change history of records (SPEC P-5): one entry per create, update or delete with the
+// fields that changed, their old and new values, who and when.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
+#include "db/database.hpp"
+
+namespace upravdom::history {
+
+struct Entry {
+  long long id = 0;
+  std::string action;
+  std::string actor_name;
+  std::string changed_at;
+  nlohmann::json changes;
+};
+
+// {"field": {"old": …, "new": …}} for every field that differs, except `ignored` ones.
+nlohmann::json Diff(const nlohmann::json& before, const nlohmann::json& after,
+                    const std::set<std::string>& ignored);
+
+// Works on the caller's session, so the entry commits with the change it describes.
+class HistoryRepository {
+ public:
+  explicit HistoryRepository(soci::session& sql) : sql_(sql) {}
+  void Record(const Actor& actor, const std::string& entity, long long entity_id,
+              const std::string& action, const nlohmann::json& changes);
+  std::vector<Entry> List(long long organization_id, const std::string& entity, long long entity_id,
+                          long long limit, long long offset, long long& total);
+
+ private:
+  soci::session& sql_;
+};
+
+nlohmann::json ToJson(const Entry& entry);
+
+}  // namespace upravdom::history
