@@ -207,7 +207,8 @@ def _resolve(schema: dict) -> dict:
 def _check(value: Any, schema: dict, path: str, errors: list[str]) -> None:
     schema = _resolve(schema)
     if value is None:
-        if not schema.get("nullable", False):
+        # a schema without a type (`{}`) is any JSON value, null included
+        if not schema.get("nullable", False) and "type" in schema:
             errors.append(f"{path}: null not allowed")
         return
     t = schema.get("type")
@@ -454,6 +455,7 @@ def item_paths(t: dict) -> dict[str, str]:
         "legal": f"/api/v1/legal-entities/{t['legal']['id']}",
         "premise": f"/api/v1/premises/{t['premise']['id']}",
         "premise_dependents": f"/api/v1/premises/{t['premise']['id']}/dependents",
+        "premise_history": f"/api/v1/premises/{t['premise']['id']}/history",
     }
 
 
@@ -518,6 +520,7 @@ def read_calls(t: dict) -> list[tuple[str, str]]:
         ("/api/v1/premises", "/api/v1/premises"),
         ("/api/v1/premises/{id}", p["premise"]),
         ("/api/v1/premises/{id}/dependents", p["premise_dependents"]),
+        ("/api/v1/premises/{id}/history", p["premise_history"]),
         ("/api/v1/premises/export.xlsx", "/api/v1/premises/export.xlsx"),
         ("/api/v1/tags", "/api/v1/tags"),
     ]

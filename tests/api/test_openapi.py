@@ -50,7 +50,8 @@ def test_required_routes_are_in_the_contract():
             ("POST", "/api/v1/auth/logout"), ("GET", "/api/v1/me")}
     for coll, item in crud.items():
         want |= {("GET", coll), ("POST", coll), ("GET", item), ("PATCH", item), ("DELETE", item)}
-    want |= {("GET", "/api/v1/premises/{id}/dependents"), ("GET", "/api/v1/premises/export.xlsx"),
+    want |= {("GET", "/api/v1/premises/{id}/dependents"), ("GET", "/api/v1/premises/{id}/history"),
+             ("GET", "/api/v1/premises/export.xlsx"),
              ("GET", "/api/v1/tags"), ("POST", "/api/v1/tags")}
     assert want <= spec, sorted(want - spec)
 

@@ -34,7 +34,7 @@ def writes(a):
 
 def reads(a):
     pid = a["premise"]["id"]
-    return [P, f"{P}/{pid}", f"{P}/{pid}/dependents", f"{P}/export.xlsx", "/api/v1/tags"]
+    return [P, f"{P}/{pid}", f"{P}/{pid}/dependents", f"{P}/{pid}/history", f"{P}/export.xlsx", "/api/v1/tags"]
 
 
 def test_readonly_is_refused_every_write(admin, readonly, a):
@@ -77,7 +77,7 @@ def test_other_organisation_gets_404_on_every_id_route(env, admin, admin_b, a):
     pid = a["premise"]["id"]
     before = assert_status(admin.get(f"{P}/{pid}"), 200)
     for api in (admin_b, env.token_client("b")):
-        for path in (f"{P}/{pid}", f"{P}/{pid}/dependents"):
+        for path in (f"{P}/{pid}", f"{P}/{pid}/dependents", f"{P}/{pid}/history"):
             foreign, missing = api.get(path), api.get(path.replace(f"{P}/{pid}", f"{P}/987654321"))
             assert_error(foreign, 404, "not_found")
             assert foreign.json() == missing.json(), "another organisation's id answers like a missing one"

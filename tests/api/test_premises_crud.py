@@ -1,7 +1,9 @@
-"""Premises (docs/premises.md, SPEC R-1, R-5 … R-8): create each of the ten types with its
-address fields, the derived address, fields a type does not have, PATCH (type changes are
-re-validated), tags, dependents and delete, and deletes of objects / entrances / floors that
-premises still use."""
+"""Premises (docs/premises.md, SPEC R-1, R-5 … R-8, P-5): create each of the ten types with
+its address fields, the derived address, fields a type does not have, PATCH (type changes are
+re-validated), tags, the change history, dependents and delete, and deletes of objects /
+entrances / floors that premises still use."""
+
+import time
 
 import pytest
 
@@ -280,6 +282,13 @@ def test_patch_changes_only_what_is_sent(admin, building):
         assert_status(admin.get(f"{P}/{p['id']}"), 200)
 
 
+def test_updated_at_moves_on_a_change(admin, building):
+    p = make_premise(admin, building["id"], number="45")
+    time.sleep(1.05)  # timestamps have second precision
+    got = assert_status(admin.patch(f"{P}/{p['id']}", json={"tags": [f"Новый {seq()}"]}), 200)
+    assert got["created_at"] == p["created_at"] and got["updated_at"] > p["updated_at"]
+
+
 def test_patch_entrance_and_floor(admin, building):
     e1 = make_entrance(admin, building["id"], number=2)
     e2 = make_entrance(admin, building["id"], number=3)
@@ -440,3 +449,42 @@ def test_list_default_limit_and_natural_number_order(admin):
     assert [i["number"] for i in body["items"]] == [str(n) for n in range(1, 51)], "9 before 10"
     body = assert_status(admin.get(P, params={"object_id": o["id"], "offset": 50}), 200)
     assert [i["number"] for i in body["items"]] == [str(n) for n in range(51, 56)] and body["total"] == 55
+
+
+# ------------------------------------------------------------------------- change history
+
+
+def test_history_of_create_and_changes(env, integration, building):
+    operator = env.client("a", "operator")
+    n = seq()
+    p = make_premise(integration, building["id"], number=f"9{n}", total_area=54.35, tags=[f"Было {n}"])
+    assert_status(operator.patch(f"{P}/{p['id']}", json={"number": f"8{n}", "total_area": None,
+                                                         "tags": [f"Стало {n}"], "note": "Окна во двор"}), 200)
+    assert_status(operator.patch(f"{P}/{p['id']}", json={"rooms": 3}), 200)
+    body = validate(assert_status(operator.get(f"{P}/{p['id']}/history"), 200), "HistoryList")
+    assert body["total"] == 3 and len(body["items"]) == 3
+    rooms, change, created = body["items"]  # newest first
+    assert [e["action"] for e in body["items"]] == ["updated", "updated", "created"]
+    assert rooms["changes"]["rooms"] == {"old": None, "new": 3}
+    assert "type" not in rooms["changes"] and "number" not in rooms["changes"], "only changed fields"
+    ch = change["changes"]
+    assert ch["number"] == {"old": f"9{n}", "new": f"8{n}"}
+    assert ch["total_area"] == {"old": 54.35, "new": None}
+    assert ch["note"] == {"old": None, "new": "Окна во двор"}
+    assert sorted(ch["tags"]["old"]) == [f"Было {n}"] and sorted(ch["tags"]["new"]) == [f"Стало {n}"]
+    assert created["changes"]["number"]["new"] == f"9{n}" and created["changes"]["type"]["new"] == "flat"
+    assert all(c["old"] is None for c in created["changes"].values())
+    # who: the operator's full name; the API token's name
+    assert operator.user["full_name"] in change["actor"] and operator.user["full_name"] in rooms["actor"]
+    token_name = assert_status(integration.get("/api/v1/me"), 200)["full_name"]
+    assert token_name in created["actor"], created
+    assert created["changed_at"] <= change["changed_at"] <= rooms["changed_at"]
+    ids = [e["id"] for e in body["items"]]
+    # paging
+    page = assert_status(operator.get(f"{P}/{p['id']}/history", params={"limit": 1, "offset": 1}), 200)
+    assert page["total"] == 3 and [e["id"] for e in page["items"]] == ids[1:2]
+    assert_error(operator.get(f"{P}/{p['id']}/history", params={"limit": 0}), 400, "bad_request", field="limit")
+
+
+def test_history_of_a_missing_premise_is_404(admin):
+    assert_error(admin.get(f"{P}/987654321/history"), 404, "not_found")

@@ -20,6 +20,7 @@ OBJECTS = {
     "M25A": ("пр-т Мира", "25А"),
     "M10": ("пр-т Мира", "10"),
     "E3": ("ул. Ёлочная", "3"),
+    "D4": ("ул. Дробная", "4"),
 }
 
 
@@ -62,6 +63,10 @@ def world(admin, admin_b):
         ("M25A/100", "M25A", "flat", "100", {}),
         ("M10/5", "M10", "flat", "5", {"total_area": 12.25}),
         ("E3/1", "E3", "flat", "1", {}),
+        ("D4/12_1", "D4", "flat", "12/1", {}),
+        ("D4/12", "D4", "flat", "12", {}),
+        ("D4/6", "D4", "flat", "6", {}),
+        ("D4/5A", "D4", "non_residential", "5А", {}),
     ]
     for key, okey, ptype, number, extra in spec:
         w["premises"][key] = make_premise(admin, w["objects"][okey]["id"], type=ptype, number=number, **extra)
@@ -153,6 +158,13 @@ ALL_5 = ("L2/5", "L10/5", "L10A/5", "L10k2/5", "L10_2/5", "M25A/5", "M10/5")
     ("Елочная 3 1", ["E3/1"]),
     ("ЁЛОЧНАЯ 3 1", ["E3/1"]),
     ("ёлочная", ["E3/1"]),
+    ("Дробная 4 12/1", ["D4/12_1"]),
+    ("4 12/1", ["D4/12_1"]),
+    ("12/1", ["D4/12_1"]),
+    ("Дробная 4 5А", ["D4/5A"]),
+    ("дробная 4 5а", ["D4/5A"]),
+    ("5а", ["D4/5A"]),
+    ("Дробная 4 пом. 5А", ["D4/5A"]),
     ("Ленина 10 999", []),
     ("Ленина 7 5", []),
     ("Пушкина 10 5", []),
@@ -264,6 +276,13 @@ def test_sort_by_address_is_natural(admin, world):
     assert search(admin, world, **lenina_flats(world)) == LENINA_FLATS_NATURAL, "address is the default sort"
     assert search(admin, world, sort="address", **lenina_flats(world)) == LENINA_FLATS_NATURAL
     assert search(admin, world, sort="-address", **lenina_flats(world)) == LENINA_FLATS_NATURAL[::-1]
+
+
+def test_sort_by_premise_number_is_natural(admin, world):
+    got = search(admin, world, object_id=world["objects"]["D4"]["id"])
+    assert got.index("D4/5A") < got.index("D4/6") < got.index("D4/12") < got.index("D4/12_1"), got
+    got = search(admin, world, object_id=world["objects"]["D4"]["id"], sort="-address")
+    assert got.index("D4/5A") > got.index("D4/6") > got.index("D4/12") > got.index("D4/12_1"), got
 
 
 def test_sort_by_address_fraction_house_after_plain(admin, world):

@@ -3,10 +3,11 @@ id; references to objects / entrances / floors of another object or organisation
 types, unknown and read-only fields; bad list parameters."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from apikit import (assert_error, assert_status, make_entrance, make_floor, make_object,
+from apikit import (Api, assert_error, assert_status, make_entrance, make_floor, make_object,
                     make_premise, seq, validate)
 
 P = "/api/v1/premises"
@@ -151,6 +152,27 @@ def test_external_id_unique_in_the_organisation(admin, admin_b, obj, tree_b):
     # freed by a delete
     assert_status(admin.delete(f"{P}/{p['id']}"), 200)
     make_premise(admin, obj["id"], external_id=ext)
+
+
+def test_concurrent_writes_of_one_new_tag_and_one_external_id(env, obj):
+    """Unknown tag names are created and external ids are unique even when requests race:
+    premises naming the same new tag all succeed with one tag; of duplicates of one external
+    id or tag name one is created and the rest answer 409 conflict naming the field."""
+    tag, ext = f"Гонка {seq()}", f"RACE-{seq()}"
+    clients = [Api(env.base_url, bearer=env.a.api_token) for _ in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        tagged = list(pool.map(lambda c: c.post(P, json=flat(obj, tags=[tag])), clients))
+        same_ext = list(pool.map(lambda c: c.post(P, json=flat(obj, external_id=ext)), clients))
+        same_tag = list(pool.map(lambda c: c.post("/api/v1/tags", json={"name": f"{tag} б"}), clients))
+    assert [r.status_code for r in tagged] == [201] * 8, [r.text[:200] for r in tagged if r.status_code != 201]
+    assert all(r.json()["tags"] == [tag] for r in tagged)
+    tags = assert_status(clients[0].get("/api/v1/tags", params={"q": tag}), 200)
+    assert sorted(t["name"] for t in tags["items"]) == [tag, f"{tag} б"]
+    for rs, field in ((same_ext, "external_id"), (same_tag, "name")):
+        assert sorted(r.status_code for r in rs) == [201] + [409] * 7, [(r.status_code, r.text[:200]) for r in rs]
+        for r in rs:
+            if r.status_code == 409:
+                assert_error(r, 409, "conflict", field=field)
 
 
 # ------------------------------------------------------------------------- references
