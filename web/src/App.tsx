@@ -9,6 +9,8 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
 import { ObjectCardPage } from './pages/objects/ObjectCardPage';
 import { ObjectsPage } from './pages/objects/ObjectsPage';
+import { PremiseCardPage } from './pages/premises/PremiseCardPage';
+import { PremisesPage } from './pages/premises/PremisesPage';
 
 function RequireAuth() {
   const { user, loading } = useAuth();
@@ -31,8 +33,9 @@ export function App() {
       <Route path="/login" element={loading ? null : <LoginPage />} />
       <Route element={<RequireAuth />}>
         <Route element={<AppLayout />}>
-          <Route index element={<Navigate to="/objects" replace />} />
-          <Route path="premises" element={<PlaceholderPage titleKey="menu.premises" />} />
+          <Route index element={<Navigate to="/premises" replace />} />
+          <Route path="premises" element={<PremisesPage />} />
+          <Route path="premises/:id" element={<PremiseCardPage />} />
           <Route path="clients" element={<PlaceholderPage titleKey="menu.clients" />} />
           <Route path="objects" element={<ObjectsPage />} />
           <Route path="objects/:id" element={<ObjectCardPage />} />

@@ -53,15 +53,18 @@ export function readCookie(name: string): string | undefined {
   return undefined;
 }
 
-/** Query parameters: any object of scalars; empty values are left out. */
+/** Query parameters: any object of scalars or arrays of scalars (an array repeats the
+ * parameter: `type=flat&type=room`); empty values are left out. */
 export type Query = object;
 
 export function buildQuery(query?: Query): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query) as [string, unknown][]) {
-    if (v === undefined || v === null || v === '') continue;
-    params.set(k, String(v));
+    for (const item of Array.isArray(v) ? v : [v]) {
+      if (item === undefined || item === null || item === '') continue;
+      params.append(k, String(item));
+    }
   }
   const s = params.toString();
   return s ? `?${s}` : '';

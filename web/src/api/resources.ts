@@ -1,10 +1,11 @@
 // Typed calls of the staff API, one function per route the UI uses.
-import { api } from './client';
+import { API_BASE, api, buildQuery, request } from './client';
 import type {
   Entrance, EntranceInput, EntrancePatch, Floor, FloorInput, FloorListParams, FloorPatch, LegalEntity,
   LegalEntityInput, LegalEntityPatch, ListParams, ListResponse, LoginRequest, LoginResponse, ObjectGroup,
-  ObjectGroupInput, ObjectGroupPatch, Quarter, QuarterInput, QuarterListParams, QuarterPatch, RealtyObject,
-  RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, User,
+  ObjectGroupInput, ObjectGroupPatch, Premise, PremiseDeleteResult, PremiseDependents, PremiseInput,
+  PremiseListParams, PremisePatch, Quarter, QuarterInput, QuarterListParams, QuarterPatch, RealtyObject,
+  RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams, User,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -43,3 +44,20 @@ export const entrancesApi = (objectId: number) =>
   crud<Entrance, EntranceInput, EntrancePatch>(`/objects/${objectId}/entrances`);
 export const floorsApi = (objectId: number) =>
   crud<Floor, FloorInput, FloorPatch, FloorListParams>(`/objects/${objectId}/floors`);
+
+export const premisesApi = {
+  list: (params: PremiseListParams, signal?: AbortSignal) => api.get<ListResponse<Premise>>('/premises', params, signal),
+  get: (id: number) => api.get<Premise>(`/premises/${id}`),
+  create: (body: PremiseInput) => api.post<Premise>('/premises', body),
+  update: (id: number, body: PremisePatch) => api.patch<Premise>(`/premises/${id}`, body),
+  /** What deleting the premise would remove with it. */
+  dependents: (id: number) => api.get<PremiseDependents>(`/premises/${id}/dependents`),
+  /** Answers 200 with the counts of what was deleted. */
+  remove: (id: number) => request<PremiseDeleteResult>('DELETE', `/premises/${id}`),
+  /** URL of the .xlsx export with the list's search, filters and order (the session cookie authenticates it). */
+  exportUrl: (params: Omit<PremiseListParams, 'limit' | 'offset'>) => `${API_BASE}/premises/export.xlsx${buildQuery(params)}`,
+};
+
+export const tagsApi = {
+  list: (params: TagListParams, signal?: AbortSignal) => api.get<ListResponse<Tag>>('/tags', params, signal),
+};

@@ -45,3 +45,15 @@ export type FloorListParams = QueryOf<'listFloors'>;
 export type LegalEntity = S['LegalEntity'];
 export type LegalEntityInput = S['LegalEntityCreate'];
 export type LegalEntityPatch = S['LegalEntityUpdate'];
+
+export type PremiseType = S['PremiseType'];
+export type Premise = S['Premise'];
+export type PremiseInput = S['PremiseCreate'];
+export type PremisePatch = S['PremiseUpdate'];
+export type PremiseListParams = QueryOf<'listPremises'>;
+export type PremiseSort = NonNullable<PremiseListParams['sort']>;
+export type PremiseDependents = S['PremiseDependents'];
+export type PremiseDeleteResult = S['PremiseDeleted'];
+
+export type Tag = S['Tag'];
+export type TagListParams = QueryOf<'listTags'>;

@@ -34,3 +34,8 @@ export function patchBody<T extends object>(values: T): Partial<T> {
   }
   return out as Partial<T>;
 }
+
+/** A number in the UI language's notation: «54,35» / «54.35», «1 234,5». */
+export function formatNumber(value: number, lang: string, maximumFractionDigits = 2): string {
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits }).format(value);
+}

@@ -98,7 +98,8 @@ export async function screenshot(page, name, { fullPage = false } = {}) {
 /** Picks an option of an antd Select by typing its label (the select is found by its input id). */
 export async function pickOption(page, inputId, label) {
   const input = page.locator(`#${inputId}`);
-  await input.click();
+  // the chosen value's label covers the input; the selector box takes the click
+  await page.locator(`.ant-select:has(#${inputId}) .ant-select-selector`).click();
   await input.fill(label);
   const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first();
   await option.click();
