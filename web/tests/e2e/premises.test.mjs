@@ -95,7 +95,9 @@ function search(q) {
 let premiseId;
 
 test('add a flat through the modal: only the type\'s address fields, the card opens', async () => {
-  await page.goto('/premises');
+  // «/» opens the register
+  await page.goto('/');
+  await page.waitForURL((u) => u.pathname === '/premises');
   await page.getByRole('heading', { name: 'Помещения' }).waitFor();
   await page.getByTestId('add-button').click();
   const form = modal(page, 'Новое помещение');
@@ -210,6 +212,31 @@ test('living area greater than total → the server\'s 422 shows under «Жил�
   // nothing was saved
   const stored = await apiCall(page, 'GET', `/premises/${premiseId}`);
   assert.equal(stored.body.living_area, 30.5);
+});
+
+test('changing the type on the card shows the new type\'s fields and clears the old ones', async () => {
+  const created = await apiCall(page, 'POST', '/premises', { object_id: object.id, type: 'parking', number: '40', level: '-2' });
+  assert.equal(created.status, 201);
+  await page.goto(`/premises/${created.body.id}`);
+  await page.locator('#premise_card_level').waitFor();
+  assert.equal(await page.locator('#premise_card_level').inputValue(), '-2');
+  await pickOption(page, 'premise_card_type', 'Кладовая');
+  await page.getByText('Номер кладовой', { exact: true }).waitFor();
+  await pickOption(page, 'premise_card_type', 'Квартира');
+  await page.getByText('Номер квартиры', { exact: true }).waitFor();
+  assert.equal(await page.locator('#premise_card_level').count(), 0);
+
+  const answer = page.waitForResponse((r) => r.url().endsWith(`/api/v1/premises/${created.body.id}`) && r.request().method() === 'PATCH');
+  await page.getByTestId('actions-button').click();
+  await page.getByRole('menuitem', { name: 'Сохранить' }).click();
+  const res = await answer;
+  assert.equal(res.request().postDataJSON().level, null);
+  assert.equal(res.status(), 200);
+  const saved = await res.json();
+  assert.equal(saved.type, 'flat');
+  assert.equal(saved.level, null);
+  await page.getByTestId('premise-title').filter({ hasText: 'кв. 40' }).waitFor();
+  assert.equal((await apiCall(page, 'DELETE', `/premises/${created.body.id}`)).status, 200);
 });
 
 test('search by «street house number» and by the number alone; the URL keeps the search', async () => {

@@ -108,7 +108,7 @@ export function PremisesPage() {
         </Link>
       ),
     },
-    { title: t('premises.col.type'), dataIndex: 'type', key: 'type', width: 180, render: (v: PremiseType) => t(typeLabelKey(v)) },
+    { title: t('premises.col.type'), dataIndex: 'type', key: 'type', width: 170, render: (v: PremiseType) => t(typeLabelKey(v)) },
     {
       title: t('premises.col.area'),
       dataIndex: 'total_area',
@@ -119,7 +119,7 @@ export function PremisesPage() {
       sortOrder: state.sort === 'area' ? 'ascend' : state.sort === '-area' ? 'descend' : null,
       render: area,
     },
-    { title: t('premises.col.object'), dataIndex: 'object_name', key: 'object', width: 260, ellipsis: true },
+    { title: t('premises.col.object'), dataIndex: 'object_name', key: 'object', width: 220, ellipsis: true },
     { title: t('premises.col.clients'), dataIndex: 'clients_count', key: 'clients', width: 110, align: 'right' },
   ];
 
