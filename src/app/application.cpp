@@ -2,6 +2,7 @@
 
 #include "db/sql.hpp"
 #include "domains/access/handlers.hpp"
+#include "domains/clients/handlers.hpp"
 #include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
 
@@ -13,6 +14,7 @@ Application::Application(const Config& config, size_t pool_size)
       access_service_(access_repository_),
       reference_service_(database_),
       premise_service_(database_),
+      client_service_(database_),
       tag_service_(database_) {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
@@ -54,6 +56,7 @@ void Application::RegisterRoutes(const Config& config) {
   access::RegisterAccessRoutes(router_, access_service_, {.secure = config.secure_cookies});
   reference::RegisterReferenceRoutes(router_, reference_service_);
   premises::RegisterPremiseRoutes(router_, premise_service_);
+  clients::RegisterClientRoutes(router_, client_service_);
   tags::RegisterTagRoutes(router_, tag_service_);
 }
 

@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "db/database.hpp"
 #include "domains/access/service.hpp"
+#include "domains/clients/service.hpp"
 #include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
 #include "domains/tags/tags.hpp"
@@ -36,6 +37,7 @@ class Application {
   access::AccessService access_service_;
   reference::ReferenceService reference_service_;
   premises::PremiseService premise_service_;
+  clients::ClientService client_service_;
   tags::TagService tag_service_;
   http::Metrics metrics_;
   http::Router router_;

@@ -37,6 +37,11 @@ std::optional<std::string> BodyReader::Text(const std::string& name, const TextR
     return std::nullopt;
   }
   const std::string& raw = value->get_ref<const std::string&>();
+  // PostgreSQL cannot store NUL in text, and no form can type it: refuse it everywhere.
+  if (raw.find('\0') != std::string::npos) {
+    Fail(name, "Недопустимый символ в тексте");
+    return std::nullopt;
+  }
   std::string text = rule.trim ? text::Trim(raw) : raw;
   size_t length = text::CodePointCount(text);
   if (length == 0 && rule.required) {
@@ -124,6 +129,10 @@ std::optional<std::vector<std::string>> BodyReader::StringList(const std::string
   for (const nlohmann::json& item : *value) {
     if (!item.is_string()) {
       Fail(name, "Ожидается список строк");
+      return std::nullopt;
+    }
+    if (item.get_ref<const std::string&>().find('\0') != std::string::npos) {
+      Fail(name, "Недопустимый символ в тексте");
       return std::nullopt;
     }
     items.push_back(item.get<std::string>());

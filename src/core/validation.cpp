@@ -1,6 +1,11 @@
 #include "core/validation.hpp"
 
 #include <array>
+#include <ctime>
+#include <string>
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 #include <cstdint>
 
 namespace upravdom::validation {
@@ -61,6 +66,76 @@ std::optional<std::string> CheckOgrn(std::string_view ogrn) {
   uint64_t divisor = ogrn.size() == 13 ? 11 : 13;
   if (static_cast<int>(body % divisor % 10) != ogrn.back() - '0')
     return "Неверное контрольное число ОГРН";
+  return std::nullopt;
+}
+
+std::string SnilsDigits(std::string_view snils) {
+  std::string digits;
+  for (char c : snils) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c != '-' && c != ' ')
+      return {};
+  }
+  return digits.size() == 11 ? digits : std::string();
+}
+
+std::optional<std::string> CheckSnils(std::string_view snils) {
+  std::string digits = SnilsDigits(snils);
+  if (digits.empty()) return "СНИЛС должен состоять из 11 цифр: XXX-XXX-XXX YY";
+  // The checksum is defined for numbers above 001-001-998.
+  if (std::stoll(digits.substr(0, 9)) <= 1001998) return std::nullopt;
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (digits[i] - '0') * (9 - i);
+  int check = sum < 100 ? sum : sum <= 101 ? 0 : sum % 101;
+  if (check == 100) check = 0;
+  if (check != std::stoi(digits.substr(9))) return "Неверная контрольная сумма СНИЛС";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckPersonName(std::string_view name) {
+  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(name.data(), static_cast<int32_t>(name.size())));
+  for (int32_t i = 0; i < text.length();) {
+    UChar32 c = text.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_hasBinaryProperty(c, UCHAR_ALPHABETIC) || c == ' ' || c == '-') continue;
+    return "Допустимы только буквы, пробел и дефис";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckEmail(std::string_view email) {
+  size_t at = email.find('@');
+  bool ok = email.size() <= 254 && at != std::string_view::npos && at > 0 &&
+            email.find('@', at + 1) == std::string_view::npos &&
+            email.find(' ') == std::string_view::npos;
+  if (ok) {
+    std::string_view domain = email.substr(at + 1);
+    size_t dot = domain.find('.');
+    ok = dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+  }
+  if (!ok) return "Неверный адрес электронной почты";
+  return std::nullopt;
+}
+
+std::optional<std::string> CheckDate(std::string_view date, bool not_in_future) {
+  std::tm parsed{};
+  const std::string text(date);
+  const char* end = strptime(text.c_str(), "%Y-%m-%d", &parsed);
+  if (text.size() != 10 || !end || *end != '\0') return "Дата в формате ГГГГ-ММ-ДД";
+  std::tm check = parsed;
+  if (timegm(&check) == -1 || check.tm_mday != parsed.tm_mday || check.tm_mon != parsed.tm_mon)
+    return "Такой даты нет в календаре";
+  if (parsed.tm_year + 1900 < 1900) return "Слишком ранняя дата";
+  if (not_in_future) {
+    std::time_t now = std::time(nullptr);
+    std::tm today{};
+    gmtime_r(&now, &today);
+    char buffer[11];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &today);
+    if (text > buffer) return "Дата не может быть в будущем";
+  }
   return std::nullopt;
 }
 

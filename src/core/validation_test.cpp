@@ -40,3 +40,35 @@ TEST(Ogrn, ChecksThirteenAndFifteenDigits) {
   EXPECT_TRUE(CheckOgrn("304500116000158"));
   EXPECT_TRUE(CheckOgrn("12345"));
 }
+
+TEST(Snils, ChecksChecksum) {
+  EXPECT_FALSE(CheckSnils("112-233-445 95"));
+  EXPECT_FALSE(CheckSnils("11223344595"));
+  EXPECT_EQ(CheckSnils("112-233-445 96").value(), "Неверная контрольная сумма СНИЛС");
+  EXPECT_TRUE(CheckSnils("112-233-445"));
+  EXPECT_TRUE(CheckSnils("1122334459x"));
+}
+
+TEST(PersonName, AllowsLettersOfAnyScriptSpacesAndHyphens) {
+  EXPECT_FALSE(CheckPersonName("Анна-Мария"));
+  EXPECT_FALSE(CheckPersonName("Ёлкин"));
+  EXPECT_FALSE(CheckPersonName("Jean Luc"));
+  EXPECT_FALSE(CheckPersonName("Ərdoğan"));
+  EXPECT_TRUE(CheckPersonName("Иван3"));
+  EXPECT_TRUE(CheckPersonName("Иван!"));
+}
+
+TEST(Email, NeedsAtAndDomain) {
+  EXPECT_FALSE(CheckEmail("ivan@example.ru"));
+  EXPECT_TRUE(CheckEmail("ivan.example.ru"));
+  EXPECT_TRUE(CheckEmail("ivan@localhost"));
+  EXPECT_TRUE(CheckEmail("iv an@example.ru"));
+}
+
+TEST(Date, ValidatesCalendarAndFuture) {
+  EXPECT_FALSE(CheckDate("1980-02-29", true));
+  EXPECT_TRUE(CheckDate("1981-02-29", true));
+  EXPECT_TRUE(CheckDate("2999-01-01", true));
+  EXPECT_FALSE(CheckDate("2999-01-01", false));
+  EXPECT_TRUE(CheckDate("01.02.1980", true));
+}

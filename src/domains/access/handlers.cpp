@@ -15,6 +15,13 @@ std::string Cookie(const std::string& name, const std::string& value, long long 
   return cookie;
 }
 
+// The token the request was authenticated with (bearer or cookie).
+std::string SessionToken(const http::Request& request) {
+  if (const std::string* authorization = request.Header("authorization"))
+    return authorization->substr(std::min<size_t>(authorization->size(), 7));
+  return request.Cookie(AccessService::kSessionCookie).value_or("");
+}
+
 }  // namespace
 
 void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOptions cookies) {
@@ -46,12 +53,7 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
   router.Add(
       "POST", "/api/v1/auth/logout",
       [&service, cookies](http::Request& request) {
-        std::string token;
-        if (const std::string* authorization = request.Header("authorization"))
-          token = authorization->substr(std::min<size_t>(authorization->size(), 7));
-        else if (auto cookie = request.Cookie(AccessService::kSessionCookie))
-          token = *cookie;
-        if (!request.Who().api_token_id) service.Logout(token);
+        if (!request.Who().api_token_id) service.Logout(SessionToken(request));
         http::Response response = http::Response::NoContent();
         response.headers.emplace_back("Set-Cookie",
                                       Cookie(AccessService::kSessionCookie, "", 0, true, cookies));
@@ -61,6 +63,19 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
       },
       http::Access::kSelf);
 
+  router.Add(
+      "PATCH", "/api/v1/me",
+      [&service](http::Request& request) {
+        nlohmann::json body = ParseJsonObject(request.body);
+        BodyReader reader(body);
+        auto space = reader.Text("space", {.required = true, .max_length = 20});
+        reader.Finish();
+        service.SetSpace(request.Who(), SessionToken(request), *space);
+        http::Principal who = request.Who();
+        who.space = *space;
+        return http::Response::Json(service.Me(who));
+      },
+      http::Access::kSelf);
   router.Add(
       "GET", "/api/v1/me",
       [&service](http::Request& request) {

@@ -102,13 +102,15 @@ void AccessRepository::InsertSession(long long organization_id, long long user_i
 std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string& token_digest) {
   db::Session sql(database_);
   Sql query(
-      "SELECT s.organization_id, s.user_id, u.role, s.csrf_token, u.full_name FROM sessions s "
+      "SELECT s.organization_id, s.user_id, u.role, s.csrf_token, u.full_name, s.space "
+      "FROM sessions s "
       "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ");
   query.Bind(token_digest) << " AND s.expires_at > ";
   query.Bind(timeutil::NowIso());
   std::optional<SessionRecord> session;
   db::ForEachRow(sql, query, [&](const Row& row) {
-    session = SessionRecord{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4)};
+    session =
+        SessionRecord{row.Int(0), row.Int(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)};
   });
   return session;
 }
@@ -116,6 +118,15 @@ std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string
 void AccessRepository::DeleteSession(const std::string& token_digest) {
   db::Session sql(database_);
   db::Exec(sql, Sql("DELETE FROM sessions WHERE token_hash = ").Bind(token_digest));
+}
+
+void AccessRepository::SetSessionSpace(const std::string& token_digest, const std::string& space) {
+  db::Session sql(database_);
+  Sql update("UPDATE sessions SET space = ");
+  update.Bind(space) << ", updated_at = ";
+  update.Bind(timeutil::NowIso()) << " WHERE token_hash = ";
+  update.Bind(token_digest);
+  db::Exec(sql, update);
 }
 
 void AccessRepository::DeleteExpiredSessions(long long user_id) {

@@ -24,6 +24,7 @@ struct SessionRecord {
   std::string role;
   std::string csrf_token;
   std::string full_name;
+  std::string space;
 };
 
 struct ApiTokenRecord {
@@ -56,6 +57,7 @@ class AccessRepository {
                      const std::string& csrf_token, const std::string& expires_at);
   std::optional<SessionRecord> FindLiveSession(const std::string& token_digest);
   void DeleteSession(const std::string& token_digest);
+  void SetSessionSpace(const std::string& token_digest, const std::string& space);
   void DeleteExpiredSessions(long long user_id);
 
   long long InsertApiToken(long long organization_id, const std::string& name,

@@ -126,6 +126,7 @@ std::optional<http::Principal> AccessService::Authenticate(const http::Request& 
   who.role = http::ParseRole(session->role).value_or(http::Role::kReadonly);
   who.csrf_token = session->csrf_token;
   who.display_name = session->full_name;
+  who.space = session->space;
   return who;
 }
 
@@ -133,15 +134,27 @@ nlohmann::json AccessService::Me(const http::Principal& who) {
   if (who.user_id) {
     std::optional<UserRecord> user = repository_.FindUser(*who.user_id);
     if (!user) throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
-    return UserJson(*user);
+    nlohmann::json me = UserJson(*user);
+    me["space"] = who.space;
+    return me;
   }
   return {{"id", nullptr},
           {"login", nullptr},
           {"full_name", who.api_token_name},
           {"role", http::RoleName(who.role)},
+          {"space", who.space},
           {"organization",
            {{"id", who.organization_id},
             {"name", repository_.OrganizationName(who.organization_id).value_or("")}}}};
+}
+
+void AccessService::SetSpace(const http::Principal& who, const std::string& token,
+                             const std::string& space) {
+  if (space != "operations" && space != "construction")
+    ThrowFieldError("space", "Допустимо: operations (эксплуатация) или construction (строительство)");
+  if (!who.user_id)
+    ThrowFieldError("space", "Пространство API-токена не переключается");
+  repository_.SetSessionSpace(TokenDigest(token), space);
 }
 
 long long AccessService::CreateOrganization(const std::string& name) {

@@ -38,6 +38,8 @@ class AccessService {
   // Finds the principal of a request: bearer token (session or API token) or session cookie.
   std::optional<http::Principal> Authenticate(const http::Request& request);
   nlohmann::json Me(const http::Principal& who);
+  // Switches the space (operations / construction) of the session behind `token`.
+  void SetSpace(const http::Principal& who, const std::string& token, const std::string& space);
 
   // CLI operations; throw std::invalid_argument with a Russian message on bad input.
   long long CreateOrganization(const std::string& name);

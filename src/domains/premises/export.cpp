@@ -100,7 +100,7 @@ void PremiseService::ExportXlsx(long long organization_id, PremiseFilter filter,
     number(8, p.rooms, nullptr);
     text(9, std::string(p.online_payment ? "да" : "нет"));
     std::string tag_list;
-    auto tags = tag_repository.OfPremises(organization_id, {p.id});
+    auto tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, {p.id});
     for (const std::string& tag : tags[p.id]) {
       if (!tag_list.empty()) tag_list += ", ";
       tag_list += tag;

@@ -1,13 +1,10 @@
 #include "domains/premises/handlers.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <filesystem>
 #include <set>
 
 #include "core/json_input.hpp"
 #include "core/text.hpp"
+#include "http/download.hpp"
 #include "http/params.hpp"
 
 namespace upravdom::premises {
@@ -62,16 +59,6 @@ PremiseFilter ReadFilter(const http::Request& request) {
   return filter;
 }
 
-// A new empty temporary file for an export (the server deletes it once sent).
-std::string TemporaryXlsxPath() {
-  std::string path =
-      (std::filesystem::temp_directory_path() / "upravdom-export-XXXXXX.xlsx").string();
-  int fd = mkstemps(path.data(), 5);
-  if (fd < 0) throw std::runtime_error("cannot create a temporary file for the export");
-  close(fd);
-  return path;
-}
-
 }  // namespace
 
 void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
@@ -87,22 +74,10 @@ void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
   });
   router.Add("GET", "/api/v1/premises/export.xlsx", [&service](http::Request& request) {
     PremiseFilter filter = ReadFilter(request);
-    std::string path = TemporaryXlsxPath();
-    try {
-      service.ExportXlsx(request.Who().organization_id, filter, path);
-    } catch (...) {
-      std::remove(path.c_str());
-      throw;
-    }
-    http::Response response;
-    response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    response.file_path = path;
-    response.delete_file_after_send = true;
-    response.headers.emplace_back(
-        "Content-Disposition",
-        "attachment; filename=\"premises.xlsx\"; "
-        "filename*=UTF-8''%D0%9F%D0%BE%D0%BC%D0%B5%D1%89%D0%B5%D0%BD%D0%B8%D1%8F.xlsx");
-    return response;
+    const long long organization_id = request.Who().organization_id;
+    return http::XlsxDownload(
+        [&](const std::string& path) { service.ExportXlsx(organization_id, filter, path); },
+        "Помещения.xlsx");
   });
   router.Add("GET", "/api/v1/premises/{id}", [&service](http::Request& request) {
     return http::Response::Json(

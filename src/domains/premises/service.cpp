@@ -166,7 +166,7 @@ PremiseRow PremiseService::Save(const Actor& actor, std::optional<long long> id,
   if (id) {
     std::optional<PremiseRow> existing = repository.Find(organization_id, *id);
     if (!existing) ThrowNotFound("Помещение не найдено");
-    existing->premise.tags = tag_repository.OfPremises(organization_id, {*id})[*id];
+    existing->premise.tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, {*id})[*id];
     before = ToJson(*existing);
     premise = existing->premise;
   }
@@ -175,15 +175,23 @@ PremiseRow PremiseService::Save(const Actor& actor, std::optional<long long> id,
   Validate(repository, organization_id, premise, body, !id);
   ObjectAddress object = *repository.FindObject(organization_id, premise.object_id);
   SearchKeys keys = MakeSearchKeys(premise, object);
-  if (id)
-    repository.Update(organization_id, premise, keys);
-  else
-    premise.id = repository.Insert(organization_id, premise, keys);
+  try {
+    if (id)
+      repository.Update(organization_id, premise, keys);
+    else
+      premise.id = repository.Insert(organization_id, premise, keys);
+  } catch (const soci::soci_error& error) {
+    // The check above ran before the write: a concurrent save may have taken the external
+    // id since (the unique index is the only constraint such a race can break).
+    if (error.get_error_category() != soci::soci_error::constraint_violation) throw;
+    throw ApiError(ErrorCode::kConflict, "Помещение с таким внешним идентификатором уже есть",
+                   {{"external_id", "Уже используется другим помещением"}});
+  }
   if (tags)
-    tag_repository.SetPremiseTags(organization_id, premise.id,
+    tag_repository.SetTags(tags::kPremiseTags, organization_id, premise.id,
                                   tag_repository.Ensure(organization_id, *tags));
   PremiseRow saved = *repository.Find(organization_id, premise.id);
-  saved.premise.tags = tag_repository.OfPremises(organization_id, {premise.id})[premise.id];
+  saved.premise.tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, {premise.id})[premise.id];
   nlohmann::json changes = history::Diff(before, ToJson(saved), kNotHistory);
   if (!id || !changes.empty())
     history::HistoryRepository(sql).Record(actor, "premise", premise.id, id ? "updated" : "created",
@@ -206,7 +214,7 @@ PremiseRow PremiseService::Read(long long organization_id, long long id) {
   std::optional<PremiseRow> row = repository.Find(organization_id, id);
   if (!row) ThrowNotFound("Помещение не найдено");
   row->premise.tags =
-      tags::TagRepository(sql, database_.dialect()).OfPremises(organization_id, {id})[id];
+      tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, {id})[id];
   return *row;
 }
 
@@ -218,7 +226,7 @@ PremisePage PremiseService::List(long long organization_id, const PremiseFilter&
                                [&](const PremiseRow& row) { page.items.push_back(row); });
   std::vector<long long> ids;
   for (const PremiseRow& row : page.items) ids.push_back(row.premise.id);
-  auto tags = tags::TagRepository(sql, database_.dialect()).OfPremises(organization_id, ids);
+  auto tags = tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, ids);
   for (PremiseRow& row : page.items) row.premise.tags = tags[row.premise.id];
   return page;
 }
@@ -238,7 +246,7 @@ Dependents PremiseService::Delete(const Actor& actor, long long id) {
   std::optional<PremiseRow> existing = repository.Find(organization_id, id);
   if (!existing) ThrowNotFound("Помещение не найдено");
   existing->premise.tags =
-      tags::TagRepository(sql, database_.dialect()).OfPremises(organization_id, {id})[id];
+      tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, {id})[id];
   Dependents deleted = repository.CountDependents(organization_id, id);
   repository.Delete(organization_id, id);  // tags go by ON DELETE CASCADE
   // The last state stays readable in the history after the premise is gone.
@@ -253,9 +261,11 @@ std::vector<history::Entry> PremiseService::History(long long organization_id, l
                                                     long long limit, long long offset,
                                                     long long& total) {
   db::Session sql(database_);
-  if (!PremiseRepository(sql, database_.dialect()).Find(organization_id, id))
-    ThrowNotFound("Помещение не найдено");
-  return history::HistoryRepository(sql).List(organization_id, "premise", id, limit, offset, total);
+  // A deleted premise keeps its history (its last entry says who deleted it).
+  std::vector<history::Entry> entries =
+      history::HistoryRepository(sql).List(organization_id, "premise", id, limit, offset, total);
+  if (total == 0) ThrowNotFound("Помещение не найдено");
+  return entries;
 }
 
 void PremiseService::RefreshObjectKeys(soci::session& sql, long long organization_id,

@@ -45,51 +45,55 @@ std::optional<Tag> TagRepository::FindByKey(long long organization_id,
   return tag;
 }
 
-long long TagRepository::Insert(long long organization_id, const std::string& name) {
+std::optional<long long> TagRepository::Insert(long long organization_id, const std::string& name) {
   const std::string now = timeutil::NowIso();
   Sql insert("INSERT INTO tags (organization_id, name, name_key, created_at, updated_at) VALUES (");
   insert.Bind(organization_id) << ", ";
   insert.Bind(name) << ", ";
   insert.Bind(text::FoldForSearch(name)) << ", ";
   insert.Bind(now) << ", ";
-  insert.Bind(now) << ") RETURNING id";
-  return db::InsertReturningId(sql_, insert);
+  insert.Bind(now) << ") ON CONFLICT (organization_id, name_key) DO NOTHING RETURNING id";
+  return db::QueryInt(sql_, insert);
 }
 
 std::vector<long long> TagRepository::Ensure(long long organization_id,
                                              const std::vector<std::string>& names) {
   std::vector<long long> ids;
   for (const std::string& name : names) {
+    // Another request may create the same tag at the same moment: insert if missing, then
+    // read whichever row won.
     if (auto existing = FindByKey(organization_id, text::FoldForSearch(name)))
       ids.push_back(existing->id);
+    else if (auto created = Insert(organization_id, name))
+      ids.push_back(*created);
     else
-      ids.push_back(Insert(organization_id, name));
+      ids.push_back(FindByKey(organization_id, text::FoldForSearch(name)).value().id);
   }
   return ids;
 }
 
-void TagRepository::SetPremiseTags(long long organization_id, long long premise_id,
-                                   const std::vector<long long>& tag_ids) {
-  Sql remove("DELETE FROM premise_tags WHERE premise_id = ");
-  remove.Bind(premise_id);
+void TagRepository::SetTags(const TagLink& link, long long organization_id, long long owner_id,
+                            const std::vector<long long>& tag_ids) {
+  Sql remove(std::string("DELETE FROM ") + link.table + " WHERE " + link.owner_column + " = ");
+  remove.Bind(owner_id);
   db::Exec(sql_, remove);
   for (long long tag_id : tag_ids) {
-    Sql insert("INSERT INTO premise_tags (premise_id, tag_id, organization_id) VALUES (");
-    insert.Bind(premise_id) << ", ";
+    Sql insert(std::string("INSERT INTO ") + link.table + " (" + link.owner_column +
+               ", tag_id, organization_id) VALUES (");
+    insert.Bind(owner_id) << ", ";
     insert.Bind(tag_id) << ", ";
     insert.Bind(organization_id) << ")";
     db::Exec(sql_, insert);
   }
 }
 
-std::map<long long, std::vector<std::string>> TagRepository::OfPremises(
-    long long organization_id, const std::vector<long long>& ids) {
+std::map<long long, std::vector<std::string>> TagRepository::TagsOf(
+    const TagLink& link, long long organization_id, const std::vector<long long>& ids) {
   std::map<long long, std::vector<std::string>> tags;
   if (ids.empty()) return tags;
-  Sql query(
-      "SELECT pt.premise_id, t.name FROM premise_tags pt JOIN tags t ON t.id = pt.tag_id "
-      "WHERE pt.organization_id = ");
-  query.Bind(organization_id) << " AND pt.premise_id IN (";
+  Sql query(std::string("SELECT l.") + link.owner_column + ", t.name FROM " + link.table +
+            " l JOIN tags t ON t.id = l.tag_id WHERE l.organization_id = ");
+  query.Bind(organization_id) << " AND l." << link.owner_column << " IN (";
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i) query << ", ";
     query.Bind(ids[i]);
@@ -130,9 +134,10 @@ Tag TagService::Create(long long organization_id, const std::string& name) {
   db::Session sql(database_);
   db::WriteTransaction tx(sql, database_.dialect());
   TagRepository repository(sql, database_.dialect());
-  if (repository.FindByKey(organization_id, text::FoldForSearch(names[0])))
+  std::optional<long long> id = repository.Insert(organization_id, names[0]);
+  if (!id)
     throw ApiError(ErrorCode::kConflict, "Такой тег уже есть", {{"name", "Такой тег уже есть"}});
-  Tag tag{repository.Insert(organization_id, names[0]), names[0]};
+  Tag tag{*id, names[0]};
   tx.Commit();
   return tag;
 }

@@ -17,6 +17,14 @@ struct Tag {
   std::string name;
 };
 
+// Which records a tag is put on: the link table and its owner column.
+struct TagLink {
+  const char* table;
+  const char* owner_column;
+};
+inline constexpr TagLink kPremiseTags{"premise_tags", "premise_id"};
+inline constexpr TagLink kClientTags{"client_tags", "client_id"};
+
 // SQL of tags; works on the caller's session (and so inside its transaction).
 class TagRepository {
  public:
@@ -25,14 +33,16 @@ class TagRepository {
   std::vector<Tag> List(long long organization_id, const std::string& prefix_key, long long limit,
                         long long offset, long long& total);
   std::optional<Tag> FindByKey(long long organization_id, const std::string& name_key);
-  long long Insert(long long organization_id, const std::string& name);
+  // The new tag's id, or nullopt when a tag with this name already exists.
+  std::optional<long long> Insert(long long organization_id, const std::string& name);
   // Ids of the named tags, creating those that do not exist yet.
   std::vector<long long> Ensure(long long organization_id, const std::vector<std::string>& names);
-  void SetPremiseTags(long long organization_id, long long premise_id,
-                      const std::vector<long long>& tag_ids);
-  // Tag names of each premise, in name order.
-  std::map<long long, std::vector<std::string>> OfPremises(long long organization_id,
-                                                           const std::vector<long long>& ids);
+  void SetTags(const TagLink& link, long long organization_id, long long owner_id,
+               const std::vector<long long>& tag_ids);
+  // Tag names of each owner (premise, client), in name order.
+  std::map<long long, std::vector<std::string>> TagsOf(const TagLink& link,
+                                                       long long organization_id,
+                                                       const std::vector<long long>& ids);
 
  private:
   soci::session& sql_;

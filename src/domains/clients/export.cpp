@@ -1,0 +1,63 @@
+// The Excel export of the clients list (SPEC C-4), written row by row in constant memory.
+#include <stdexcept>
+
+#include <xlsxwriter.h>
+
+#include "core/phone.hpp"
+#include "domains/clients/service.hpp"
+
+namespace upravdom::clients {
+
+void ClientService::ExportXlsx(long long organization_id, ClientFilter filter,
+                               const std::string& path) {
+  lxw_workbook_options options = {};
+  options.constant_memory = LXW_TRUE;
+  lxw_workbook* workbook = workbook_new_opt(path.c_str(), &options);
+  if (!workbook) throw std::runtime_error("cannot create " + path);
+  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Клиенты");
+  lxw_format* header = workbook_add_format(workbook);
+  format_set_bold(header);
+  const char* headers[] = {"№",      "ФИО / название", "Тип",       "Телефон", "E-mail",
+                           "Статус", "ИНН",            "СНИЛС",     "Дата рождения",
+                           "Примечание", "Был(а) в ЛК", "Создан",  "Изменён"};
+  const double widths[] = {7, 40, 16, 18, 28, 13, 14, 14, 14, 30, 20, 20, 20};
+  for (lxw_col_t col = 0; col < std::size(headers); ++col) {
+    worksheet_write_string(sheet, 0, col, headers[col], header);
+    worksheet_set_column(sheet, col, col, widths[col], nullptr);
+  }
+  worksheet_freeze_panes(sheet, 1, 0);
+  static const std::map<std::string, const char*> kTypes = {
+      {"individual", "Физ. лицо"},
+      {"legal_entity", "Юр. лицо"},
+      {"sole_proprietor", "ИП"},
+      {"foreign_branch", "Филиал иностр. юр. лица"}};
+
+  db::Session sql(database_);
+  filter.limit = -1;
+  filter.offset = 0;
+  lxw_row_t row = 1;
+  ClientRepository(sql, database_.dialect())
+      .List(organization_id, filter, false, [&](const Client& c) {
+        auto text = [&](lxw_col_t col, const std::optional<std::string>& value) {
+          if (value) worksheet_write_string(sheet, row, col, value->c_str(), nullptr);
+        };
+        worksheet_write_number(sheet, row, 0, static_cast<double>(row), nullptr);
+        text(1, FullName(c));
+        text(2, std::string(kTypes.count(c.type) ? kTypes.at(c.type) : c.type.c_str()));
+        if (c.phone) text(3, phone::Format(*c.phone));
+        text(4, c.email);
+        text(5, std::string(c.status == "blocked" ? "Заблокирован" : "Активен"));
+        text(6, c.inn);
+        text(7, c.snils);
+        text(8, c.birth_date);
+        text(9, c.note);
+        text(10, c.last_seen_at);
+        text(11, c.created_at);
+        text(12, c.updated_at);
+        ++row;
+      });
+  lxw_error error = workbook_close(workbook);
+  if (error != LXW_NO_ERROR) throw std::runtime_error(lxw_strerror(error));
+}
+
+}  // namespace upravdom::clients
