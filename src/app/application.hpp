@@ -24,6 +24,7 @@ class Application {
   access::AccessService& access() { return access_service_; }
   reference::ReferenceService& reference() { return reference_service_; }
   premises::PremiseService& premises() { return premise_service_; }
+  clients::ClientService& clients() { return client_service_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.

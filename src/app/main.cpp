@@ -208,6 +208,9 @@ int Run(const std::vector<std::string>& args) {
 int RunReportingErrors(const std::vector<std::string>& args) {
   try {
     return Run(args);
+  } catch (const ApiError& error) {  // a service refused (e.g. demo data that fails validation)
+    std::cerr << "Ошибка: " << error.message() << " " << error.ToJson().dump() << "\n";
+    return 1;
   } catch (const std::invalid_argument& error) {  // UsageError too: bad arguments
     std::cerr << "Ошибка: " << error.what() << "\n";
     return 2;

@@ -50,9 +50,9 @@ Response XlsxDownload(const std::function<void(const std::string& path)>& write,
   response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
   response.file_path = path;
   response.delete_file_after_send = true;
-  response.headers.emplace_back("Content-Disposition",
-                                "attachment; filename=\"export.xlsx\"; filename*=UTF-8''" +
-                                    EncodeFilename(filename));
+  response.headers.emplace_back(
+      "Content-Disposition",
+      "attachment; filename=\"export.xlsx\"; filename*=UTF-8''" + EncodeFilename(filename));
   return response;
 }
 

@@ -151,9 +151,9 @@ nlohmann::json AccessService::Me(const http::Principal& who) {
 void AccessService::SetSpace(const http::Principal& who, const std::string& token,
                              const std::string& space) {
   if (space != "operations" && space != "construction")
-    ThrowFieldError("space", "Допустимо: operations (эксплуатация) или construction (строительство)");
-  if (!who.user_id)
-    ThrowFieldError("space", "Пространство API-токена не переключается");
+    ThrowFieldError("space",
+                    "Допустимо: operations (эксплуатация) или construction (строительство)");
+  if (!who.user_id) ThrowFieldError("space", "Пространство API-токена не переключается");
   repository_.SetSessionSpace(TokenDigest(token), space);
 }
 

@@ -17,9 +17,9 @@ void ClientService::ExportXlsx(long long organization_id, ClientFilter filter,
   lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Клиенты");
   lxw_format* header = workbook_add_format(workbook);
   format_set_bold(header);
-  const char* headers[] = {"№",      "ФИО / название", "Тип",       "Телефон", "E-mail",
-                           "Статус", "ИНН",            "СНИЛС",     "Дата рождения",
-                           "Примечание", "Был(а) в ЛК", "Создан",  "Изменён"};
+  const char* headers[] = {
+      "№",     "ФИО / название", "Тип",        "Телефон",     "E-mail", "Статус", "ИНН",
+      "СНИЛС", "Дата рождения",  "Примечание", "Был(а) в ЛК", "Создан", "Изменён"};
   const double widths[] = {7, 40, 16, 18, 28, 13, 14, 14, 14, 30, 20, 20, 20};
   for (lxw_col_t col = 0; col < std::size(headers); ++col) {
     worksheet_write_string(sheet, 0, col, headers[col], header);

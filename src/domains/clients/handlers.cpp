@@ -29,9 +29,8 @@ std::vector<std::string> OneOf(const http::Request& request, const std::string& 
 
 ClientFilter ReadFilter(const http::Request& request) {
   static const std::set<std::string> kKnown = {
-      "q",         "type",        "status",   "tag",      "object_group_id", "quarter_id",
-      "object_id", "entrance_id", "floor_id", "premise_id", "sort",          "limit",
-      "offset"};
+      "q",           "type",     "status",     "tag",  "object_group_id", "quarter_id", "object_id",
+      "entrance_id", "floor_id", "premise_id", "sort", "limit",           "offset"};
   for (const auto& [name, value] : request.query)
     if (!kKnown.count(name))
       throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
@@ -39,8 +38,8 @@ ClientFilter ReadFilter(const http::Request& request) {
   ClientFilter filter;
   filter.query = request.QueryValue("q").value_or("");
   if (filter.query.size() > 200) filter.query = filter.query.substr(0, 200);
-  filter.types = OneOf(request, "type",
-                       {"individual", "legal_entity", "sole_proprietor", "foreign_branch"});
+  filter.types =
+      OneOf(request, "type", {"individual", "legal_entity", "sole_proprietor", "foreign_branch"});
   filter.statuses = OneOf(request, "status", {"active", "blocked"});
   for (const std::string& tag : request.QueryValues("tag"))
     if (!text::Trim(tag).empty()) filter.tags.push_back(text::FoldForSearch(tag));
@@ -91,8 +90,8 @@ void RegisterClientRoutes(http::Router& router, ClientService& service) {
   });
   router.Add("PATCH", "/api/v1/clients/{id}", [&service](http::Request& request) {
     long long id = request.PathId("id");
-    return http::Response::Json(ToJson(service.Update(request.AsActor(), PermissionsOf(request),
-                                                      id, ParseJsonObject(request.body))));
+    return http::Response::Json(ToJson(service.Update(request.AsActor(), PermissionsOf(request), id,
+                                                      ParseJsonObject(request.body))));
   });
   router.Add("DELETE", "/api/v1/clients/{id}", [&service](http::Request& request) {
     service.Delete(request.AsActor(), request.PathId("id"));
@@ -116,10 +115,10 @@ void RegisterClientRoutes(http::Router& router, ClientService& service) {
   });
   router.Add("POST", "/api/v1/clients/{id}/external-ids", [&service](http::Request& request) {
     long long client_id = request.PathId("id");
-    return http::Response::Json(ToJson(service.AddExternalId(request.AsActor(),
-                                                             PermissionsOf(request), client_id,
-                                                             ParseJsonObject(request.body))),
-                                201);
+    return http::Response::Json(
+        ToJson(service.AddExternalId(request.AsActor(), PermissionsOf(request), client_id,
+                                     ParseJsonObject(request.body))),
+        201);
   });
   router.Add("PATCH", "/api/v1/clients/{id}/external-ids/{external_id}",
              [&service](http::Request& request) {

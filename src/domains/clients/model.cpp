@@ -7,7 +7,9 @@ bool IsClientType(const std::string& type) {
          type == "foreign_branch";
 }
 
-bool IsPerson(const std::string& type) { return type == "individual" || type == "sole_proprietor"; }
+bool IsPerson(const std::string& type) {
+  return type == "individual" || type == "sole_proprietor";
+}
 
 std::string FullName(const Client& client) {
   if (client.type != "individual" && client.organization_name) return *client.organization_name;

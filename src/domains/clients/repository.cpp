@@ -39,7 +39,8 @@ const std::vector<TextColumn>& TextColumns() {
 namespace {
 
 std::string SelectColumns() {
-  std::string columns = "c.id, c.type, c.status, c.tester, c.last_seen_at, c.created_at, c.updated_at";
+  std::string columns =
+      "c.id, c.type, c.status, c.tester, c.last_seen_at, c.created_at, c.updated_at";
   for (const TextColumn& column : TextColumns()) columns += std::string(", c.") + column.name;
   return columns;
 }
@@ -189,9 +190,15 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
   Sql select("SELECT " + SelectColumns() + " FROM clients c");
   if (!AppendWhere(select, organization_id, filter)) return 0;
   switch (filter.sort) {
-    case ClientSort::kName: select << " ORDER BY c.name_sort, c.id"; break;
-    case ClientSort::kNameDesc: select << " ORDER BY c.name_sort DESC, c.id DESC"; break;
-    case ClientSort::kPhone: select << " ORDER BY (c.phone IS NULL), c.phone, c.id"; break;
+    case ClientSort::kName:
+      select << " ORDER BY c.name_sort, c.id";
+      break;
+    case ClientSort::kNameDesc:
+      select << " ORDER BY c.name_sort DESC, c.id DESC";
+      break;
+    case ClientSort::kPhone:
+      select << " ORDER BY (c.phone IS NULL), c.phone, c.id";
+      break;
     case ClientSort::kPhoneDesc:
       select << " ORDER BY (c.phone IS NULL), c.phone DESC, c.id DESC";
       break;
@@ -285,8 +292,8 @@ constexpr const char* kExternalColumns =
     "WHERE organization_id = ";
 
 ExternalId ReadExternalId(const Row& row) {
-  return {row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.OptText(4), row.Text(5),
-          row.Text(6)};
+  return {row.Int(0),     row.Text(1), row.Text(2), row.Text(3),
+          row.OptText(4), row.Text(5), row.Text(6)};
 }
 
 }  // namespace

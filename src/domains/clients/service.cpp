@@ -16,9 +16,9 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-const std::set<std::string> kNotHistory = {"id", "created_at", "updated_at", "full_name",
-                                           "phone_formatted", "premises", "external_ids",
-                                           "last_seen_at"};
+const std::set<std::string> kNotHistory = {"id",           "created_at",      "updated_at",
+                                           "full_name",    "phone_formatted", "premises",
+                                           "external_ids", "last_seen_at"};
 
 // Each text field's length limit and check; names and numbers of documents are validated
 // beyond their length.
@@ -82,8 +82,12 @@ const std::map<std::string, TextRuleOf>& TextRules() {
 }  // namespace
 
 nlohmann::json ToJson(const ExternalId& e) {
-  return {{"id", e.id},          {"space", e.space},           {"system", e.system},
-          {"value", e.value},    {"note", Optional(e.note)},   {"created_at", e.created_at},
+  return {{"id", e.id},
+          {"space", e.space},
+          {"system", e.system},
+          {"value", e.value},
+          {"note", Optional(e.note)},
+          {"created_at", e.created_at},
           {"updated_at", e.updated_at}};
 }
 
@@ -185,8 +189,7 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
 
   FieldErrors errors;
   if (client.type == "individual") {
-    if (!client.last_name && !client.first_name)
-      errors["last_name"] = "Укажите фамилию или имя";
+    if (!client.last_name && !client.first_name) errors["last_name"] = "Укажите фамилию или имя";
   } else if (!client.organization_name) {
     errors["organization_name"] = "Укажите название организации";
   }
@@ -212,9 +215,8 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
     }
     client.phone = new_phone;
   }
-  if (first_external_id &&
-      repository.ClientByExternalId(organization_id, first_external_id->space,
-                                    first_external_id->value))
+  if (first_external_id && repository.ClientByExternalId(organization_id, first_external_id->space,
+                                                         first_external_id->value))
     throw ApiError(ErrorCode::kConflict, "Такой внешний идентификатор уже есть",
                    {{"external_id", "Уже используется другим клиентом"}});
 
@@ -225,7 +227,8 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
   if (tag_names)
     tag_repository.SetTags(tags::kClientTags, organization_id, client.id,
                            tag_repository.Ensure(organization_id, *tag_names));
-  if (first_external_id) repository.InsertExternalId(organization_id, client.id, *first_external_id);
+  if (first_external_id)
+    repository.InsertExternalId(organization_id, client.id, *first_external_id);
   Client saved = *repository.Find(organization_id, client.id);
   Load(repository, sql, organization_id, saved);
   nlohmann::json changes = history::Diff(before, ToJson(saved), kNotHistory);
@@ -263,8 +266,8 @@ ClientPage ClientService::List(long long organization_id, const ClientFilter& fi
                                [&](const Client& client) { page.items.push_back(client); });
   std::vector<long long> ids;
   for (const Client& client : page.items) ids.push_back(client.id);
-  auto tags = tags::TagRepository(sql, database_.dialect())
-                  .TagsOf(tags::kClientTags, organization_id, ids);
+  auto tags =
+      tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kClientTags, organization_id, ids);
   for (Client& client : page.items) client.tags = tags[client.id];
   return page;
 }
@@ -348,8 +351,9 @@ ExternalId ClientService::AddExternalId(const Actor& actor, const Permissions& p
                    {{"value", "Уже используется"}});
   long long id = repository.InsertExternalId(actor.organization_id, client_id, external_id);
   ExternalId saved = *repository.FindExternalId(actor.organization_id, client_id, id);
-  history::HistoryRepository(sql).Record(actor, "client", client_id, "updated",
-                                         {{"external_ids", {{"old", nullptr}, {"new", ToJson(saved)}}}});
+  history::HistoryRepository(sql).Record(
+      actor, "client", client_id, "updated",
+      {{"external_ids", {{"old", nullptr}, {"new", ToJson(saved)}}}});
   tx.Commit();
   return saved;
 }
@@ -360,7 +364,8 @@ ExternalId ClientService::UpdateExternalId(const Actor& actor, const Permissions
   db::Session sql(database_);
   ClientRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  std::optional<ExternalId> existing = repository.FindExternalId(actor.organization_id, client_id, id);
+  std::optional<ExternalId> existing =
+      repository.FindExternalId(actor.organization_id, client_id, id);
   if (!existing) ThrowNotFound("Внешний идентификатор не найден");
   RequireOwnSpace(*existing, permissions);
   ExternalId changed = *existing;
@@ -384,12 +389,14 @@ void ClientService::DeleteExternalId(const Actor& actor, const Permissions& perm
   db::Session sql(database_);
   ClientRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  std::optional<ExternalId> existing = repository.FindExternalId(actor.organization_id, client_id, id);
+  std::optional<ExternalId> existing =
+      repository.FindExternalId(actor.organization_id, client_id, id);
   if (!existing) ThrowNotFound("Внешний идентификатор не найден");
   RequireOwnSpace(*existing, permissions);
   repository.DeleteExternalId(actor.organization_id, id);
-  history::HistoryRepository(sql).Record(actor, "client", client_id, "updated",
-                                         {{"external_ids", {{"old", ToJson(*existing)}, {"new", nullptr}}}});
+  history::HistoryRepository(sql).Record(
+      actor, "client", client_id, "updated",
+      {{"external_ids", {{"old", ToJson(*existing)}, {"new", nullptr}}}});
   tx.Commit();
 }
 

@@ -37,8 +37,8 @@ class ClientService {
   void ExportXlsx(long long organization_id, ClientFilter filter, const std::string& path);
 
   std::vector<ExternalId> ListExternalIds(long long organization_id, long long client_id);
-  ExternalId AddExternalId(const Actor& actor, const Permissions& permissions,
-                           long long client_id, const nlohmann::json& body);
+  ExternalId AddExternalId(const Actor& actor, const Permissions& permissions, long long client_id,
+                           const nlohmann::json& body);
   ExternalId UpdateExternalId(const Actor& actor, const Permissions& permissions,
                               long long client_id, long long id, const nlohmann::json& body);
   void DeleteExternalId(const Actor& actor, const Permissions& permissions, long long client_id,

@@ -189,9 +189,10 @@ PremiseRow PremiseService::Save(const Actor& actor, std::optional<long long> id,
   }
   if (tags)
     tag_repository.SetTags(tags::kPremiseTags, organization_id, premise.id,
-                                  tag_repository.Ensure(organization_id, *tags));
+                           tag_repository.Ensure(organization_id, *tags));
   PremiseRow saved = *repository.Find(organization_id, premise.id);
-  saved.premise.tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, {premise.id})[premise.id];
+  saved.premise.tags =
+      tag_repository.TagsOf(tags::kPremiseTags, organization_id, {premise.id})[premise.id];
   nlohmann::json changes = history::Diff(before, ToJson(saved), kNotHistory);
   if (!id || !changes.empty())
     history::HistoryRepository(sql).Record(actor, "premise", premise.id, id ? "updated" : "created",
@@ -213,8 +214,8 @@ PremiseRow PremiseService::Read(long long organization_id, long long id) {
   PremiseRepository repository(sql, database_.dialect());
   std::optional<PremiseRow> row = repository.Find(organization_id, id);
   if (!row) ThrowNotFound("Помещение не найдено");
-  row->premise.tags =
-      tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, {id})[id];
+  row->premise.tags = tags::TagRepository(sql, database_.dialect())
+                          .TagsOf(tags::kPremiseTags, organization_id, {id})[id];
   return *row;
 }
 
@@ -226,7 +227,8 @@ PremisePage PremiseService::List(long long organization_id, const PremiseFilter&
                                [&](const PremiseRow& row) { page.items.push_back(row); });
   std::vector<long long> ids;
   for (const PremiseRow& row : page.items) ids.push_back(row.premise.id);
-  auto tags = tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, ids);
+  auto tags = tags::TagRepository(sql, database_.dialect())
+                  .TagsOf(tags::kPremiseTags, organization_id, ids);
   for (PremiseRow& row : page.items) row.premise.tags = tags[row.premise.id];
   return page;
 }
@@ -245,8 +247,8 @@ Dependents PremiseService::Delete(const Actor& actor, long long id) {
   db::WriteTransaction tx(sql, database_.dialect());
   std::optional<PremiseRow> existing = repository.Find(organization_id, id);
   if (!existing) ThrowNotFound("Помещение не найдено");
-  existing->premise.tags =
-      tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kPremiseTags, organization_id, {id})[id];
+  existing->premise.tags = tags::TagRepository(sql, database_.dialect())
+                               .TagsOf(tags::kPremiseTags, organization_id, {id})[id];
   Dependents deleted = repository.CountDependents(organization_id, id);
   repository.Delete(organization_id, id);  // tags go by ON DELETE CASCADE
   // The last state stays readable in the history after the premise is gone.
