@@ -236,7 +236,18 @@ void RunServer(const ServerOptions& options, const Dispatcher& dispatcher,
     spdlog::info("signal {}: no new connections; finishing {} requests in flight", signal,
                  state.in_flight.load());
     state.stopping.store(true);
+    // Connections the kernel has already accepted (the client sent its request before the
+    // signal) are taken and served; closing the listener would reset them.
     beast::error_code ignored;
+    acceptor.non_blocking(true, ignored);
+    for (;;) {
+      tcp::socket socket(io);
+      beast::error_code accept_error;
+      acceptor.accept(socket, accept_error);
+      if (accept_error) break;
+      asio::co_spawn(io, ServeConnection(std::move(socket), options, dispatcher, state, workers),
+                     asio::detached);
+    }
     acceptor.close(ignored);
     *deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     wait_for_drain();
