@@ -1,5 +1,5 @@
 """Helpers for the API tests: an HTTP client (cookie + CSRF or bearer), factories for the
-reference data and premises, error assertions, a small validator for the schemas of
+reference data, premises and clients, error assertions, a small validator for the schemas of
 docs/openapi.yaml, an .xlsx reader, and generators of valid Russian registration numbers
 (ИНН, ОГРН)."""
 
@@ -206,6 +206,11 @@ def _resolve(schema: dict) -> dict:
 
 def _check(value: Any, schema: dict, path: str, errors: list[str]) -> None:
     schema = _resolve(schema)
+    if "allOf" in schema:
+        # every part must hold; `additionalProperties: false` is not used with allOf here
+        for part in schema["allOf"]:
+            _check(value, part, path, errors)
+        return
     if value is None:
         # a schema without a type (`{}`) is any JSON value, null included
         if not schema.get("nullable", False) and "type" in schema:
@@ -413,6 +418,62 @@ def make_tag(api: Api, **overrides) -> dict:
     return _create(api, "/api/v1/tags", body, "Tag")
 
 
+_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
+
+
+def letters(n: int) -> str:
+    """n written with Russian letters only (names may not hold digits): 0 → «а», 28 → «ба»."""
+    out = ""
+    while True:
+        out = _LETTERS[n % len(_LETTERS)] + out
+        n //= len(_LETTERS)
+        if n == 0:
+            return out
+
+
+def unique_phone() -> str:
+    """A mobile number no other client of the test process has, in E.164."""
+    return f"+7999{seq():07d}"
+
+
+def make_client(api: Api, **overrides) -> dict:
+    """A client (default: an individual «Тестов<letters> Пётр» with a unique phone).
+    Checks 201, the schema, and that every sent field comes back (phones and СНИЛС as
+    normalised, tags as a set; `external_id` as an external id of the caller's space)."""
+    body: dict[str, Any] = {"last_name": "Тестов" + letters(seq()), "first_name": "Пётр",
+                            "phone": unique_phone()}
+    body.update(overrides)
+    r = api.post("/api/v1/clients", json=body)
+    rec = validate(assert_status(r, 201), "Client")
+    for k, v in body.items():
+        if v is None:
+            continue
+        if k == "tags":
+            assert sorted(rec["tags"]) == sorted(v), f"tags sent {v!r}, answered {rec['tags']!r}"
+        elif k == "external_id":
+            assert v in [e["value"] for e in rec["external_ids"]], rec["external_ids"]
+        elif k == "phone":
+            if re.fullmatch(r"\+\d+", v):
+                assert rec["phone"] == v, f"phone sent {v!r}, answered {rec['phone']!r}"
+            else:
+                assert rec["phone"] and rec["phone"].startswith("+"), rec
+        elif k == "snils":
+            assert rec["snils"] == re.sub(r"\D", "", v), rec
+        else:
+            assert rec[k] == v, f"/api/v1/clients: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def add_external_id(api: Api, client_id: int, **overrides) -> dict:
+    body = {"system": "1c", "value": f"EXT-{seq()}"}
+    body.update(overrides)
+    r = api.post(f"/api/v1/clients/{client_id}/external-ids", json=body)
+    rec = validate(assert_status(r, 201), "ExternalId")
+    for k, v in body.items():
+        assert rec[k] == v, f"external id: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
 def list_all(api: Api, path: str, **params) -> dict:
     r = api.get(path, params={"limit": 500, **params})
     return assert_status(r, 200)
@@ -423,8 +484,9 @@ def list_all(api: Api, path: str, **params) -> dict:
 
 def make_tree(api: Api) -> dict:
     """One record of every resource, linked: group → quarter → object → entrance → floor →
-    premise (with a tag), plus a legal entity, and a spare group and object that new children
-    can go under (so that the tree itself can still be deleted). Returns {kind: record}."""
+    premise (with a tag), plus a legal entity, a client (with the tag and an external id), and
+    a spare group and object that new children can go under (so that the tree itself can
+    still be deleted). Returns {kind: record}."""
     g = make_object_group(api)
     q = make_quarter(api, object_group_id=g["id"])
     o = make_object(api, object_group_id=g["id"], quarter_id=q["id"])
@@ -434,13 +496,15 @@ def make_tree(api: Api) -> dict:
     tag = make_tag(api, name=f"Тег {seq()} дерева")
     p = make_premise(api, o["id"], number="1", entrance_id=e["id"], floor_id=f["id"],
                      total_area=54.35, tags=[tag["name"]])
+    c = make_client(api, tags=[tag["name"]])
+    x = add_external_id(api, c["id"])
     return {"group": g, "quarter": q, "object": o, "entrance": e, "floor": f, "legal": le,
-            "tag": tag, "premise": p,
+            "tag": tag, "premise": p, "client": c, "external_id": x,
             "spare_group": make_object_group(api), "spare_object": make_object(api)}
 
 
 TREE_KINDS = ("group", "quarter", "object", "entrance", "floor", "legal", "tag", "premise",
-              "spare_group", "spare_object")
+              "client", "external_id", "spare_group", "spare_object")
 
 
 def item_paths(t: dict) -> dict[str, str]:
@@ -456,7 +520,14 @@ def item_paths(t: dict) -> dict[str, str]:
         "premise": f"/api/v1/premises/{t['premise']['id']}",
         "premise_dependents": f"/api/v1/premises/{t['premise']['id']}/dependents",
         "premise_history": f"/api/v1/premises/{t['premise']['id']}/history",
+        "client": f"/api/v1/clients/{t['client']['id']}",
+        "client_external_ids": f"/api/v1/clients/{t['client']['id']}/external-ids",
+        "client_history": f"/api/v1/clients/{t['client']['id']}/history",
     }
+
+
+def external_id_path(t: dict) -> str:
+    return f"/api/v1/clients/{t['client']['id']}/external-ids/{t['external_id']['id']}"
 
 
 def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
@@ -482,6 +553,10 @@ def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
         ("POST", "/api/v1/premises", "/api/v1/premises",
          {"object_id": spare_o, "type": "parking", "number": str(n), "level": "-1"}),
         ("POST", "/api/v1/tags", "/api/v1/tags", {"name": f"Новый тег {n}"}),
+        ("POST", "/api/v1/clients", "/api/v1/clients",
+         {"last_name": "Новиков" + letters(n), "phone": unique_phone(), "tags": [f"Новый тег {n}"]}),
+        ("POST", "/api/v1/clients/{id}/external-ids", p["client_external_ids"],
+         {"system": "1c", "value": f"NEW-{n}", "note": "из 1С"}),
         ("PATCH", "/api/v1/object-groups/{id}", p["group"], {"name": f"Изменённая группа {n}"}),
         ("PATCH", "/api/v1/quarters/{id}", p["quarter"], {"name": f"Изменённый квартал {n}"}),
         ("PATCH", "/api/v1/objects/{id}", p["object"], {"name": f"Изменённый дом {n}"}),
@@ -490,6 +565,12 @@ def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
         ("PATCH", "/api/v1/legal-entities/{id}", p["legal"], {"name": f"ООО «Изменённое» {n}"}),
         ("PATCH", "/api/v1/premises/{id}", p["premise"],
          {"note": f"Ключи у консьержа {n}", "tags": [], "total_area": 60}),
+        ("PATCH", "/api/v1/clients/{id}", p["client"],
+         {"note": f"Звонить после 18:00 {n}", "status": "blocked", "tags": []}),
+        ("PATCH", "/api/v1/clients/{id}/external-ids/{external_id}", external_id_path(t),
+         {"value": f"CHANGED-{n}", "note": "исправлен"}),
+        ("DELETE", "/api/v1/clients/{id}/external-ids/{external_id}", external_id_path(t), None),
+        ("DELETE", "/api/v1/clients/{id}", p["client"], None),
         ("DELETE", "/api/v1/premises/{id}", p["premise"], None),
         ("DELETE", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], None),
         ("DELETE", "/api/v1/objects/{object_id}/entrances/{id}", p["entrance"], None),
@@ -523,6 +604,11 @@ def read_calls(t: dict) -> list[tuple[str, str]]:
         ("/api/v1/premises/{id}/history", p["premise_history"]),
         ("/api/v1/premises/export.xlsx", "/api/v1/premises/export.xlsx"),
         ("/api/v1/tags", "/api/v1/tags"),
+        ("/api/v1/clients", "/api/v1/clients"),
+        ("/api/v1/clients/{id}", p["client"]),
+        ("/api/v1/clients/{id}/history", p["client_history"]),
+        ("/api/v1/clients/{id}/external-ids", p["client_external_ids"]),
+        ("/api/v1/clients/export.xlsx", "/api/v1/clients/export.xlsx"),
     ]
 
 

@@ -135,6 +135,20 @@ class Database:
         assert self._pg_admin_url
         return self._psql(self._pg_admin_url, sql)
 
+    def execute(self, sql: str) -> None:
+        """Runs SQL on the module's own database, for state the API cannot set (e.g. a client's
+        last visit to the resident app)."""
+        if self.kind == "sqlite":
+            import sqlite3
+            con = sqlite3.connect(self.url[len("sqlite:"):], timeout=30)
+            try:
+                con.executescript(sql)
+                con.commit()
+            finally:
+                con.close()
+        else:
+            self._psql(self.url, sql)
+
     @property
     def pg_name(self) -> str | None:
         return self._pg_name

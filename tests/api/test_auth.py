@@ -66,7 +66,7 @@ def test_login_missing_fields(env):
 
 def test_me_with_cookie(env):
     api = env.client("a", "operator")
-    me = validate(assert_status(api.get("/api/v1/me"), 200), "User")
+    me = validate(assert_status(api.get("/api/v1/me"), 200), "Me")
     assert me["login"] == env.a.users["operator"]
     assert me["role"] == "operator"
     assert me["organization"]["id"] == env.a.id
@@ -75,13 +75,13 @@ def test_me_with_cookie(env):
 def test_me_with_session_bearer(env):
     api = Api(env.base_url)
     token = api.login(env.a.users["readonly"], env.password).json()["token"]
-    me = validate(assert_status(Api(env.base_url, bearer=token).get("/api/v1/me"), 200), "User")
+    me = validate(assert_status(Api(env.base_url, bearer=token).get("/api/v1/me"), 200), "Me")
     assert me["login"] == env.a.users["readonly"]
     assert me["role"] == "readonly"
 
 
 def test_me_with_api_token(env):
-    me = validate(assert_status(env.token_client("b").get("/api/v1/me"), 200), "User")
+    me = validate(assert_status(env.token_client("b").get("/api/v1/me"), 200), "Me")
     assert me["id"] is None and me["login"] is None
     assert me["role"] == "integration"
     assert me["full_name"] == "Интеграция 1С b"

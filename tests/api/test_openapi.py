@@ -53,6 +53,13 @@ def test_required_routes_are_in_the_contract():
     want |= {("GET", "/api/v1/premises/{id}/dependents"), ("GET", "/api/v1/premises/{id}/history"),
              ("GET", "/api/v1/premises/export.xlsx"),
              ("GET", "/api/v1/tags"), ("POST", "/api/v1/tags")}
+    # docs/clients.md
+    want |= {("GET", "/api/v1/clients"), ("POST", "/api/v1/clients"), ("GET", "/api/v1/clients/{id}"),
+             ("PATCH", "/api/v1/clients/{id}"), ("DELETE", "/api/v1/clients/{id}"),
+             ("GET", "/api/v1/clients/{id}/history"), ("GET", "/api/v1/clients/export.xlsx"),
+             ("GET", "/api/v1/clients/{id}/external-ids"), ("POST", "/api/v1/clients/{id}/external-ids"),
+             ("PATCH", "/api/v1/clients/{id}/external-ids/{external_id}"),
+             ("DELETE", "/api/v1/clients/{id}/external-ids/{external_id}"), ("PATCH", "/api/v1/me")}
     assert want <= spec, sorted(want - spec)
 
 

@@ -488,3 +488,34 @@ def test_history_of_create_and_changes(env, integration, building):
 
 def test_history_of_a_missing_premise_is_404(admin):
     assert_error(admin.get(f"{P}/987654321/history"), 404, "not_found")
+
+
+def test_history_is_kept_after_deletion(admin, operator, building):
+    p = make_premise(admin, building["id"], number=f"7{seq()}")
+    assert_status(admin.patch(f"{P}/{p['id']}", json={"rooms": 2}), 200)
+    before = assert_status(admin.get(f"{P}/{p['id']}/history"), 200)
+    assert_status(operator.delete(f"{P}/{p['id']}"), 200)
+    body = validate(assert_status(admin.get(f"{P}/{p['id']}/history"), 200), "HistoryList")
+    assert body["total"] == before["total"] + 1
+    deleted = body["items"][0]
+    assert deleted["action"] == "deleted", body["items"]
+    assert operator.user["full_name"] in deleted["actor"]
+    assert deleted["changes"]["number"]["old"] == p["number"]
+    assert [e["id"] for e in body["items"][1:]] == [e["id"] for e in before["items"]]
+
+
+def test_history_of_a_deleted_premise_is_404_for_another_organisation(admin, admin_b, building):
+    p = make_premise(admin, building["id"])
+    assert_status(admin.delete(f"{P}/{p['id']}"), 200)
+    assert_error(admin_b.get(f"{P}/{p['id']}/history"), 404, "not_found")
+
+
+def test_a_new_premise_never_shows_a_deleted_premises_history(admin, building):
+    """The history of a deleted premise is kept under its id; a premise created afterwards
+    must not get that id (and with it the old history)."""
+    old = make_premise(admin, building["id"], number=f"8{seq()}")
+    assert_status(admin.delete(f"{P}/{old['id']}"), 200)
+    new = make_premise(admin, building["id"], number=f"9{seq()}")
+    body = assert_status(admin.get(f"{P}/{new['id']}/history"), 200)
+    assert [e["action"] for e in body["items"]] == ["created"], \
+        f"premise {new['id']} (the deleted premise's id was {old['id']}) shows history {body['items']}"

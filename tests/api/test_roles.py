@@ -7,7 +7,7 @@ from apikit import (TREE_KINDS, assert_error, assert_read_ok, assert_status, ite
                     openapi_operations, read_calls, write_calls, write_status)
 
 DATA_PREFIXES = ("/api/v1/object-groups", "/api/v1/quarters", "/api/v1/objects",
-                 "/api/v1/legal-entities", "/api/v1/premises", "/api/v1/tags")
+                 "/api/v1/legal-entities", "/api/v1/premises", "/api/v1/tags", "/api/v1/clients")
 
 
 def test_catalog_covers_every_data_route():

@@ -66,7 +66,8 @@ def test_lists_never_contain_other_org_records(env, admin, admin_b, tree_a, tree
                             ("/api/v1/objects", ("object", "spare_object")),
                             ("/api/v1/legal-entities", ("legal",)),
                             ("/api/v1/premises", ("premise",)),
-                            ("/api/v1/tags", ("tag",))):
+                            ("/api/v1/tags", ("tag",)),
+                            ("/api/v1/clients", ("client",))):
             body = assert_status(api.get(path, params={"limit": 500}), 200)
             ids = {i["id"] for i in body["items"]}
             assert not ids & {a_ids[k] for k in kinds}, f"{path} shows org A's records"
@@ -78,10 +79,15 @@ def test_lists_never_contain_other_org_records(env, admin, admin_b, tree_a, tree
                           ("/api/v1/objects", tree_a["object"]),
                           ("/api/v1/legal-entities", tree_a["legal"]),
                           ("/api/v1/tags", tree_a["tag"])):
-            body = assert_status(api.get(path, params={"q": rec["name"]}), 200)
-            assert body["items"] == [] and body["total"] == 0, f"{path}?q= shows org A's record"
+            # (B's own records may match: "Группа объектов 14" contains "Группа объектов 1")
+            body = assert_status(api.get(path, params={"q": rec["name"], "limit": 500}), 200)
+            assert rec["id"] not in {i["id"] for i in body["items"]}, f"{path}?q= shows org A's record"
+            assert body["total"] == len(body["items"])
         body = assert_status(api.get("/api/v1/legal-entities", params={"q": tree_a["legal"]["inn"]}), 200)
         assert body["total"] == 0
+        for q in (tree_a["client"]["full_name"], tree_a["client"]["phone"]):
+            body = assert_status(api.get("/api/v1/clients", params={"q": q}), 200)
+            assert body["total"] == 0, f"/api/v1/clients?q={q} shows org A's client"
         # filtering by A's ids finds nothing either
         body = assert_status(api.get("/api/v1/quarters",
                                      params={"object_group_id": tree_a["group"]["id"]}), 200)
