@@ -1,16 +1,17 @@
 -- Organisations (tenants), staff users, sessions, API tokens, login throttling, and the
 -- reference data: object groups, quarters, objects, entrances, floors, legal entities.
--- Timestamps are ISO-8601 UTC text written by the application.
+-- Timestamps are ISO-8601 UTC text written by the application. Ids are AUTOINCREMENT: an id
+-- is never reused after a delete, since the change history refers to records by id.
 
 CREATE TABLE organizations (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
 
 CREATE TABLE users (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   login TEXT NOT NULL UNIQUE,
   full_name TEXT NOT NULL,
@@ -22,7 +23,7 @@ CREATE TABLE users (
 CREATE INDEX users_organization ON users(organization_id);
 
 CREATE TABLE sessions (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   token_hash TEXT NOT NULL UNIQUE,
@@ -34,7 +35,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions(user_id);
 
 CREATE TABLE api_tokens (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   name TEXT NOT NULL,
   token_hash TEXT NOT NULL UNIQUE,
@@ -53,7 +54,7 @@ CREATE TABLE login_attempts (
 );
 
 CREATE TABLE object_groups (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   name TEXT NOT NULL,
   search_key TEXT NOT NULL,
@@ -63,7 +64,7 @@ CREATE TABLE object_groups (
 CREATE INDEX object_groups_org ON object_groups(organization_id, search_key);
 
 CREATE TABLE quarters (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   object_group_id INTEGER NOT NULL REFERENCES object_groups(id),
   name TEXT NOT NULL,
@@ -74,7 +75,7 @@ CREATE TABLE quarters (
 CREATE INDEX quarters_org ON quarters(organization_id, object_group_id);
 
 CREATE TABLE objects (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   object_group_id INTEGER REFERENCES object_groups(id),
   quarter_id INTEGER REFERENCES quarters(id),
@@ -90,7 +91,7 @@ CREATE INDEX objects_org ON objects(organization_id, object_group_id, quarter_id
 CREATE INDEX objects_quarter ON objects(quarter_id);
 
 CREATE TABLE entrances (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   object_id INTEGER NOT NULL REFERENCES objects(id),
   number INTEGER NOT NULL,
@@ -102,7 +103,7 @@ CREATE TABLE entrances (
 CREATE INDEX entrances_object ON entrances(object_id, number);
 
 CREATE TABLE floors (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   object_id INTEGER NOT NULL REFERENCES objects(id),
   entrance_id INTEGER REFERENCES entrances(id),
@@ -115,7 +116,7 @@ CREATE INDEX floors_object ON floors(object_id, entrance_id, number);
 CREATE INDEX floors_entrance ON floors(entrance_id);
 
 CREATE TABLE legal_entities (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   name TEXT NOT NULL,
   inn TEXT NOT NULL,

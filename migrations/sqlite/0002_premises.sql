@@ -2,7 +2,7 @@
 -- Areas are integer hundredths of a square metre (54.35 m² = 5435).
 
 CREATE TABLE premises (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   object_id INTEGER NOT NULL REFERENCES objects(id),
   entrance_id INTEGER REFERENCES entrances(id),
@@ -50,7 +50,7 @@ CREATE TABLE street_keys (
 );
 
 CREATE TABLE tags (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   name TEXT NOT NULL,
   name_key TEXT NOT NULL,

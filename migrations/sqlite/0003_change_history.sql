@@ -2,7 +2,7 @@
 -- and clients, links and accounts as they arrive. `changes` is JSON:
 -- {"field": {"old": …, "new": …}, …}.
 CREATE TABLE change_history (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   entity TEXT NOT NULL,
   entity_id INTEGER NOT NULL,

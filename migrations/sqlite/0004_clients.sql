@@ -2,7 +2,7 @@
 -- and tags. Search: an FTS5 trigram index over the folded full name and the phone digits.
 
 CREATE TABLE clients (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   type TEXT NOT NULL,
   last_name TEXT,
@@ -59,7 +59,7 @@ CREATE TRIGGER clients_search_update AFTER UPDATE OF name_key, phone_digits ON c
 END;
 
 CREATE TABLE client_external_ids (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   organization_id INTEGER NOT NULL REFERENCES organizations(id),
   client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
   space TEXT NOT NULL CHECK (space IN ('operations', 'construction')),

@@ -1,5 +1,7 @@
 #include "http/types.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace upravdom::http {
@@ -109,10 +111,16 @@ std::multimap<std::string, std::string> ParseQueryString(std::string_view query)
     query = end == std::string_view::npos ? std::string_view{} : query.substr(end + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
+    // NUL cannot be typed in a form and cannot be bound as text: drop it.
+    auto decode = [](std::string_view part) {
+      std::string text = PercentDecode(part);
+      text.erase(std::remove(text.begin(), text.end(), '\0'), text.end());
+      return text;
+    };
     if (eq == std::string_view::npos)
-      result.emplace(PercentDecode(pair), "");
+      result.emplace(decode(pair), "");
     else
-      result.emplace(PercentDecode(pair.substr(0, eq)), PercentDecode(pair.substr(eq + 1)));
+      result.emplace(decode(pair.substr(0, eq)), decode(pair.substr(eq + 1)));
   }
   return result;
 }

@@ -308,6 +308,21 @@ std::vector<ExternalId> ClientRepository::ExternalIds(long long organization_id,
   return ids;
 }
 
+std::map<long long, std::vector<ExternalId>> ClientRepository::ExternalIdsOf(
+    long long organization_id, const std::vector<long long>& ids) {
+  std::map<long long, std::vector<ExternalId>> result;
+  if (ids.empty()) return result;
+  Sql query(
+      "SELECT id, space, system, value, note, created_at, updated_at, client_id FROM "
+      "client_external_ids WHERE organization_id = ");
+  query.Bind(organization_id) << " AND client_id IN ";
+  BindList(query, ids);
+  query << " ORDER BY space, system, id";
+  db::ForEachRow(sql_, query,
+                 [&](const Row& row) { result[row.Int(7)].push_back(ReadExternalId(row)); });
+  return result;
+}
+
 std::optional<ExternalId> ClientRepository::FindExternalId(long long organization_id,
                                                            long long client_id, long long id) {
   Sql query(kExternalColumns);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ class ClientRepository {
   std::optional<long long> FindByPhone(long long organization_id, const std::string& phone);
 
   std::vector<ExternalId> ExternalIds(long long organization_id, long long client_id);
+  // The external ids of several clients (a page of the list) in one query.
+  std::map<long long, std::vector<ExternalId>> ExternalIdsOf(long long organization_id,
+                                                             const std::vector<long long>& ids);
   std::optional<ExternalId> FindExternalId(long long organization_id, long long client_id,
                                            long long id);
   // The client holding this value in the space, if any.

@@ -268,7 +268,11 @@ ClientPage ClientService::List(long long organization_id, const ClientFilter& fi
   for (const Client& client : page.items) ids.push_back(client.id);
   auto tags =
       tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kClientTags, organization_id, ids);
-  for (Client& client : page.items) client.tags = tags[client.id];
+  auto external_ids = repository.ExternalIdsOf(organization_id, ids);
+  for (Client& client : page.items) {
+    client.tags = tags[client.id];
+    client.external_ids = external_ids[client.id];
+  }
   return page;
 }
 
@@ -316,7 +320,7 @@ void RequireOwnSpace(const ExternalId& external_id, const Permissions& permissio
 // Reads system, value and note (space comes from the caller's current space).
 void ReadExternalIdBody(const nlohmann::json& body, bool creating, ExternalId& external_id) {
   BodyReader reader(body);
-  if (creating || reader.Has("space")) {
+  if (creating) {  // an id stays in its space: `space` is not a field of a change
     if (auto space = reader.Text("space", {.max_length = 20})) {
       if (*space != "operations" && *space != "construction")
         reader.Fail("space", "Допустимо: operations или construction");
