@@ -43,6 +43,13 @@ soci::details::prepare_temp_type Sql::Prepare(soci::session& sql) const {
   return prepared;
 }
 
+Sql& Sql::Page(long long limit, long long offset) {
+  if (limit < 0) return *this;
+  *this << " LIMIT ";
+  Bind(limit) << " OFFSET ";
+  return Bind(offset);
+}
+
 long long Row::Int(size_t i) const {
   switch (row_.get_properties(i).get_data_type()) {
     case soci::dt_integer:
@@ -97,6 +104,10 @@ double Row::Real(size_t i) const {
   }
 }
 
+const char* PositionFunction(Dialect dialect) {
+  return dialect == Dialect::kSqlite ? "instr" : "strpos";
+}
+
 void Exec(soci::session& sql, const Sql& query) {
   soci::statement statement(query.Prepare(sql));
   statement.execute(true);
@@ -130,6 +141,25 @@ long long InsertReturningId(soci::session& sql, const Sql& query) {
   std::optional<long long> id = QueryInt(sql, query);
   if (!id) throw std::runtime_error("INSERT … RETURNING id gave no row");
   return *id;
+}
+
+long long ListPage(soci::session& sql, const std::string& columns, const std::string& from,
+                   const std::string& count_from, const std::function<bool(Sql&)>& where,
+                   const std::string& order_by, long long limit, long long offset, bool count,
+                   const std::function<void(const Row&)>& visit) {
+  long long total = 0;
+  if (count) {
+    Sql counting("SELECT COUNT(*) " + count_from);
+    if (!where(counting)) return 0;
+    total = QueryInt(sql, counting).value_or(0);
+    if (total <= offset) return total;
+  }
+  Sql select("SELECT " + columns + " " + from);
+  if (!where(select)) return 0;
+  select << " ORDER BY " << order_by;
+  select.Page(limit, offset);
+  ForEachRow(sql, select, visit);
+  return total;
 }
 
 }  // namespace upravdom::db

@@ -7,8 +7,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <soci/soci.h>
+
+#include "db/database.hpp"
 
 namespace upravdom::db {
 
@@ -35,6 +38,18 @@ class Sql {
   Sql& Bind(const std::optional<T>& value) {
     return value ? Bind(*value) : BindNull();
   }
+  // "(:p1, :p2, …)" with every value bound, for IN.
+  template <class T>
+  Sql& BindList(const std::vector<T>& values) {
+    *this << "(";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) *this << ", ";
+      Bind(values[i]);
+    }
+    return *this << ")";
+  }
+  // " LIMIT … OFFSET …" unless limit < 0 (everything).
+  Sql& Page(long long limit, long long offset);
 
   const std::string& text() const { return text_; }
   bool empty() const { return text_.empty(); }
@@ -74,6 +89,10 @@ class Row {
   const soci::row& row_;
 };
 
+// The name of the substring-position function: instr (SQLite) or strpos (PostgreSQL).
+// A substring test through it treats '%' and '_' typed by users as plain characters.
+const char* PositionFunction(Dialect dialect);
+
 void Exec(soci::session& sql, const Sql& query);
 // Calls `visit` for every row of the result.
 void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(const Row&)>& visit);
@@ -82,5 +101,14 @@ std::optional<long long> QueryInt(soci::session& sql, const Sql& query);
 std::optional<std::string> QueryText(soci::session& sql, const Sql& query);
 // Runs an INSERT … RETURNING id and gives the id.
 long long InsertReturningId(soci::session& sql, const Sql& query);
+
+// A list page: `from` is "FROM table alias …joins", `count_from` the same without the joins
+// the count does not need; `where` appends the filter and returns false when it can match
+// nothing. Counts the matches first (when `count`), then visits the rows of the page in
+// `order_by` order. Returns the count (0 when not counted).
+long long ListPage(soci::session& sql, const std::string& columns, const std::string& from,
+                   const std::string& count_from, const std::function<bool(Sql&)>& where,
+                   const std::string& order_by, long long limit, long long offset, bool count,
+                   const std::function<void(const Row&)>& visit);
 
 }  // namespace upravdom::db

@@ -24,6 +24,13 @@ std::vector<long long> QueryIds(const Request& request, const std::string& name)
   return ids;
 }
 
+void RejectUnknownParams(const Request& request, const std::set<std::string>& known) {
+  for (const auto& [name, value] : request.query)
+    if (!known.count(name))
+      throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
+                     {{name, "Неизвестный параметр"}});
+}
+
 void ReadPaging(const Request& request, long long& limit, long long& offset) {
   if (auto value = request.QueryValue("limit")) limit = QueryInteger("limit", *value, 1, 500);
   if (auto value = request.QueryValue("offset"))

@@ -31,10 +31,7 @@ ClientFilter ReadFilter(const http::Request& request) {
   static const std::set<std::string> kKnown = {
       "q",           "type",     "status",     "tag",  "object_group_id", "quarter_id", "object_id",
       "entrance_id", "floor_id", "premise_id", "sort", "limit",           "offset"};
-  for (const auto& [name, value] : request.query)
-    if (!kKnown.count(name))
-      throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
-                     {{name, "Неизвестный параметр"}});
+  http::RejectUnknownParams(request, kKnown);
   ClientFilter filter;
   filter.query = request.QueryValue("q").value_or("");
   if (filter.query.size() > 200) filter.query = filter.query.substr(0, 200);
@@ -100,11 +97,9 @@ void RegisterClientRoutes(http::Router& router, ClientService& service) {
   router.Add("GET", "/api/v1/clients/{id}/history", [&service](http::Request& request) {
     long long limit = 50, offset = 0, total = 0;
     http::ReadPaging(request, limit, offset);
-    nlohmann::json items = nlohmann::json::array();
-    for (const history::Entry& entry :
-         service.History(request.Who().organization_id, request.PathId("id"), limit, offset, total))
-      items.push_back(history::ToJson(entry));
-    return http::Response::Json({{"items", items}, {"total", total}});
+    auto entries =
+        service.History(request.Who().organization_id, request.PathId("id"), limit, offset, total);
+    return http::Response::Json(history::PageJson(entries, total));
   });
   router.Add("GET", "/api/v1/clients/{id}/external-ids", [&service](http::Request& request) {
     nlohmann::json items = nlohmann::json::array();

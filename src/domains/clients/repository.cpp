@@ -72,16 +72,6 @@ Keys MakeKeys(const Client& client) {
   return {text::FoldForSearch(FullName(client)), digits};
 }
 
-template <class T>
-void BindList(Sql& sql, const std::vector<T>& values) {
-  sql << "(";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) sql << ", ";
-    sql.Bind(values[i]);
-  }
-  sql << ")";
-}
-
 // A term for an FTS5 MATCH: a quoted string, quotes doubled.
 std::string FtsString(const std::string& term) {
   std::string quoted = "\"";
@@ -116,17 +106,17 @@ bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
   sql.Bind(organization_id);
   if (!filter.types.empty()) {
     sql << " AND c.type IN ";
-    BindList(sql, filter.types);
+    sql.BindList(filter.types);
   }
   if (!filter.statuses.empty()) {
     sql << " AND c.status IN ";
-    BindList(sql, filter.statuses);
+    sql.BindList(filter.statuses);
   }
   if (!filter.tags.empty()) {
     sql << " AND c.id IN (SELECT ct.client_id FROM client_tags ct JOIN tags t ON t.id = "
            "ct.tag_id WHERE t.organization_id = ";
     sql.Bind(organization_id) << " AND t.name_key IN ";
-    BindList(sql, filter.tags);
+    sql.BindList(filter.tags);
     sql << ")";
   }
   // Premise–client links arrive with the links issue; until then no client has a premise.
@@ -180,42 +170,17 @@ bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
 
 long long ClientRepository::List(long long organization_id, const ClientFilter& filter, bool count,
                                  const std::function<void(const Client&)>& visit) {
-  long long total = 0;
-  if (count) {
-    Sql counting("SELECT COUNT(*) FROM clients c");
-    if (!AppendWhere(counting, organization_id, filter)) return 0;
-    total = db::QueryInt(sql_, counting).value_or(0);
-    if (total <= filter.offset) return total;
-  }
-  Sql select("SELECT " + SelectColumns() + " FROM clients c");
-  if (!AppendWhere(select, organization_id, filter)) return 0;
-  switch (filter.sort) {
-    case ClientSort::kName:
-      select << " ORDER BY c.name_sort, c.id";
-      break;
-    case ClientSort::kNameDesc:
-      select << " ORDER BY c.name_sort DESC, c.id DESC";
-      break;
-    case ClientSort::kPhone:
-      select << " ORDER BY (c.phone IS NULL), c.phone, c.id";
-      break;
-    case ClientSort::kPhoneDesc:
-      select << " ORDER BY (c.phone IS NULL), c.phone DESC, c.id DESC";
-      break;
-    case ClientSort::kLastSeen:
-      select << " ORDER BY (c.last_seen_at IS NULL), c.last_seen_at, c.id";
-      break;
-    case ClientSort::kLastSeenDesc:
-      select << " ORDER BY (c.last_seen_at IS NULL), c.last_seen_at DESC, c.id DESC";
-      break;
-  }
-  if (filter.limit >= 0) {
-    select << " LIMIT ";
-    select.Bind(filter.limit) << " OFFSET ";
-    select.Bind(filter.offset);
-  }
-  db::ForEachRow(sql_, select, [&](const Row& row) { visit(ReadClient(row)); });
-  return total;
+  static const std::map<ClientSort, std::string> kOrder = {
+      {ClientSort::kName, "c.name_sort, c.id"},
+      {ClientSort::kNameDesc, "c.name_sort DESC, c.id DESC"},
+      {ClientSort::kPhone, "(c.phone IS NULL), c.phone, c.id"},
+      {ClientSort::kPhoneDesc, "(c.phone IS NULL), c.phone DESC, c.id DESC"},
+      {ClientSort::kLastSeen, "(c.last_seen_at IS NULL), c.last_seen_at, c.id"},
+      {ClientSort::kLastSeenDesc, "(c.last_seen_at IS NULL), c.last_seen_at DESC, c.id DESC"}};
+  return db::ListPage(
+      sql_, SelectColumns(), "FROM clients c", "FROM clients c",
+      [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); }, kOrder.at(filter.sort),
+      filter.limit, filter.offset, count, [&](const Row& row) { visit(ReadClient(row)); });
 }
 
 std::optional<Client> ClientRepository::Find(long long organization_id, long long id) {
@@ -316,7 +281,7 @@ std::map<long long, std::vector<ExternalId>> ClientRepository::ExternalIdsOf(
       "SELECT id, space, system, value, note, created_at, updated_at, client_id FROM "
       "client_external_ids WHERE organization_id = ");
   query.Bind(organization_id) << " AND client_id IN ";
-  BindList(query, ids);
+  query.BindList(ids);
   query << " ORDER BY space, system, id";
   db::ForEachRow(sql_, query,
                  [&](const Row& row) { result[row.Int(7)].push_back(ReadExternalId(row)); });

@@ -51,20 +51,15 @@ std::vector<Entry> HistoryRepository::List(long long organization_id, const std:
     sql.Bind(organization_id) << " AND entity = ";
     sql.Bind(entity) << " AND entity_id = ";
     sql.Bind(entity_id);
+    return true;
   };
-  Sql count("SELECT COUNT(*) FROM change_history");
-  where(count);
-  total = db::QueryInt(sql_, count).value_or(0);
-  Sql select("SELECT id, action, actor_name, created_at, changes FROM change_history");
-  where(select);
-  select << " ORDER BY id DESC LIMIT ";
-  select.Bind(limit) << " OFFSET ";
-  select.Bind(offset);
   std::vector<Entry> entries;
-  db::ForEachRow(sql_, select, [&](const Row& row) {
-    entries.push_back({row.Int(0), row.Text(1), row.Text(2), row.Text(3),
-                       nlohmann::json::parse(row.Text(4), nullptr, false)});
-  });
+  total = db::ListPage(sql_, "id, action, actor_name, created_at, changes", "FROM change_history",
+                       "FROM change_history", where, "id DESC", limit, offset, /*count=*/true,
+                       [&](const Row& row) {
+                         entries.push_back({row.Int(0), row.Text(1), row.Text(2), row.Text(3),
+                                            nlohmann::json::parse(row.Text(4), nullptr, false)});
+                       });
   return entries;
 }
 
@@ -74,6 +69,12 @@ nlohmann::json ToJson(const Entry& entry) {
           {"actor", entry.actor_name},
           {"changed_at", entry.changed_at},
           {"changes", entry.changes}};
+}
+
+nlohmann::json PageJson(const std::vector<Entry>& entries, long long total) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const Entry& entry : entries) items.push_back(ToJson(entry));
+  return {{"items", items}, {"total", total}};
 }
 
 }  // namespace upravdom::history

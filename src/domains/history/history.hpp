@@ -39,5 +39,7 @@ class HistoryRepository {
 };
 
 nlohmann::json ToJson(const Entry& entry);
+// {"items": [...], "total": N}
+nlohmann::json PageJson(const std::vector<Entry>& entries, long long total);
 
 }  // namespace upravdom::history

@@ -23,10 +23,7 @@ PremiseFilter ReadFilter(const http::Request& request) {
   static const std::set<std::string> kKnown = {
       "q",    "object_group_id", "quarter_id", "object_id", "type", "client_id", "tag",
       "sort", "limit",           "offset"};
-  for (const auto& [name, value] : request.query)
-    if (!kKnown.count(name))
-      throw ApiError(ErrorCode::kBadRequest, "Неизвестный параметр запроса «" + name + "»",
-                     {{name, "Неизвестный параметр"}});
+  http::RejectUnknownParams(request, kKnown);
   PremiseFilter filter;
   filter.query = request.QueryValue("q").value_or("");
   filter.object_group_ids = http::QueryIds(request, "object_group_id");
@@ -95,11 +92,9 @@ void RegisterPremiseRoutes(http::Router& router, PremiseService& service) {
   router.Add("GET", "/api/v1/premises/{id}/history", [&service](http::Request& request) {
     long long limit = 50, offset = 0, total = 0;
     http::ReadPaging(request, limit, offset);
-    nlohmann::json items = nlohmann::json::array();
-    for (const history::Entry& entry :
-         service.History(request.Who().organization_id, request.PathId("id"), limit, offset, total))
-      items.push_back(history::ToJson(entry));
-    return http::Response::Json({{"items", items}, {"total", total}});
+    auto entries =
+        service.History(request.Who().organization_id, request.PathId("id"), limit, offset, total);
+    return http::Response::Json(history::PageJson(entries, total));
   });
   router.Add("DELETE", "/api/v1/premises/{id}", [&service](http::Request& request) {
     Dependents deleted = service.Delete(request.AsActor(), request.PathId("id"));

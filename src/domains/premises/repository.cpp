@@ -1,5 +1,7 @@
 #include "domains/premises/repository.hpp"
 
+#include <map>
+
 #include "core/time.hpp"
 #include "db/sql.hpp"
 
@@ -10,13 +12,16 @@ using db::Sql;
 
 namespace {
 
-constexpr const char* kSelect =
-    "SELECT p.id, p.object_id, p.entrance_id, p.floor_id, p.type, p.number, p.street, p.house, "
+const std::string kColumnsOfRow =
+    "p.id, p.object_id, p.entrance_id, p.floor_id, p.type, p.number, p.street, p.house, "
     "p.level, p.room, p.total_area, p.living_area, p.rooms, p.online_payment, p.note, "
     "p.external_id, p.created_at, p.updated_at, o.name, o.city, o.street, o.house, e.number, "
-    "f.number "
+    "f.number";
+// The count needs no joins (every premise has its object; the filter uses columns of p).
+const std::string kFromJoined =
     "FROM premises p JOIN objects o ON o.id = p.object_id "
     "LEFT JOIN entrances e ON e.id = p.entrance_id LEFT JOIN floors f ON f.id = p.floor_id";
+const std::string kSelect = "SELECT " + kColumnsOfRow + " " + kFromJoined;
 
 PremiseRow ReadRow(const Row& row) {
   PremiseRow out;
@@ -43,20 +48,6 @@ PremiseRow ReadRow(const Row& row) {
   out.entrance_number = row.OptInt(22);
   out.floor_number = row.OptInt(23);
   return out;
-}
-
-template <class T>
-void BindList(Sql& sql, const std::vector<T>& values) {
-  sql << "(";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) sql << ", ";
-    sql.Bind(values[i]);
-  }
-  sql << ")";
-}
-
-const char* Position(db::Dialect dialect) {
-  return dialect == db::Dialect::kSqlite ? "instr(" : "strpos(";
 }
 
 void BindPremiseValues(Sql& sql, const Premise& p, const SearchKeys& keys) {
@@ -95,29 +86,29 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
   sql.Bind(organization_id);
   if (!filter.object_ids.empty()) {
     sql << " AND p.object_id IN ";
-    BindList(sql, filter.object_ids);
+    sql.BindList(filter.object_ids);
   }
   if (!filter.object_group_ids.empty()) {
     sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
     sql.Bind(organization_id) << " AND object_group_id IN ";
-    BindList(sql, filter.object_group_ids);
+    sql.BindList(filter.object_group_ids);
     sql << ")";
   }
   if (!filter.quarter_ids.empty()) {
     sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
     sql.Bind(organization_id) << " AND quarter_id IN ";
-    BindList(sql, filter.quarter_ids);
+    sql.BindList(filter.quarter_ids);
     sql << ")";
   }
   if (!filter.types.empty()) {
     sql << " AND p.type IN ";
-    BindList(sql, filter.types);
+    sql.BindList(filter.types);
   }
   if (!filter.tags.empty()) {
     sql << " AND p.id IN (SELECT pt.premise_id FROM premise_tags pt JOIN tags t ON t.id = "
            "pt.tag_id WHERE t.organization_id = ";
     sql.Bind(organization_id) << " AND t.name_key IN ";
-    BindList(sql, filter.tags);
+    sql.BindList(filter.tags);
     sql << ")";
   }
   // Premise–client links arrive with the links issue; until then no premise has a client.
@@ -131,7 +122,7 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
       Sql streets("SELECT street_key FROM street_keys WHERE organization_id = ");
       streets.Bind(organization_id);
       for (const std::string& term : query.street_terms) {
-        streets << " AND " << Position(dialect_) << "street_key, ";
+        streets << " AND " << db::PositionFunction(dialect_) << "(street_key, ";
         streets.Bind(term) << ") > 0";
       }
       streets << " LIMIT 1000";
@@ -139,7 +130,7 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
       db::ForEachRow(sql_, streets, [&](const Row& row) { keys.push_back(row.Text(0)); });
       if (keys.empty()) return false;
       sql << " AND p.street_key IN ";
-      BindList(sql, keys);
+      sql.BindList(keys);
     }
     if (query.house) {
       sql << " AND p.house_key = ";
@@ -155,36 +146,15 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
 
 long long PremiseRepository::List(long long organization_id, const PremiseFilter& filter,
                                   bool count, const std::function<void(const PremiseRow&)>& visit) {
-  long long total = 0;
-  if (count) {
-    Sql counting("SELECT COUNT(*) FROM premises p");
-    if (!AppendWhere(counting, organization_id, filter)) return 0;
-    total = db::QueryInt(sql_, counting).value_or(0);
-    if (total <= filter.offset) return total;
-  }
-  Sql select(kSelect);
-  if (!AppendWhere(select, organization_id, filter)) return 0;
-  switch (filter.sort) {
-    case SortOrder::kAddress:
-      select << " ORDER BY p.address_sort, p.id";
-      break;
-    case SortOrder::kAddressDesc:
-      select << " ORDER BY p.address_sort DESC, p.id DESC";
-      break;
-    case SortOrder::kArea:
-      select << " ORDER BY (p.total_area IS NULL), p.total_area, p.id";
-      break;
-    case SortOrder::kAreaDesc:
-      select << " ORDER BY (p.total_area IS NULL), p.total_area DESC, p.id DESC";
-      break;
-  }
-  if (filter.limit >= 0) {
-    select << " LIMIT ";
-    select.Bind(filter.limit) << " OFFSET ";
-    select.Bind(filter.offset);
-  }
-  db::ForEachRow(sql_, select, [&](const Row& row) { visit(ReadRow(row)); });
-  return total;
+  static const std::map<SortOrder, std::string> kOrder = {
+      {SortOrder::kAddress, "p.address_sort, p.id"},
+      {SortOrder::kAddressDesc, "p.address_sort DESC, p.id DESC"},
+      {SortOrder::kArea, "(p.total_area IS NULL), p.total_area, p.id"},
+      {SortOrder::kAreaDesc, "(p.total_area IS NULL), p.total_area DESC, p.id DESC"}};
+  return db::ListPage(
+      sql_, kColumnsOfRow, kFromJoined, "FROM premises p",
+      [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); }, kOrder.at(filter.sort),
+      filter.limit, filter.offset, count, [&](const Row& row) { visit(ReadRow(row)); });
 }
 
 std::optional<PremiseRow> PremiseRepository::Find(long long organization_id, long long id) {

@@ -72,39 +72,24 @@ std::optional<Values> ReferenceRepository::Find(const ResourceSpec& spec, long l
 
 ListPage ReferenceRepository::List(const ResourceSpec& spec, long long organization_id,
                                    const ListQuery& list) {
-  // The count and the page share one WHERE; each statement binds its own parameters.
-  auto add_where = [&](Sql& sql) {
+  auto where = [&](Sql& sql) {
     ScopeFilter(sql, spec, organization_id, list.parent_id);
     for (const auto& [column, ids] : list.filters) {
-      sql << " AND " << column << " IN (";
-      for (size_t i = 0; i < ids.size(); ++i) {
-        if (i) sql << ", ";
-        sql.Bind(ids[i]);
-      }
-      sql << ")";
+      sql << " AND " << column << " IN ";
+      sql.BindList(ids);
     }
     if (!list.search.empty()) {
       // A substring test without LIKE, so '%' and '_' typed by a user are plain characters.
-      sql << (dialect_ == db::Dialect::kSqlite ? " AND instr(search_key, "
-                                               : " AND strpos(search_key, ");
-      sql.Bind(list.search);
-      sql << ") > 0";
+      sql << " AND " << db::PositionFunction(dialect_) << "(search_key, ";
+      sql.Bind(list.search) << ") > 0";
     }
+    return true;
   };
   ListPage page;
-  Sql count("SELECT COUNT(*) FROM " + spec.table);
-  add_where(count);
-  page.total = db::QueryInt(sql_, count).value_or(0);
-  if (page.total <= list.offset) return page;
-
-  Sql select("SELECT " + SelectColumns(spec) + " FROM " + spec.table);
-  add_where(select);
-  select << " ORDER BY " << spec.order_by << " LIMIT ";
-  select.Bind(list.limit);
-  select << " OFFSET ";
-  select.Bind(list.offset);
-  db::ForEachRow(sql_, select,
-                 [&](const Row& row) { page.items.push_back(ReadValues(spec, row)); });
+  const std::string from = "FROM " + spec.table;
+  page.total = db::ListPage(sql_, SelectColumns(spec), from, from, where, spec.order_by, list.limit,
+                            list.offset, /*count=*/true,
+                            [&](const Row& row) { page.items.push_back(ReadValues(spec, row)); });
   return page;
 }
 

@@ -17,21 +17,16 @@ std::vector<Tag> TagRepository::List(long long organization_id, const std::strin
     sql << " WHERE organization_id = ";
     sql.Bind(organization_id);
     if (!prefix_key.empty()) {
-      sql << (dialect_ == db::Dialect::kSqlite ? " AND instr(name_key, "
-                                               : " AND strpos(name_key, ");
+      sql << " AND " << db::PositionFunction(dialect_) << "(name_key, ";
       sql.Bind(prefix_key) << ") = 1";
     }
+    return true;
   };
-  Sql count("SELECT COUNT(*) FROM tags");
-  where(count);
-  total = db::QueryInt(sql_, count).value_or(0);
-  Sql select("SELECT id, name FROM tags");
-  where(select);
-  select << " ORDER BY name_key, id LIMIT ";
-  select.Bind(limit) << " OFFSET ";
-  select.Bind(offset);
   std::vector<Tag> tags;
-  db::ForEachRow(sql_, select, [&](const Row& row) { tags.push_back({row.Int(0), row.Text(1)}); });
+  total = db::ListPage(sql_, "id, name", "FROM tags", "FROM tags", where, "name_key, id", limit,
+                       offset, /*count=*/true, [&](const Row& row) {
+                         tags.push_back({row.Int(0), row.Text(1)});
+                       });
   return tags;
 }
 
@@ -93,12 +88,8 @@ std::map<long long, std::vector<std::string>> TagRepository::TagsOf(
   if (ids.empty()) return tags;
   Sql query(std::string("SELECT l.") + link.owner_column + ", t.name FROM " + link.table +
             " l JOIN tags t ON t.id = l.tag_id WHERE l.organization_id = ");
-  query.Bind(organization_id) << " AND l." << link.owner_column << " IN (";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (i) query << ", ";
-    query.Bind(ids[i]);
-  }
-  query << ") ORDER BY t.name_key";
+  query.Bind(organization_id) << " AND l." << link.owner_column << " IN ";
+  query.BindList(ids) << " ORDER BY t.name_key";
   db::ForEachRow(sql_, query, [&](const Row& row) { tags[row.Int(0)].push_back(row.Text(1)); });
   return tags;
 }
