@@ -65,6 +65,9 @@ export function FormModal<V extends object>(props: FormModalProps<V>) {
         initialValues={props.initialValues}
         requiredMark
         preserve={false}
+        // the form instance outlives the destroyed modal: without this, values of one opening
+        // (an «add») would override the initial values of the next (an «edit»)
+        clearOnDestroy
         onValuesChange={(changed, all) => props.onValuesChange?.(changed, all, form)}
         onFinish={submit}
         style={{ marginTop: 16 }}
