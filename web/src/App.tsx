@@ -7,6 +7,8 @@ import { LegalEntitiesPage } from './pages/LegalEntitiesPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { PlaceholderPage } from './pages/PlaceholderPage';
+import { ClientCardPage } from './pages/clients/ClientCardPage';
+import { ClientsPage } from './pages/clients/ClientsPage';
 import { ObjectCardPage } from './pages/objects/ObjectCardPage';
 import { ObjectsPage } from './pages/objects/ObjectsPage';
 import { PremiseCardPage } from './pages/premises/PremiseCardPage';
@@ -36,7 +38,8 @@ export function App() {
           <Route index element={<Navigate to="/premises" replace />} />
           <Route path="premises" element={<PremisesPage />} />
           <Route path="premises/:id" element={<PremiseCardPage />} />
-          <Route path="clients" element={<PlaceholderPage titleKey="menu.clients" />} />
+          <Route path="clients" element={<ClientsPage />} />
+          <Route path="clients/:id" element={<ClientCardPage />} />
           <Route path="objects" element={<ObjectsPage />} />
           <Route path="objects/:id" element={<ObjectCardPage />} />
           <Route path="legal-entities" element={<LegalEntitiesPage />} />

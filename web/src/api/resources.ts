@@ -1,11 +1,12 @@
 // Typed calls of the staff API, one function per route the UI uses.
 import { API_BASE, api, buildQuery, request } from './client';
 import type {
-  Entrance, EntranceInput, EntrancePatch, Floor, FloorInput, FloorListParams, FloorPatch, LegalEntity,
+  Client, ClientInput, ClientListParams, ClientPatch, ExternalId, ExternalIdInput, ExternalIdPatch, HistoryList, Me,
+  MePatch, Entrance, EntranceInput, EntrancePatch, Floor, FloorInput, FloorListParams, FloorPatch, LegalEntity,
   LegalEntityInput, LegalEntityPatch, ListParams, ListResponse, LoginRequest, LoginResponse, ObjectGroup,
   ObjectGroupInput, ObjectGroupPatch, Premise, PremiseDeleteResult, PremiseDependents, PremiseInput,
   PremiseListParams, PremisePatch, Quarter, QuarterInput, QuarterListParams, QuarterPatch, RealtyObject,
-  RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams, User,
+  RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -14,7 +15,9 @@ export const MAX_LIMIT = 500;
 export const authApi = {
   login: (body: LoginRequest) => api.post<LoginResponse>('/auth/login', body, { skipAuthRedirect: true }),
   logout: () => api.post<void>('/auth/logout', undefined, { skipAuthRedirect: true }),
-  me: () => api.get<User>('/me'),
+  me: () => api.get<Me>('/me'),
+  /** Switches the CRM space the user works in (P-4). */
+  updateMe: (body: MePatch) => api.patch<Me>('/me', body),
 };
 
 /** CRUD for one flat collection. */
@@ -56,7 +59,29 @@ export const premisesApi = {
   remove: (id: number) => request<PremiseDeleteResult>('DELETE', `/premises/${id}`),
   /** URL of the .xlsx export with the list's search, filters and order (the session cookie authenticates it). */
   exportUrl: (params: Omit<PremiseListParams, 'limit' | 'offset'>) => `${API_BASE}/premises/export.xlsx${buildQuery(params)}`,
+  /** Change history, newest first. */
+  history: (id: number, params: { limit?: number; offset?: number }) => api.get<HistoryList>(`/premises/${id}/history`, params),
 };
+
+export const clientsApi = {
+  list: (params: ClientListParams, signal?: AbortSignal) => api.get<ListResponse<Client>>('/clients', params, signal),
+  get: (id: number) => api.get<Client>(`/clients/${id}`),
+  create: (body: ClientInput) => api.post<Client>('/clients', body),
+  update: (id: number, body: ClientPatch) => api.patch<Client>(`/clients/${id}`, body),
+  remove: (id: number) => api.del(`/clients/${id}`),
+  /** Change history, newest first. */
+  history: (id: number, params: { limit?: number; offset?: number }) => api.get<HistoryList>(`/clients/${id}/history`, params),
+  /** URL of the .xlsx export with the list's search, filters and order (the session cookie authenticates it). */
+  exportUrl: (params: Omit<ClientListParams, 'limit' | 'offset'>) => `${API_BASE}/clients/export.xlsx${buildQuery(params)}`,
+};
+
+/** External ids of one client; those of the other space than the caller's are read-only (403). */
+export const externalIdsApi = (clientId: number) => ({
+  list: () => api.get<ListResponse<ExternalId>>(`/clients/${clientId}/external-ids`),
+  create: (body: ExternalIdInput) => api.post<ExternalId>(`/clients/${clientId}/external-ids`, body),
+  update: (id: number, body: ExternalIdPatch) => api.patch<ExternalId>(`/clients/${clientId}/external-ids/${id}`, body),
+  remove: (id: number) => api.del(`/clients/${clientId}/external-ids/${id}`),
+});
 
 export const tagsApi = {
   list: (params: TagListParams, signal?: AbortSignal) => api.get<ListResponse<Tag>>('/tags', params, signal),

@@ -57,3 +57,26 @@ export type PremiseDeleteResult = S['PremiseDeleted'];
 
 export type Tag = S['Tag'];
 export type TagListParams = QueryOf<'listTags'>;
+
+export type HistoryEntry = S['HistoryEntry'];
+export type HistoryList = S['HistoryList'];
+
+/** The signed-in user with the CRM space of the session (P-4). */
+export type Me = S['Me'];
+export type MePatch = S['MeUpdate'];
+export type Space = S['Space'];
+
+export type ClientType = S['ClientType'];
+export type ClientStatus = S['ClientStatus'];
+export type Client = S['Client'];
+export type Gender = NonNullable<Client['gender']>;
+export type ClientInput = S['ClientCreate'];
+export type ClientPatch = S['ClientUpdate'];
+export type ClientListParams = QueryOf<'listClients'>;
+export type ClientSort = NonNullable<ClientListParams['sort']>;
+/** One of the client's premises (filled once clients are linked to premises). */
+export type ClientPremiseRef = S['ClientPremise'];
+
+export type ExternalId = S['ExternalId'];
+export type ExternalIdInput = S['ExternalIdCreate'];
+export type ExternalIdPatch = S['ExternalIdUpdate'];

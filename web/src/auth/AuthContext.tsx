@@ -1,24 +1,29 @@
-// Who is signed in: loads GET /me at start, signs in and out, and sends the user to
-// /login on any 401 from the API.
+// Who is signed in: loads GET /me at start, signs in and out, switches the CRM space
+// (PATCH /me), and sends the user to /login on any 401 from the API.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { onUnauthorized } from '../api/client';
 import { authApi } from '../api/resources';
-import type { User } from '../api/types';
+import type { Me, Space } from '../api/types';
 
 interface AuthValue {
-  user: User | null;
+  user: Me | null;
   /** True until the first GET /me has answered. */
   loading: boolean;
   canWrite: boolean;
-  login: (login: string, password: string) => Promise<User>;
+  isAdmin: boolean;
+  /** The CRM space the user works in (P-4); external ids of the other one are read-only. */
+  space: Space | undefined;
+  login: (login: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
+  /** PATCH /me {space}; the user follows the answer. Throws the API error. */
+  setSpace: (space: Space) => Promise<void>;
 }
 
 const AuthContext = createContext<AuthValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
+  const [user, setUser] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
   const navigate = useNavigate();
 
@@ -45,9 +50,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
 
   const login = useCallback(async (loginName: string, password: string) => {
-    const res = await authApi.login({ login: loginName, password });
-    setUser(res.user);
-    return res.user;
+    await authApi.login({ login: loginName, password });
+    // the login answer's user has no `space`; GET /me has it
+    const me = await authApi.me();
+    setUser(me);
+    return me;
+  }, []);
+
+  const setSpace = useCallback(async (space: Space) => {
+    const me = await authApi.updateMe({ space });
+    setUser(me);
   }, []);
 
   const logout = useCallback(async () => {
@@ -61,8 +73,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
 
   const value = useMemo<AuthValue>(
-    () => ({ user, loading, canWrite: !!user && user.role !== 'readonly', login, logout }),
-    [user, loading, login, logout],
+    () => ({
+      user,
+      loading,
+      canWrite: !!user && user.role !== 'readonly',
+      isAdmin: user?.role === 'admin',
+      space: user?.space,
+      login,
+      logout,
+      setSpace,
+    }),
+    [user, loading, login, logout, setSpace],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,12 +1,15 @@
 // The signed-in frame: side menu of the whole product, header with the organisation,
-// the user, their role and the language switch.
+// the CRM space switch (P-4), the user, their role and the language switch.
 import {
   ApartmentOutlined, ApiOutlined, BankOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined,
 } from '@ant-design/icons';
-import { Avatar, Flex, Layout, Menu, Segmented, Space, Tag, Tooltip, Typography, type MenuProps } from 'antd';
+import { App, Avatar, Flex, Layout, Menu, Segmented, Space, Tag, Tooltip, Typography, type MenuProps } from 'antd';
+import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import type { Space as CrmSpace } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { useI18n, type Lang, type MessageKey } from '../i18n';
+import { useApiError } from './useApiError';
 
 const { Sider, Header, Content } = Layout;
 
@@ -14,7 +17,22 @@ const roleColor: Record<string, string> = { admin: 'gold', operator: 'blue', rea
 
 export function AppLayout() {
   const { t, lang, setLang } = useI18n();
-  const { user, logout } = useAuth();
+  const { user, logout, space, setSpace } = useAuth();
+  const { message } = App.useApp();
+  const showError = useApiError();
+  const [switching, setSwitching] = useState(false);
+
+  const switchSpace = async (next: CrmSpace) => {
+    setSwitching(true);
+    try {
+      await setSpace(next);
+      message.success(t('space.switched', { space: t(`space.${next}` as MessageKey) }));
+    } catch (err) {
+      showError(err);
+    } finally {
+      setSwitching(false);
+    }
+  };
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -94,6 +112,18 @@ export function AppLayout() {
             {user?.organization.name}
           </Typography.Text>
           <Space size={16}>
+            <Tooltip title={t('space.hint')}>
+              <Segmented<CrmSpace>
+                value={space}
+                disabled={switching || !space}
+                onChange={(v) => void switchSpace(v)}
+                options={[
+                  { value: 'operations', label: t('space.operations') },
+                  { value: 'construction', label: t('space.construction') },
+                ]}
+                data-testid="space-switch"
+              />
+            </Tooltip>
             <Tooltip title={t('lang.label')}>
               <Segmented<Lang>
                 size="small"

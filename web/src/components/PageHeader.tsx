@@ -33,7 +33,12 @@ export function PageHeader({ title, documentTitle, subtitle, extra, onBack }: Pr
           {subtitle && <Typography.Text type="secondary">{subtitle}</Typography.Text>}
         </div>
       </Flex>
-      {extra && <Flex gap={8}>{extra}</Flex>}
+      {/* stays on the right when it wraps under a long title */}
+      {extra && (
+        <Flex gap={8} style={{ marginLeft: 'auto' }}>
+          {extra}
+        </Flex>
+      )}
     </Flex>
   );
 }

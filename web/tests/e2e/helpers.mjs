@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 export const BASE_URL = (process.env.UPRAVDOM_URL ?? '').replace(/\/+$/, '');
 export const LOGIN = process.env.UPRAVDOM_LOGIN ?? '';
 export const PASSWORD = process.env.UPRAVDOM_PASSWORD ?? '';
+/** Optional: an admin of the same organisation; tests of admin-only actions skip without it. */
+export const ADMIN_LOGIN = process.env.UPRAVDOM_ADMIN_LOGIN ?? '';
+export const ADMIN_PASSWORD = process.env.UPRAVDOM_ADMIN_PASSWORD ?? '';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 if (!BASE_URL || !LOGIN || !PASSWORD) {

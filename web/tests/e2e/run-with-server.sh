@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the browser tests against a fresh server: a new SQLite database, an organisation and
-# a staff user, `upravdom serve` on a free loopback port with the built UI, then
+# staff users (an operator and an admin), `upravdom serve` on a free loopback port with the built UI, then
 # `npm run test:e2e`. Needs the server binary (UPRAVDOM_BIN, default build/release/upravdom)
 # and web/node_modules (npm ci); builds web/dist when it is missing.
 #   web/tests/e2e/run-with-server.sh [node --test args…]
@@ -27,6 +27,10 @@ ORG="$("$BIN" org create "УК Тестовая" --db "$DB" | tail -n1)"
 export UPRAVDOM_LOGIN="e2e-operator" UPRAVDOM_PASSWORD="e2e-secret-123"
 "$BIN" user create --org "$ORG" --login "$UPRAVDOM_LOGIN" --password "$UPRAVDOM_PASSWORD" \
   --role operator --name "Петрова Анна Сергеевна" --db "$DB" >/dev/null
+# an admin of the same organisation (admin-only actions, e.g. changing a client's phone)
+export UPRAVDOM_ADMIN_LOGIN="e2e-admin" UPRAVDOM_ADMIN_PASSWORD="e2e-admin-secret-123"
+"$BIN" user create --org "$ORG" --login "$UPRAVDOM_ADMIN_LOGIN" --password "$UPRAVDOM_ADMIN_PASSWORD" \
+  --role admin --name "Смирнов Олег Петрович" --db "$DB" >/dev/null
 
 "$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --web "$WEB/dist" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!

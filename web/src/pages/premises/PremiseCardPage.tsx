@@ -1,7 +1,7 @@
 // Premise card (/premises/:id, R-6…R-8): the derived address as the title, tabs; «Общие
 // сведения» edits the premise, «Действия» → «Сохранить» / «Удалить» (with what the delete takes
-// along, from GET /premises/{id}/dependents).
-import { DeleteOutlined, DownOutlined, SaveOutlined, ToolOutlined } from '@ant-design/icons';
+// along, from GET /premises/{id}/dependents); «История изменений» opens the change history.
+import { DeleteOutlined, DownOutlined, HistoryOutlined, SaveOutlined, ToolOutlined } from '@ant-design/icons';
 import {
   App, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Result, Row, Skeleton, Switch, Tabs, Tag,
   type FormInstance, type MenuProps,
@@ -12,12 +12,14 @@ import { ApiError } from '../../api/client';
 import { premisesApi } from '../../api/resources';
 import type { Premise, PremiseDependents, PremisePatch, PremiseType } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { HistoryDrawer } from '../../components/HistoryDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { TagSelect } from '../../components/TagSelect';
 import { useApiError } from '../../components/useApiError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime, patchBody } from '../../utils/format';
 import { AddressFields, AreaFields, EntranceFloorFields, TypeField } from './PremiseFields';
+import { usePremiseHistoryFormat } from './premiseHistory';
 import { ADDRESS_FIELDS, addressBody, typeHasField, typeLabelKey, type AddressField } from './premiseTypes';
 
 type CardValues = Partial<Record<AddressField, string>> & {
@@ -98,6 +100,9 @@ export function PremiseCardPage() {
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const [dirty, setDirty] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const historyFormat = usePremiseHistoryFormat(premise?.object_id ?? 0, historyOpen && !!premise);
+  const loadHistory = useCallback((p: { limit: number; offset: number }) => premisesApi.history(id, p), [id]);
 
   // back to the list as it was (search, filters, page) when the card was opened from it
   const listSearch = (location.state as { list?: string } | null)?.list ?? '';
@@ -236,6 +241,9 @@ export function PremiseCardPage() {
                 {t('premise.unsaved')}
               </Tag>
             )}
+            <Button icon={<HistoryOutlined />} onClick={() => setHistoryOpen(true)} data-testid="history-button">
+              {t('history.title')}
+            </Button>
             <Dropdown menu={{ items: actions, onClick: onAction }} trigger={['click']} placement="bottomRight">
               <Button type="primary" loading={saving} data-testid="actions-button">
                 {t('common.actions')} <DownOutlined />
@@ -264,6 +272,14 @@ export function PremiseCardPage() {
           ]}
         />
       </Card>
+      <HistoryDrawer
+        open={historyOpen}
+        onClose={() => setHistoryOpen(false)}
+        version={premise.updated_at}
+        load={loadHistory}
+        format={historyFormat}
+        subtitle={premise.address}
+      />
     </>
   );
 }
