@@ -1,0 +1,1274 @@
+// generate: fills one new organisation with a realistic register of premises for benchmarks.
+//
+//   generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N --premises M
+//            [--seed S] [--login LOGIN] [--password PASSWORD]
+//
+// Applies the migrations, creates the organisation and an admin user through the server's
+// own access service (argon2id like `upravdom user create`), then writes object groups,
+// quarters, N objects (apartment buildings and a few settlements) with entrances and floors,
+// M premises with tags and external ids, and the street keys. Search keys come from the
+// server's functions (premises::MakeSearchKeys, reference::SearchKey, text::FoldForSearch),
+// so the search box finds generated rows exactly as it finds rows made through the API.
+//
+// Bulk path: SQLite through the C API (one prepared INSERT per table, one transaction,
+// synchronous=OFF, no journal); PostgreSQL through COPY … FROM STDIN (text format). The rows
+// are made on one thread and written on another; the premises' secondary indexes are dropped
+// before the load and built again after it. Ids are assigned here (continuing after the
+// largest id in each table), so the same seed gives the same rows in both databases. Nothing
+// else may write to the database while it runs.
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "app/application.hpp"
+#include "core/address.hpp"
+#include "core/config.hpp"
+#include "core/text.hpp"
+#include "core/time.hpp"
+#include "db/migrations.hpp"
+#include "domains/access/crypto.hpp"
+#include "domains/premises/model.hpp"
+#include "domains/reference/service.hpp"
+#include "domains/reference/spec.hpp"
+
+using namespace upravdom;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// CPU time of the process (user + system), seconds.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk writers: rows are given field by field, then EndRow().
+
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;
+  virtual void Exec(const std::string& sql) = 0;
+  // Rows of text (NULL as empty string).
+  virtual std::vector<std::vector<std::string>> Query(const std::string& sql) = 0;
+  virtual void StartTable(const std::string& table, const std::vector<std::string>& columns) = 0;
+  virtual void EndTable() = 0;
+  virtual void Int(long long value) = 0;
+  virtual void Text(std::string_view value) = 0;
+  virtual void Null() = 0;
+  virtual void EndRow() = 0;
+  // Drops the secondary indexes of `table`, returning the statements that recreate them.
+  virtual std::vector<std::string> DropIndexes(const std::string& table) = 0;
+  virtual void Begin() = 0;
+  virtual void Commit() = 0;
+  // After explicit ids: identity sequences continue after the largest id.
+  virtual void FixSequence(const std::string& table) = 0;
+  virtual void Finish() = 0;
+
+  void OptInt(const std::optional<long long>& value) { value ? Int(*value) : Null(); }
+  void OptText(const std::optional<std::string>& value) { value ? Text(*value) : Null(); }
+  long long MaxId(const std::string& table) {
+    auto rows = Query("SELECT COALESCE(MAX(id), 0) FROM " + table);
+    return std::stoll(rows.at(0).at(0));
+  }
+};
+
+class SqliteWriter : public BulkWriter {
+ public:
+  explicit SqliteWriter(const std::string& path) {
+    // One connection, used by one thread at a time: no mutexes needed.
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK)
+      throw std::runtime_error("cannot open " + path + ": " + sqlite3_errmsg(db_));
+    // Speed over durability while generating: no fsync, no journal, a large page cache. The
+    // file goes back to WAL at the end (the server sets WAL on every connection anyway).
+    Exec("PRAGMA synchronous=OFF");
+    Exec("PRAGMA journal_mode=OFF");
+    Exec("PRAGMA foreign_keys=OFF");
+    // 1 GiB of page cache (on demand): CREATE INDEX then sorts each index in memory in one
+    // piece (temp_store stays FILE: its sorter packs records into one arena).
+    Exec("PRAGMA cache_size=-1048576");
+  }
+  ~SqliteWriter() override {
+    if (stmt_) sqlite3_finalize(stmt_);
+    sqlite3_close(db_);
+  }
+
+  void Exec(const std::string& sql) override {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      std::string message = error ? error : "unknown error";
+      sqlite3_free(error);
+      throw std::runtime_error(sql + ": " + message);
+    }
+  }
+  std::vector<std::vector<std::string>> Query(const std::string& sql) override {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    std::vector<std::vector<std::string>> rows;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+        const unsigned char* text = sqlite3_column_text(stmt, i);
+        row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
+      }
+      rows.push_back(std::move(row));
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    return rows;
+  }
+  void StartTable(const std::string& table, const std::vector<std::string>& columns) override {
+    std::string sql = "INSERT INTO " + table + " (";
+    std::string values;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      values += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + values + ")";
+    if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+        SQLITE_OK)
+      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    buffers_.assign(columns.size(), std::string());
+    column_ = 0;
+  }
+  void EndTable() override {
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+  }
+  void Int(long long value) override { sqlite3_bind_int64(stmt_, ++column_, value); }
+  void Text(std::string_view value) override {
+    // The value is copied into a buffer that lives until the next row's same column, so
+    // SQLite may read it without its own copy.
+    std::string& buffer = buffers_[column_];
+    buffer.assign(value);
+    sqlite3_bind_text(stmt_, ++column_, buffer.data(), static_cast<int>(buffer.size()),
+                      SQLITE_STATIC);
+  }
+  void Null() override { sqlite3_bind_null(stmt_, ++column_); }
+  void EndRow() override {
+    if (sqlite3_step(stmt_) != SQLITE_DONE)
+      throw std::runtime_error(std::string("insert: ") + sqlite3_errmsg(db_));
+    sqlite3_reset(stmt_);
+    column_ = 0;
+  }
+  std::vector<std::string> DropIndexes(const std::string& table) override {
+    std::vector<std::string> create;
+    for (const auto& row : Query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                                 "sql IS NOT NULL AND tbl_name = '" +
+                                 table + "'")) {
+      Exec("DROP INDEX " + row[0]);
+      create.push_back(row[1]);
+    }
+    return create;
+  }
+  void Begin() override { Exec("BEGIN"); }
+  void Commit() override { Exec("COMMIT"); }
+  void FixSequence(const std::string&) override {}  // INTEGER PRIMARY KEY follows MAX(id)
+  void Finish() override {
+    Exec("PRAGMA journal_mode=WAL");
+    Exec("PRAGMA synchronous=NORMAL");
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::vector<std::string> buffers_;
+  int column_ = 0;
+};
+
+class PostgresWriter : public BulkWriter {
+ public:
+  explicit PostgresWriter(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK)
+      throw std::runtime_error(std::string("cannot connect: ") + PQerrorMessage(conn_));
+    Exec("SET client_min_messages TO WARNING");
+    Exec("SET synchronous_commit TO OFF");
+    Exec("SET maintenance_work_mem TO '512MB'");
+    // The rows are consistent by construction: skip the per-row foreign-key triggers during
+    // COPY when allowed (superuser); otherwise they run as usual.
+    PQclear(PQexec(conn_, "SET session_replication_role TO replica"));
+  }
+  ~PostgresWriter() override { PQfinish(conn_); }
+
+  void Exec(const std::string& sql) override { Check(PQexec(conn_, sql.c_str()), sql); }
+  std::vector<std::vector<std::string>> Query(const std::string& sql) override {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(result) != PGRES_TUPLES_OK) Check(result, sql);
+    std::vector<std::vector<std::string>> rows;
+    for (int r = 0; r < PQntuples(result); ++r) {
+      std::vector<std::string> row;
+      for (int c = 0; c < PQnfields(result); ++c) row.emplace_back(PQgetvalue(result, r, c));
+      rows.push_back(std::move(row));
+    }
+    PQclear(result);
+    return rows;
+  }
+  void StartTable(const std::string& table, const std::vector<std::string>& columns) override {
+    std::string sql = "COPY " + table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    sql += ") FROM STDIN";
+    PGresult* result = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(result) != PGRES_COPY_IN) Check(result, sql);
+    PQclear(result);
+    copy_ = sql;
+    first_field_ = true;
+  }
+  void EndTable() override {
+    Flush();
+    if (PQputCopyEnd(conn_, nullptr) != 1)
+      throw std::runtime_error(std::string("COPY end: ") + PQerrorMessage(conn_));
+    while (PGresult* result = PQgetResult(conn_)) Check(result, copy_);
+  }
+  void Int(long long value) override {
+    Separator();
+    char digits[24];
+    int n = std::snprintf(digits, sizeof digits, "%lld", value);
+    buffer_.append(digits, static_cast<size_t>(n));
+  }
+  void Text(std::string_view value) override {
+    Separator();
+    for (char c : value) {
+      switch (c) {
+        case '\\':
+          buffer_ += "\\\\";
+          break;
+        case '\t':
+          buffer_ += "\\t";
+          break;
+        case '\n':
+          buffer_ += "\\n";
+          break;
+        case '\r':
+          buffer_ += "\\r";
+          break;
+        default:
+          buffer_ += c;
+      }
+    }
+  }
+  void Null() override {
+    Separator();
+    buffer_ += "\\N";
+  }
+  void EndRow() override {
+    buffer_ += '\n';
+    first_field_ = true;
+    if (buffer_.size() > (1 << 20)) Flush();
+  }
+  std::vector<std::string> DropIndexes(const std::string& table) override {
+    std::vector<std::string> create;
+    for (const auto& row :
+         Query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+               "AND tablename = '" +
+               table + "' AND indexname NOT IN (SELECT conname FROM pg_constraint)")) {
+      Exec("DROP INDEX " + row[0]);
+      create.push_back(row[1]);
+    }
+    return create;
+  }
+  void Begin() override { Exec("BEGIN"); }
+  void Commit() override { Exec("COMMIT"); }
+  void FixSequence(const std::string& table) override {
+    Query("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), (SELECT MAX(id) FROM " +
+          table + "))");
+  }
+  void Finish() override { Exec("ANALYZE"); }
+
+ private:
+  void Check(PGresult* result, const std::string& sql) {
+    ExecStatusType status = PQresultStatus(result);
+    std::string message = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+      throw std::runtime_error(sql.substr(0, 200) + ": " + message);
+  }
+  void Separator() {
+    if (!first_field_) buffer_ += '\t';
+    first_field_ = false;
+  }
+  void Flush() {
+    if (buffer_.empty()) return;
+    if (PQputCopyData(conn_, buffer_.data(), static_cast<int>(buffer_.size())) != 1)
+      throw std::runtime_error(std::string("COPY: ") + PQerrorMessage(conn_));
+    buffer_.clear();
+  }
+
+  PGconn* conn_;
+  std::string buffer_;
+  std::string copy_;
+  bool first_field_ = true;
+};
+
+// Runs another writer on a thread of its own: rows are recorded into a buffer that the writer
+// thread replays, so making rows (search keys, ICU folding) overlaps with the database's work.
+// Calls that return something, and the rare table starts/ends, first wait for the queue to
+// drain and then run on the caller's thread.
+class ThreadedWriter : public BulkWriter {
+ public:
+  explicit ThreadedWriter(std::unique_ptr<BulkWriter> target)
+      : target_(std::move(target)), worker_([this] { Work(); }) {}
+  ~ThreadedWriter() override {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+  }
+
+  void Exec(const std::string& sql) override {
+    Sync();
+    target_->Exec(sql);
+  }
+  std::vector<std::vector<std::string>> Query(const std::string& sql) override {
+    Sync();
+    return target_->Query(sql);
+  }
+  void StartTable(const std::string& table, const std::vector<std::string>& columns) override {
+    Sync();
+    target_->StartTable(table, columns);
+  }
+  void EndTable() override {
+    Sync();
+    target_->EndTable();
+  }
+  void Int(long long value) override {
+    current_ += kInt;
+    current_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void Text(std::string_view value) override {
+    current_ += kText;
+    const uint32_t size = static_cast<uint32_t>(value.size());
+    current_.append(reinterpret_cast<const char*>(&size), sizeof size);
+    current_.append(value);
+  }
+  void Null() override { current_ += kNull; }
+  void EndRow() override {
+    current_ += kEndRow;
+    if (current_.size() >= kBatchBytes) HandOff();
+  }
+  std::vector<std::string> DropIndexes(const std::string& table) override {
+    Sync();
+    return target_->DropIndexes(table);
+  }
+  void Begin() override {
+    Sync();
+    target_->Begin();
+  }
+  void Commit() override {
+    Sync();
+    target_->Commit();
+  }
+  void FixSequence(const std::string& table) override {
+    Sync();
+    target_->FixSequence(table);
+  }
+  void Finish() override {
+    Sync();
+    target_->Finish();
+  }
+
+ private:
+  enum Op : char { kInt, kText, kNull, kEndRow };
+  static constexpr size_t kBatchBytes = 4 << 20;
+
+  // Gives the recorded rows to the worker (waiting while it still replays the previous batch).
+  void HandOff() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return pending_.empty() || error_; });
+    Rethrow();
+    pending_.swap(current_);
+    current_.clear();
+    changed_.notify_all();
+  }
+  // Waits until everything recorded has been written.
+  void Sync() {
+    if (!current_.empty()) HandOff();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (pending_.empty() && !busy_) || error_; });
+    Rethrow();
+  }
+  void Rethrow() {
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+  void Work() {
+    std::string batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return !pending_.empty() || stop_; });
+        if (pending_.empty()) return;
+        batch.swap(pending_);
+        busy_ = true;
+      }
+      changed_.notify_all();
+      std::exception_ptr error;
+      try {
+        Replay(batch);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      batch.clear();
+      {
+        std::lock_guard lock(mutex_);
+        busy_ = false;
+        if (error) error_ = error;
+      }
+      changed_.notify_all();
+    }
+  }
+  void Replay(const std::string& batch) {
+    const char* at = batch.data();
+    const char* end = at + batch.size();
+    while (at < end) {
+      switch (*at++) {
+        case kInt: {
+          long long value;
+          std::memcpy(&value, at, sizeof value);
+          at += sizeof value;
+          target_->Int(value);
+          break;
+        }
+        case kText: {
+          uint32_t size;
+          std::memcpy(&size, at, sizeof size);
+          at += sizeof size;
+          target_->Text(std::string_view(at, size));
+          at += size;
+          break;
+        }
+        case kNull:
+          target_->Null();
+          break;
+        case kEndRow:
+          target_->EndRow();
+          break;
+      }
+    }
+  }
+
+  std::unique_ptr<BulkWriter> target_;
+  std::string current_;  // recorded by the caller's thread
+  std::string pending_;  // handed to the worker
+  bool busy_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::thread worker_;  // last: starts once the members above exist
+};
+
+// ---------------------------------------------------------------------------------------------
+// Realistic Russian addresses.
+
+// Street names in the genitive (they take any kind of street) and adjectives (feminine: they
+// go with «ул.», before or after the name). Some have ё, some start with a number.
+// clang-format off
+const char* const kGenitiveNames[] = {
+    "Ленина", "Мира", "Гоголя", "Пушкина", "Лермонтова", "Толстого", "Чехова", "Гагарина",
+    "Кирова", "Горького", "Маяковского", "Чкалова", "Жукова", "Королёва", "Фрунзе", "Куйбышева",
+    "Калинина", "Свердлова", "Мичурина", "Энтузиастов", "Строителей", "Космонавтов", "Победы",
+    "Дружбы", "Островского", "Некрасова", "Тургенева", "Крылова", "Циолковского", "Ломоносова",
+    "Суворова", "Кутузова", "Нахимова", "Ушакова", "Менделеева", "Павлова", "Вернадского",
+    "Гончарова", "Есенина", "Блока", "Шолохова", "Чернышевского", "Герцена", "Белинского",
+    "Достоевского", "Рылеева", "Пестеля", "Мусоргского", "Глинки", "Чайковского",
+    "Римского-Корсакова", "Репина", "Левитана", "Шишкина", "Сурикова", "Серова", "Карбышева",
+    "Панфилова", "Матросова", "Космодемьянской", "Советской Армии", "Металлургов", "Шахтёров",
+    "Лётчиков", "Моряков", "Железнодорожников", "Связистов", "Водников", "Авиаторов",
+    "Академика Королёва", "Маршала Жукова", "Генерала Белова", "Героев Панфиловцев",
+    "Молодогвардейцев", "Красных Зорь", "Декабристов", "Парижской Коммуны", "Ватутина",
+    "Рокоссовского", "8 Марта", "1 Мая", "9 Января", "50 лет Октября", "26 Бакинских Комиссаров"};
+
+const char* const kAdjectiveNames[] = {
+    "Садовая", "Школьная", "Лесная", "Молодёжная", "Берёзовая", "Ёлочная", "Зелёная", "Озёрная",
+    "Полевая", "Центральная", "Советская", "Комсомольская", "Пионерская", "Октябрьская",
+    "Первомайская", "Заводская", "Вокзальная", "Речная", "Луговая", "Солнечная", "Южная",
+    "Северная", "Восточная", "Западная", "Новая", "Цветочная", "Рябиновая", "Сосновая",
+    "Кленовая", "Вишнёвая", "Липовая", "Тополиная", "Садовая-Кудринская", "Большая Ордынка",
+    "Малая Бронная", "Нагорная", "Подгорная", "Трудовая", "Рабочая", "Промышленная",
+    "Спортивная", "Студенческая", "Парковая", "Приозёрная", "Весёлая", "Звёздная", "Снежная",
+    "Фабричная", "Больничная", "Почтовая", "Нижняя Красносельская"};
+
+// Streets inside settlements (own addresses of houses and plots).
+const char* const kSettlementStreets[] = {
+    "ул. Берёзовая", "ул. Ёлочная", "ул. Сосновая", "ул. Кедровая", "ул. Рябиновая",
+    "ул. Лесная", "ул. Полевая", "ул. Луговая", "ул. Родниковая", "ул. Озёрная", "пер. Садовый",
+    "пер. Тихий", "пр-д Лесной", "ул. Земляничная", "ул. Солнечная", "ул. Вишнёвая",
+    "ул. Яблоневая", "ул. Дубовая", "ул. Еловая", "ул. Зелёная"};
+
+const char* const kSettlementNames[] = {
+    "Берёзки", "Ёлочки", "Сосновый бор", "Лесные дали", "Озёрный", "Рябиновка", "Солнечный",
+    "Горки", "Зелёная роща", "Липки", "Дубрава", "Заречье"};
+
+const char* const kComplexNames[] = {
+    "Солнечный", "Северный", "Речной", "Парковый", "Звёздный", "Весенний", "Ёлки-Парк",
+    "Зелёный квартал", "Лесной", "Новые Горки", "Первый", "Озёрный край"};
+
+const char* const kDistricts[] = {
+    "Северный округ", "Южный округ", "Западный округ", "Восточный округ", "Центральный округ",
+    "Подольск", "Химки", "Балашиха", "Мытищи", "Королёв", "Люберцы", "Красногорск"};
+// clang-format on
+
+// Tags with their probability (per premise).
+struct TagSpec {
+  const char* name;
+  double share;
+};
+const TagSpec kTags[] = {{"Должник", 0.05},
+                         {"Льготник", 0.03},
+                         {"Счётчики ГВС", 0.03},
+                         {"Электроплита", 0.02},
+                         {"Газ", 0.02},
+                         {"Аренда", 0.015},
+                         {"Юрлицо", 0.01},
+                         {"Капремонт 2025", 0.01},
+                         {"Проверка показаний", 0.005},
+                         {"Суд", 0.003},
+                         {"VIP", 0.001},
+                         {"Ключи у консьержа", 0.001}};
+
+const char* const kNotes[] = {"Ключи у консьержа", "Собственник проживает за границей",
+                              "Перепланировка согласована", "Счётчик ХВС поверен в 2024 году",
+                              "Доступ только по звонку"};
+
+class Random {
+ public:
+  explicit Random(unsigned long long seed) : engine_(seed) {}
+  long long Int(long long lo, long long hi) {  // inclusive
+    return std::uniform_int_distribution<long long>(lo, hi)(engine_);
+  }
+  double Real(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(engine_);
+  }
+  bool Chance(double p) { return Real(0, 1) < p; }
+  template <class T, size_t N>
+  const T& Pick(const T (&items)[N]) {
+    return items[static_cast<size_t>(Int(0, N - 1))];
+  }
+
+ private:
+  std::mt19937_64 engine_;
+};
+
+const char kUpperLetters[][3] = {"А", "Б", "В", "Г", "Д"};
+
+// A house number for an object: plain, with a letter, a fraction or a block.
+std::string HouseNumber(Random& rng, long long base) {
+  std::string n = std::to_string(base);
+  double r = rng.Real(0, 1);
+  if (r < 0.60) return n;
+  if (r < 0.70) return n + kUpperLetters[rng.Int(0, 2)];               // 10А
+  if (r < 0.73) return n + " " + kUpperLetters[rng.Int(0, 1)];         // 10 А
+  if (r < 0.81) return n + "/" + std::to_string(rng.Int(1, 12));       // 10/2
+  if (r < 0.90) return n + "к" + std::to_string(rng.Int(1, 4));        // 10к2
+  if (r < 0.93) return n + " корп. " + std::to_string(rng.Int(1, 4));  // 10 корп. 2
+  return n + " стр. " + std::to_string(rng.Int(1, 3));                 // 25 стр. 1
+}
+
+struct Street {
+  std::string name;  // "ул. Ленина"
+  std::string key;   // address::StreetKey(name)
+};
+
+std::vector<Street> MakeCityStreets(Random& rng) {
+  std::vector<Street> streets;
+  std::set<std::string> names;
+  auto add = [&](std::string name) {
+    if (names.insert(name).second) streets.push_back({name, address::StreetKey(name)});
+  };
+  for (const char* name : kGenitiveNames) {
+    double r = rng.Real(0, 1);
+    const char* kind = r < 0.62   ? "ул. "
+                       : r < 0.74 ? "пр-т "
+                       : r < 0.84 ? "пер. "
+                       : r < 0.90 ? "б-р "
+                       : r < 0.95 ? "ш. "
+                                  : "наб. ";
+    add(kind + std::string(name));
+    // Some names have two streets: «ул. Ленина» and «пер. Ленина» share the search key.
+    if (rng.Chance(0.15)) add((rng.Chance(0.5) ? "пер. " : "пр-д ") + std::string(name));
+  }
+  for (const char* name : kAdjectiveNames) {
+    if (rng.Chance(0.3))
+      add(std::string(name) + " ул.");  // «Садовая ул.»
+    else
+      add("ул. " + std::string(name));
+  }
+  return streets;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Options {
+  std::string db;
+  std::string org_name;
+  long long objects = 0;
+  long long premises = 0;
+  unsigned long long seed = 1;
+  std::string login;
+  std::string password = "bench-password";
+};
+
+[[noreturn]] void Usage(const std::string& problem) {
+  std::cerr << problem << "\n"
+            << "usage: generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N "
+               "--premises M [--seed S] [--login LOGIN] [--password PASSWORD]\n";
+  std::exit(2);
+}
+
+Options ParseOptions(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (i + 1 >= argc) Usage("missing value after " + flag);
+    std::string value = argv[++i];
+    try {
+      if (flag == "--db")
+        options.db = value;
+      else if (flag == "--org-name")
+        options.org_name = value;
+      else if (flag == "--objects")
+        options.objects = std::stoll(value);
+      else if (flag == "--premises")
+        options.premises = std::stoll(value);
+      else if (flag == "--seed")
+        options.seed = std::stoull(value);
+      else if (flag == "--login")
+        options.login = value;
+      else if (flag == "--password")
+        options.password = value;
+      else
+        Usage("unknown option " + flag);
+    } catch (const std::logic_error&) {
+      Usage("bad value for " + flag + ": " + value);
+    }
+  }
+  if (options.db.empty() || options.org_name.empty()) Usage("--db and --org-name are required");
+  if (options.objects < 1 || options.premises < options.objects)
+    Usage("need --objects ≥ 1 and --premises ≥ --objects");
+  return options;
+}
+
+const reference::ResourceSpec& Spec(const std::string& table) {
+  for (const auto& spec : reference::ReferenceSpecs())
+    if (spec.table == table) return spec;
+  throw std::logic_error("no reference spec for " + table);
+}
+
+struct Counts {
+  long long groups = 0, quarters = 0, objects = 0, entrances = 0, floors = 0, premises = 0,
+            tags = 0, premise_tags = 0, streets = 0;
+};
+
+class Generator {
+ public:
+  Generator(BulkWriter& out, long long org, const Options& options)
+      : out_(out), org_(org), options_(options), rng_(options.seed), now_(timeutil::NowIso()) {}
+
+  Counts Run();
+  double premises_seconds() const { return premises_seconds_; }
+  double insert_seconds() const { return insert_seconds_; }
+  double premises_cpu() const { return premises_cpu_; }
+  double insert_cpu() const { return insert_cpu_; }
+
+ private:
+  struct Group {
+    long long id;
+    std::string city;
+    std::vector<long long> quarters;
+  };
+  struct Floor {
+    long long id, object_id;
+    std::optional<long long> entrance_id;
+    long long number;
+  };
+  struct Object {
+    long long id, group_id;
+    std::optional<long long> quarter_id;
+    std::string name, city, street, house;
+    bool settlement = false;
+    long long premises = 0;
+    // Filled while writing entrances/floors.
+    long long entrances = 0, floors_per_entrance = 0;
+    std::vector<long long> entrance_ids;            // [entrance-1]
+    std::vector<std::vector<long long>> floor_ids;  // [entrance-1][floor-1]
+    std::vector<long long> underground;             // floor ids of levels -1, -2
+  };
+
+  void PlanGroups();
+  void PlanObjects();
+  void WriteReference();
+  void WriteTags();
+  void WritePremises();
+  void WriteBuilding(Object& object);
+  void WriteSettlement(Object& object);
+  void WritePremise(const Object& object, premises::Premise& p);
+
+  BulkWriter& out_;
+  long long org_;
+  const Options& options_;
+  Random rng_;
+  std::string now_;
+  Counts counts_;
+  std::vector<Group> groups_;
+  std::vector<Object> objects_;
+  std::vector<long long> tag_ids_;
+  std::vector<std::pair<long long, long long>> premise_tags_;
+  std::set<std::string> street_keys_;
+  long long next_premise_id_ = 0;
+  long long next_floor_id_ = 0;
+  long long next_entrance_id_ = 0;
+  double premises_seconds_ = 0;
+  double insert_seconds_ = 0;
+  double premises_cpu_ = 0;
+  double insert_cpu_ = 0;
+};
+
+void Generator::PlanGroups() {
+  // About 400 objects per group (at most 12): on 4,000 objects × 250 premises one group
+  // holds ~100,000 premises, the size of a large export.
+  long long count = std::clamp<long long>(options_.objects / 400, 1, std::size(kDistricts));
+  long long next_group = out_.MaxId("object_groups") + 1;
+  long long next_quarter = out_.MaxId("quarters") + 1;
+  for (long long g = 0; g < count; ++g) {
+    Group group{next_group++, "", {}};
+    std::string name = kDistricts[g];
+    group.city = name.find("округ") != std::string::npos ? "Москва" : name;
+    long long quarters = std::clamp<long long>(options_.objects / count / 40, 1, 20);
+    for (long long q = 0; q < quarters; ++q) group.quarters.push_back(next_quarter++);
+    groups_.push_back(group);
+  }
+}
+
+void Generator::PlanObjects() {
+  std::vector<Street> streets = MakeCityStreets(rng_);
+  std::map<std::string, long long> last_house;         // per street key: the next house numbers
+  std::set<std::pair<std::string, std::string>> used;  // (street key, house key)
+  long long next_id = out_.MaxId("objects") + 1;
+  std::vector<double> weights;
+  for (long long i = 0; i < options_.objects; ++i) {
+    Object object;
+    object.id = next_id++;
+    const Group& group = groups_[static_cast<size_t>(rng_.Int(0, groups_.size() - 1))];
+    object.group_id = group.id;
+    if (rng_.Chance(0.9))
+      object.quarter_id =
+          group.quarters[static_cast<size_t>(rng_.Int(0, group.quarters.size() - 1))];
+    object.settlement = options_.objects >= 10 && rng_.Chance(0.03);
+    if (object.settlement) {
+      std::string settlement = rng_.Pick(kSettlementNames);
+      object.name = "Коттеджный посёлок «" + settlement + "»";
+      object.city = (group.city == "Москва" ? "Московская область" : group.city) +
+                    std::string(", пос. ") + settlement;
+      object.street = "ул. Центральная";
+      object.house = std::to_string(rng_.Int(1, 5));
+    } else {
+      object.city = group.city;
+      for (;;) {
+        const Street& street = streets[static_cast<size_t>(rng_.Int(0, streets.size() - 1))];
+        long long& base = last_house[street.key];
+        base += rng_.Int(1, 4);
+        std::string house = HouseNumber(rng_, base);
+        if (!used.insert({street.key, address::HouseKey(house)}).second) continue;
+        object.street = street.name;
+        object.house = house;
+        break;
+      }
+      object.name = rng_.Chance(0.15) ? "ЖК «" + std::string(rng_.Pick(kComplexNames)) +
+                                            "», корпус " + std::to_string(rng_.Int(1, 9))
+                                      : "МКД " + object.street + ", д. " + object.house;
+    }
+    objects_.push_back(std::move(object));
+    weights.push_back(rng_.Real(0.3, 1.7));
+  }
+  // Premises per object in proportion to the weights, exactly options_.premises in all.
+  double sum = 0;
+  for (double w : weights) sum += w;
+  long long given = 0;
+  for (size_t i = 0; i < objects_.size(); ++i) {
+    objects_[i].premises =
+        std::max<long long>(1, static_cast<long long>(options_.premises * weights[i] / sum));
+    given += objects_[i].premises;
+  }
+  for (size_t i = 0; given != options_.premises; i = (i + 1) % objects_.size()) {
+    if (given < options_.premises) {
+      ++objects_[i].premises;
+      ++given;
+    } else if (objects_[i].premises > 1) {
+      --objects_[i].premises;
+      --given;
+    }
+  }
+}
+
+void Generator::WriteReference() {
+  const std::vector<std::string> common = {"organization_id", "search_key", "created_at",
+                                           "updated_at"};
+  auto start = [&](const std::string& table, std::vector<std::string> columns) {
+    columns.insert(columns.end(), common.begin(), common.end());
+    out_.StartTable(table, columns);
+  };
+  auto finish_row = [&](const std::string& search_key) {
+    out_.Int(org_);
+    out_.Text(search_key);
+    out_.Text(now_);
+    out_.Text(now_);
+    out_.EndRow();
+  };
+
+  start("object_groups", {"id", "name"});
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    reference::Values values = {{"name", std::string(kDistricts[g])}};
+    out_.Int(groups_[g].id);
+    out_.Text(kDistricts[g]);
+    finish_row(reference::SearchKey(Spec("object_groups"), values));
+    ++counts_.groups;
+  }
+  out_.EndTable();
+
+  start("quarters", {"id", "object_group_id", "name"});
+  for (const Group& group : groups_) {
+    for (size_t q = 0; q < group.quarters.size(); ++q) {
+      std::string name = "Квартал " + std::to_string(q + 1);
+      reference::Values values = {{"name", name}, {"object_group_id", group.id}};
+      out_.Int(group.quarters[q]);
+      out_.Int(group.id);
+      out_.Text(name);
+      finish_row(reference::SearchKey(Spec("quarters"), values));
+      ++counts_.quarters;
+    }
+  }
+  out_.EndTable();
+
+  start("objects", {"id", "object_group_id", "quarter_id", "name", "city", "street", "house"});
+  for (const Object& o : objects_) {
+    reference::Values values = {{"name", o.name},   {"object_group_id", o.group_id},
+                                {"city", o.city},   {"street", o.street},
+                                {"house", o.house}, {"quarter_id", std::monostate()}};
+    if (o.quarter_id) values["quarter_id"] = *o.quarter_id;
+    out_.Int(o.id);
+    out_.Int(o.group_id);
+    out_.OptInt(o.quarter_id);
+    out_.Text(o.name);
+    out_.Text(o.city);
+    out_.Text(o.street);
+    out_.Text(o.house);
+    finish_row(reference::SearchKey(Spec("objects"), values));
+    ++counts_.objects;
+  }
+  out_.EndTable();
+
+  // Entrances and floors of the apartment buildings: the building's shape follows from its
+  // number of flats (4–6 flats a floor, 5–25 floors).
+  next_entrance_id_ = out_.MaxId("entrances") + 1;
+  next_floor_id_ = out_.MaxId("floors") + 1;
+  std::vector<Floor> floors;
+  start("entrances", {"id", "object_id", "number", "name"});
+  for (Object& o : objects_) {
+    if (o.settlement) continue;
+    static const long long kFloors[] = {5, 9, 9, 10, 12, 14, 16, 17, 17, 22, 25};
+    o.floors_per_entrance = rng_.Pick(kFloors);
+    long long per_floor = rng_.Int(4, 6);
+    o.entrances =
+        std::clamp<long long>((o.premises * 85 / 100 + o.floors_per_entrance * per_floor - 1) /
+                                  (o.floors_per_entrance * per_floor),
+                              1, 12);
+    o.floor_ids.resize(static_cast<size_t>(o.entrances));
+    for (long long e = 1; e <= o.entrances; ++e) {
+      long long entrance_id = next_entrance_id_++;
+      o.entrance_ids.push_back(entrance_id);
+      reference::Values values = {{"number", e}, {"name", std::monostate()}};
+      out_.Int(entrance_id);
+      out_.Int(o.id);
+      out_.Int(e);
+      out_.Null();
+      finish_row(reference::SearchKey(Spec("entrances"), values));
+      ++counts_.entrances;
+      for (long long f = 1; f <= o.floors_per_entrance; ++f) {
+        floors.push_back({next_floor_id_++, o.id, entrance_id, f});
+        o.floor_ids[static_cast<size_t>(e - 1)].push_back(floors.back().id);
+      }
+    }
+    if (o.premises >= 60) {  // an underground car park of one or two levels
+      for (long long level = -1; level >= (rng_.Chance(0.4) ? -2 : -1); --level) {
+        floors.push_back({next_floor_id_++, o.id, std::nullopt, level});
+        o.underground.push_back(floors.back().id);
+      }
+    }
+  }
+  out_.EndTable();
+
+  start("floors", {"id", "object_id", "entrance_id", "number"});
+  for (const Floor& f : floors) {
+    reference::Values values = {{"number", f.number}, {"entrance_id", std::monostate()}};
+    if (f.entrance_id) values["entrance_id"] = *f.entrance_id;
+    out_.Int(f.id);
+    out_.Int(f.object_id);
+    out_.OptInt(f.entrance_id);
+    out_.Int(f.number);
+    finish_row(reference::SearchKey(Spec("floors"), values));
+    ++counts_.floors;
+  }
+  out_.EndTable();
+}
+
+void Generator::WriteTags() {
+  long long next_id = out_.MaxId("tags") + 1;
+  out_.StartTable("tags",
+                  {"id", "organization_id", "name", "name_key", "created_at", "updated_at"});
+  for (const TagSpec& tag : kTags) {
+    tag_ids_.push_back(next_id);
+    out_.Int(next_id++);
+    out_.Int(org_);
+    out_.Text(tag.name);
+    out_.Text(text::FoldForSearch(tag.name));  // as TagRepository::Insert
+    out_.Text(now_);
+    out_.Text(now_);
+    out_.EndRow();
+    ++counts_.tags;
+  }
+  out_.EndTable();
+}
+
+void Generator::WritePremise(const Object& object, premises::Premise& p) {
+  p.id = next_premise_id_++;
+  p.object_id = object.id;
+  if (rng_.Chance(0.35)) p.online_payment = true;
+  if (rng_.Chance(0.4)) {
+    char id[32];
+    std::snprintf(id, sizeof id, "1С-%09lld", p.id);
+    p.external_id = id;
+  }
+  if (rng_.Chance(0.005)) p.note = rng_.Pick(kNotes);
+  if (rng_.Chance(0.05)) {  // area not known yet
+    p.total_area.reset();
+    p.living_area.reset();
+  }
+  premises::ObjectAddress address{object.name, object.city, object.street, object.house};
+  premises::SearchKeys keys = premises::MakeSearchKeys(p, address);
+  street_keys_.insert(keys.street_key);
+
+  out_.Int(p.id);
+  out_.Int(org_);
+  out_.Int(p.object_id);
+  out_.OptInt(p.entrance_id);
+  out_.OptInt(p.floor_id);
+  out_.Text(p.type);
+  out_.OptText(p.number);
+  out_.OptText(p.street);
+  out_.OptText(p.house);
+  out_.OptText(p.level);
+  out_.OptText(p.room);
+  out_.OptInt(p.total_area);
+  out_.OptInt(p.living_area);
+  out_.OptInt(p.rooms);
+  out_.Int(p.online_payment ? 1 : 0);
+  out_.OptText(p.note);
+  out_.OptText(p.external_id);
+  out_.Text(keys.street_key);
+  out_.Text(keys.house_key);
+  out_.Text(keys.number_key);
+  out_.Text(keys.address_sort);
+  out_.Text(now_);
+  out_.Text(now_);
+  out_.EndRow();
+  ++counts_.premises;
+
+  if (rng_.Chance(0.12)) {
+    size_t first = premise_tags_.size();
+    for (int attempt = 0; attempt < 4 && premise_tags_.size() - first < 2; ++attempt) {
+      size_t t = 0;
+      double r = rng_.Real(0, 0.171);  // the shares of kTags sum to 0.171
+      while (t + 1 < std::size(kTags) && r >= kTags[t].share) r -= kTags[t++].share;
+      bool dup = false;
+      for (size_t i = first; i < premise_tags_.size(); ++i)
+        dup |= premise_tags_[i].second == tag_ids_[t];
+      if (!dup) premise_tags_.push_back({p.id, tag_ids_[t]});
+      if (rng_.Chance(0.8)) break;
+    }
+  }
+}
+
+long long Area(Random& rng, double lo, double hi) {
+  return static_cast<long long>(rng.Real(lo, hi) * 100);
+}
+
+void Generator::WriteBuilding(Object& o) {
+  const long long total = o.premises;
+  long long parking = o.underground.empty() ? 0 : total * rng_.Int(8, 20) / 100;
+  long long storage = rng_.Chance(0.3) ? total * rng_.Int(4, 10) / 100 : 0;
+  long long shops = rng_.Chance(0.6) ? std::min<long long>(total / 20 + 1, rng_.Int(1, 8)) : 0;
+  if (parking + storage + shops >= total) parking = storage = shops = 0;
+  const long long dwellings = total - parking - storage - shops;
+  const bool apartments = rng_.Chance(0.05);
+  const bool communal = !apartments && rng_.Chance(0.03);
+
+  // Flats 1…N go up entrance by entrance, floor by floor.
+  const long long per_entrance =
+      std::max<long long>(1, (dwellings + o.entrances - 1) / o.entrances);
+  const long long per_floor =
+      std::max<long long>(1, (per_entrance + o.floors_per_entrance - 1) / o.floors_per_entrance);
+  long long rows = 0;
+  for (long long flat = 1; rows < dwellings; ++flat) {
+    const long long index = flat - 1;
+    const size_t entrance = static_cast<size_t>(std::min(index / per_entrance, o.entrances - 1));
+    const size_t floor = static_cast<size_t>(
+        std::min((index % per_entrance) / per_floor, o.floors_per_entrance - 1));
+    premises::Premise p;
+    p.entrance_id = o.entrance_ids[entrance];
+    p.floor_id = o.floor_ids[entrance][floor];
+    p.number = std::to_string(flat);
+    if (communal && rng_.Chance(0.3) && dwellings - rows >= 2) {  // a flat let by rooms
+      const long long count = std::min<long long>(rng_.Int(2, 4), dwellings - rows);
+      for (long long r = 1; r <= count; ++r) {
+        premises::Premise room = p;
+        room.type = "room";
+        room.room = std::to_string(r);
+        room.total_area = Area(rng_, 9, 25);
+        room.living_area = room.total_area;
+        WritePremise(o, room);
+        ++rows;
+      }
+      continue;
+    }
+    p.type = apartments ? "apartments" : "flat";
+    const long long room_count = apartments ? 1 : rng_.Int(1, 4);
+    p.rooms = room_count;
+    p.total_area = Area(rng_, 18.0 + 16 * room_count, 30.0 + 22 * room_count);
+    p.living_area = *p.total_area * rng_.Int(55, 70) / 100;
+    WritePremise(o, p);
+    ++rows;
+  }
+  for (long long n = 1; n <= shops; ++n) {  // shops and offices on the ground floor: 1Н, 2Н…
+    premises::Premise p;
+    p.type = "non_residential";
+    p.number = std::to_string(n) + "Н";
+    p.entrance_id = o.entrance_ids[0];
+    p.floor_id = o.floor_ids[0][0];
+    p.total_area = Area(rng_, 40, 400);
+    WritePremise(o, p);
+  }
+  for (long long n = 1; n <= parking; ++n) {
+    premises::Premise p;
+    p.type = "parking";
+    p.number = std::to_string(n);
+    const size_t level = o.underground.size() > 1 && n > parking / 2 ? 1 : 0;
+    p.level = level ? "-2" : "-1";
+    p.floor_id = o.underground[level];
+    p.total_area = Area(rng_, 13.25, 18);
+    WritePremise(o, p);
+  }
+  for (long long n = 1; n <= storage; ++n) {
+    premises::Premise p;
+    p.type = "storage";
+    p.number = std::to_string(n);
+    if (!o.underground.empty()) {
+      p.level = "-1";
+      p.floor_id = o.underground[0];
+    }
+    p.total_area = Area(rng_, 3, 8);
+    WritePremise(o, p);
+  }
+}
+
+void Generator::WriteSettlement(Object& o) {
+  // A few streets of its own; houses numbered along each street, townhouses and duplexes with
+  // sections, land plots numbered through the settlement.
+  std::vector<std::string> streets;
+  const long long street_count = rng_.Int(3, 6);
+  while (static_cast<long long>(streets.size()) < street_count) {
+    std::string street = rng_.Pick(kSettlementStreets);
+    if (std::find(streets.begin(), streets.end(), street) == streets.end())
+      streets.push_back(street);
+  }
+  std::vector<long long> last_house(streets.size(), 0);
+  long long plot = 0;
+  long long rows = 0;
+  while (rows < o.premises) {
+    const size_t s = static_cast<size_t>(rng_.Int(0, streets.size() - 1));
+    const double kind = rng_.Real(0, 1);
+    if (kind < 0.6) {
+      premises::Premise p;
+      p.type = "house";
+      p.street = streets[s];
+      p.house = std::to_string(++last_house[s]);
+      if (rng_.Chance(0.05)) *p.house += "А";
+      p.rooms = rng_.Int(3, 7);
+      p.total_area = Area(rng_, 90, 350);
+      p.living_area = *p.total_area * rng_.Int(50, 65) / 100;
+      WritePremise(o, p);
+      ++rows;
+    } else if (kind < 0.8) {
+      const bool duplex = rng_.Chance(0.25);
+      const long long sections = duplex ? 2 : rng_.Int(2, 4);
+      const std::string house = std::to_string(++last_house[s]);
+      for (long long section = 1; section <= sections && rows < o.premises; ++section) {
+        premises::Premise p;
+        p.type = duplex ? "duplex" : "townhouse";
+        p.street = streets[s];
+        p.house = house;
+        p.number = std::to_string(section);
+        p.rooms = rng_.Int(3, 5);
+        p.total_area = Area(rng_, 100, 200);
+        p.living_area = *p.total_area * rng_.Int(50, 65) / 100;
+        WritePremise(o, p);
+        ++rows;
+      }
+    } else {
+      premises::Premise p;
+      p.type = "land_plot";
+      p.number = std::to_string(++plot);
+      if (rng_.Chance(0.5)) p.street = streets[s];
+      p.total_area = Area(rng_, 600, 1500);
+      WritePremise(o, p);
+      ++rows;
+    }
+  }
+}
+
+void Generator::WritePremises() {
+  next_premise_id_ = out_.MaxId("premises") + 1;
+  const Clock::time_point start = Clock::now();
+  const double cpu = CpuSeconds();
+  // Building the indexes once after the load is several times faster than keeping eleven
+  // indexes up to date row by row.
+  const std::vector<std::string> indexes = out_.DropIndexes("premises");
+  out_.StartTable(
+      "premises",
+      {"id",           "organization_id", "object_id",   "entrance_id", "floor_id",
+       "type",         "number",          "street",      "house",       "level",
+       "room",         "total_area",      "living_area", "rooms",       "online_payment",
+       "note",         "external_id",     "street_key",  "house_key",   "number_key",
+       "address_sort", "created_at",      "updated_at"});
+  for (Object& o : objects_) {
+    if (o.settlement)
+      WriteSettlement(o);
+    else
+      WriteBuilding(o);
+  }
+  out_.EndTable();
+  insert_seconds_ = Seconds(start);
+  insert_cpu_ = CpuSeconds() - cpu;
+  for (const std::string& create : indexes) out_.Exec(create);
+  premises_seconds_ = Seconds(start);
+  premises_cpu_ = CpuSeconds() - cpu;
+
+  out_.StartTable("premise_tags", {"premise_id", "tag_id", "organization_id"});
+  for (const auto& [premise, tag] : premise_tags_) {
+    out_.Int(premise);
+    out_.Int(tag);
+    out_.Int(org_);
+    out_.EndRow();
+    ++counts_.premise_tags;
+  }
+  out_.EndTable();
+
+  out_.StartTable("street_keys", {"organization_id", "street_key"});  // a new organisation
+  for (const std::string& key : street_keys_) {
+    out_.Int(org_);
+    out_.Text(key);
+    out_.EndRow();
+    ++counts_.streets;
+  }
+  out_.EndTable();
+}
+
+Counts Generator::Run() {
+  out_.Begin();
+  PlanGroups();
+  PlanObjects();
+  WriteReference();
+  WriteTags();
+  WritePremises();
+  for (const char* table :
+       {"object_groups", "quarters", "objects", "entrances", "floors", "tags", "premises"})
+    out_.FixSequence(table);
+  out_.Commit();
+  out_.Finish();
+  return counts_;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = ParseOptions(argc, argv);
+  try {
+    const Clock::time_point start = Clock::now();
+    spdlog::set_level(spdlog::level::warn);
+    access::InitCrypto();
+    const db::DbUrl url = db::ParseDbUrl(options.db);
+    long long org = 0;
+    std::string login = options.login;
+    {
+      // The organisation and its admin exactly as `upravdom org create` / `user create` make
+      // them (argon2id hash included).
+      Config config;
+      config.db_url = options.db;
+      app::Application application(config, 1);
+      db::ApplyMigrations(application.database());
+      org = application.access().CreateOrganization(options.org_name);
+      if (login.empty()) login = "bench" + std::to_string(org);
+      application.access().CreateUser(org, login, options.password, "admin",
+                                      "Администратор (генератор)");
+    }
+    std::unique_ptr<BulkWriter> out;
+    if (url.dialect == db::Dialect::kSqlite)
+      out = std::make_unique<SqliteWriter>(options.db.substr(7));
+    else
+      out = std::make_unique<PostgresWriter>(options.db);
+    ThreadedWriter threaded(std::move(out));
+    Generator generator(threaded, org, options);
+    const Counts c = generator.Run();
+    const double total = Seconds(start);
+    std::cout << "org_id=" << org << "\nlogin=" << login << "\npassword=" << options.password
+              << "\n";
+    std::cout << "object_groups=" << c.groups << " quarters=" << c.quarters
+              << " objects=" << c.objects << " entrances=" << c.entrances << " floors=" << c.floors
+              << " premises=" << c.premises << " tags=" << c.tags
+              << " premise_tags=" << c.premise_tags << " street_keys=" << c.streets << "\n";
+    std::printf("premises: %lld rows in %.2f s = %.0f rows/s (rows %.2f s, indexes %.2f s)",
+                c.premises, generator.premises_seconds(),
+                static_cast<double>(c.premises) / generator.premises_seconds(),
+                generator.insert_seconds(),
+                generator.premises_seconds() - generator.insert_seconds());
+    if (url.dialect == db::Dialect::kSqlite)  // all the work is in this process
+      std::printf("; CPU %.2f s = %.0f rows per CPU-second (rows %.2f s, indexes %.2f s)",
+                  generator.premises_cpu(),
+                  static_cast<double>(c.premises) / generator.premises_cpu(),
+                  generator.insert_cpu(), generator.premises_cpu() - generator.insert_cpu());
+    std::printf("; total %.2f s\n", total);
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << "generate: " << error.what() << "\n";
+    return 1;
+  }
+}
