@@ -1212,6 +1212,18 @@ Counts Generator::Run() {
   for (const char* table :
        {"object_groups", "quarters", "objects", "entrances", "floors", "tags", "premises"})
     out_.FixSequence(table);
+  // What the server keeps beside each premise: its object's group and quarter (filters) and
+  // the organisation's premise count (the unfiltered register's total).
+  const std::string org = std::to_string(org_);
+  out_.Exec(
+      "UPDATE premises SET object_group_id = (SELECT o.object_group_id FROM objects o WHERE "
+      "o.id = premises.object_id), quarter_id = (SELECT o.quarter_id FROM objects o WHERE o.id = "
+      "premises.object_id) WHERE organization_id = " + org);
+  out_.Exec(
+      "INSERT INTO record_counts (organization_id, entity, total) SELECT organization_id, "
+      "'premises', COUNT(*) FROM premises WHERE organization_id = " + org +
+      " GROUP BY organization_id ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
+      "excluded.total");
   out_.Commit();
   out_.Finish();
   return counts_;

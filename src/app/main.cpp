@@ -94,6 +94,7 @@ void SetUpLogging(const Config& config) {
 int Serve(const Config& config) {
   app::Application application(config, static_cast<size_t>(config.threads) + 2);
   db::ApplyMigrations(application.database());
+  db::RefreshPlannerStatistics(application.database());
   std::unique_ptr<http::StaticFiles> static_files;
   if (!config.web_dir.empty()) {
     if (!std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html"))

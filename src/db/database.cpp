@@ -53,7 +53,9 @@ DbUrl ParseDbUrl(const std::string& url) {
 
 namespace {
 
-void ConfigurePostgres(soci::session& sql) { sql << "SET client_min_messages TO WARNING"; }
+void ConfigurePostgres(soci::session& sql) {
+  sql << "SET client_min_messages TO WARNING";
+}
 
 void ConfigureSqlite(soci::session& sql) {
   // WAL lets readers run beside the writer; NORMAL sync is durable across application
@@ -92,6 +94,12 @@ Session::Session(Database& database) : sql_(database.pool()) {
   if (backend && PQstatus(backend->conn_) == CONNECTION_OK) return;
   sql_.reconnect();
   ConfigurePostgres(sql_);
+}
+
+void RefreshPlannerStatistics(Database& database) {
+  if (database.dialect() != Dialect::kSqlite) return;
+  Session sql(database);
+  ExecScript(sql, Dialect::kSqlite, "PRAGMA analysis_limit=1000; ANALYZE;");
 }
 
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) {

@@ -143,6 +143,23 @@ long long InsertReturningId(soci::session& sql, const Sql& query) {
   return *id;
 }
 
+void AdjustRecordCount(soci::session& sql, long long organization_id, const std::string& entity,
+                       long long delta) {
+  Sql upsert("INSERT INTO record_counts (organization_id, entity, total) VALUES (");
+  upsert.Bind(organization_id) << ", ";
+  upsert.Bind(entity) << ", ";
+  upsert.Bind(delta) << ") ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
+                        "record_counts.total + excluded.total";
+  Exec(sql, upsert);
+}
+
+long long RecordCount(soci::session& sql, long long organization_id, const std::string& entity) {
+  Sql query("SELECT total FROM record_counts WHERE organization_id = ");
+  query.Bind(organization_id) << " AND entity = ";
+  query.Bind(entity);
+  return QueryInt(sql, query).value_or(0);
+}
+
 long long ListPage(soci::session& sql, const std::string& columns, const std::string& from,
                    const std::string& count_from, const std::function<bool(Sql&)>& where,
                    const std::string& order_by, long long limit, long long offset, bool count,

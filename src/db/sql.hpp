@@ -102,6 +102,12 @@ std::optional<std::string> QueryText(soci::session& sql, const Sql& query);
 // Runs an INSERT … RETURNING id and gives the id.
 long long InsertReturningId(soci::session& sql, const Sql& query);
 
+// Per-organisation record counts (table record_counts), kept in the transactions that add
+// and remove records, so an unfiltered register shows its total without counting rows.
+void AdjustRecordCount(soci::session& sql, long long organization_id, const std::string& entity,
+                       long long delta);
+long long RecordCount(soci::session& sql, long long organization_id, const std::string& entity);
+
 // A list page: `from` is "FROM table alias …joins", `count_from` the same without the joins
 // the count does not need; `where` appends the filter and returns false when it can match
 // nothing. Counts the matches first (when `count`), then visits the rows of the page in

@@ -177,10 +177,14 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
       {ClientSort::kPhoneDesc, "(c.phone IS NULL), c.phone DESC, c.id DESC"},
       {ClientSort::kLastSeen, "(c.last_seen_at IS NULL), c.last_seen_at, c.id"},
       {ClientSort::kLastSeenDesc, "(c.last_seen_at IS NULL), c.last_seen_at DESC, c.id DESC"}};
-  return db::ListPage(
+  // The whole register's total is kept in record_counts: counting a million rows is slow.
+  const bool counted = count && filter.Unfiltered();
+  long long total = db::ListPage(
       sql_, SelectColumns(), "FROM clients c", "FROM clients c",
       [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); }, kOrder.at(filter.sort),
-      filter.limit, filter.offset, count, [&](const Row& row) { visit(ReadClient(row)); });
+      filter.limit, filter.offset, count && !counted,
+      [&](const Row& row) { visit(ReadClient(row)); });
+  return counted ? db::RecordCount(sql_, organization_id, "clients") : total;
 }
 
 std::optional<Client> ClientRepository::Find(long long organization_id, long long id) {
@@ -193,6 +197,7 @@ std::optional<Client> ClientRepository::Find(long long organization_id, long lon
 }
 
 long long ClientRepository::Insert(long long organization_id, const Client& client) {
+  db::AdjustRecordCount(sql_, organization_id, "clients", +1);
   const Keys keys = MakeKeys(client);
   const std::string now = timeutil::NowIso();
   Sql insert("INSERT INTO clients (organization_id, type, status, tester");
@@ -240,6 +245,7 @@ void ClientRepository::Delete(long long organization_id, long long id) {
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
   db::Exec(sql_, remove);
+  db::AdjustRecordCount(sql_, organization_id, "clients", -1);
 }
 
 std::optional<long long> ClientRepository::FindByPhone(long long organization_id,

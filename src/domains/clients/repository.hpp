@@ -26,6 +26,13 @@ struct ClientFilter {
   ClientSort sort = ClientSort::kName;
   long long limit = 50;
   long long offset = 0;
+
+  // No search and no filter: the whole register.
+  bool Unfiltered() const {
+    return query.empty() && types.empty() && statuses.empty() && tags.empty() &&
+           object_group_ids.empty() && quarter_ids.empty() && object_ids.empty() &&
+           entrance_ids.empty() && floor_ids.empty() && premise_ids.empty();
+  }
 };
 
 // One optional text column of a client, in the order of the table.

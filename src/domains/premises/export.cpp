@@ -35,6 +35,42 @@ class Workbook {
   lxw_workbook* workbook_ = nullptr;
 };
 
+// One premise as a row of the sheet.
+void WriteRow(lxw_worksheet* sheet, lxw_row_t row_index, const PremiseRow& row,
+              const std::vector<std::string>& tags, lxw_format* area) {
+  const Premise& p = row.premise;
+  const TypeInfo* type = FindType(p.type);
+  auto text = [&](lxw_col_t col, const std::optional<std::string>& value) {
+    if (value) worksheet_write_string(sheet, row_index, col, value->c_str(), nullptr);
+  };
+  auto number = [&](lxw_col_t col, const std::optional<long long>& value, lxw_format* format) {
+    if (value)
+      worksheet_write_number(sheet, row_index, col,
+                             format == area ? AreaToMetres(*value) : static_cast<double>(*value),
+                             format);
+  };
+  text(0, FormatAddress(p, row.object));
+  text(1, std::string(type ? type->name : p.type.c_str()));
+  text(2, row.object.name);
+  number(3, row.entrance_number, nullptr);
+  number(4, row.floor_number, nullptr);
+  text(5, p.number);
+  number(6, p.total_area, area);
+  number(7, p.living_area, area);
+  number(8, p.rooms, nullptr);
+  text(9, std::string(p.online_payment ? "да" : "нет"));
+  std::string tag_list;
+  for (const std::string& tag : tags) {
+    if (!tag_list.empty()) tag_list += ", ";
+    tag_list += tag;
+  }
+  if (!tag_list.empty()) text(10, tag_list);
+  text(11, p.external_id);
+  text(12, p.note);
+  text(13, p.created_at);
+  text(14, p.updated_at);
+}
+
 }  // namespace
 
 void PremiseService::ExportXlsx(long long organization_id, PremiseFilter filter,
@@ -70,48 +106,24 @@ void PremiseService::ExportXlsx(long long organization_id, PremiseFilter filter,
 
   db::Session sql(database_);
   PremiseRepository repository(sql, database_.dialect());
-  filter.limit = -1;  // every match
-  filter.offset = 0;
-  // A second session reads tags while the first streams rows.
-  db::Session tag_sql(database_);
-  tags::TagRepository tag_repository(tag_sql, database_.dialect());
-
+  tags::TagRepository tag_repository(sql, database_.dialect());
+  // Pages of rows, each with its tags in one query: memory stays bounded on both databases
+  // (SOCI reads a whole PostgreSQL result at once) and there is no query per row.
+  constexpr long long kBatch = 2000;
+  filter.limit = kBatch;
   lxw_row_t row_index = 1;
-  repository.List(organization_id, filter, /*count=*/false, [&](const PremiseRow& row) {
-    const Premise& p = row.premise;
-    const TypeInfo* type = FindType(p.type);
-    auto text = [&](lxw_col_t col, const std::optional<std::string>& value) {
-      if (value) worksheet_write_string(sheet, row_index, col, value->c_str(), nullptr);
-    };
-    auto number = [&](lxw_col_t col, const std::optional<long long>& value, lxw_format* format) {
-      if (value)
-        worksheet_write_number(sheet, row_index, col,
-                               format == area ? AreaToMetres(*value) : static_cast<double>(*value),
-                               format);
-    };
-    text(0, FormatAddress(p, row.object));
-    text(1, std::string(type ? type->name : p.type.c_str()));
-    text(2, row.object.name);
-    number(3, row.entrance_number, nullptr);
-    number(4, row.floor_number, nullptr);
-    text(5, p.number);
-    number(6, p.total_area, area);
-    number(7, p.living_area, area);
-    number(8, p.rooms, nullptr);
-    text(9, std::string(p.online_payment ? "да" : "нет"));
-    std::string tag_list;
-    auto tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, {p.id});
-    for (const std::string& tag : tags[p.id]) {
-      if (!tag_list.empty()) tag_list += ", ";
-      tag_list += tag;
+  for (filter.offset = 0;; filter.offset += kBatch) {
+    std::vector<PremiseRow> batch;
+    repository.List(organization_id, filter, /*count=*/false,
+                    [&](const PremiseRow& row) { batch.push_back(row); });
+    std::vector<long long> ids;
+    for (const PremiseRow& row : batch) ids.push_back(row.premise.id);
+    auto tags = tag_repository.TagsOf(tags::kPremiseTags, organization_id, ids);
+    for (const PremiseRow& row : batch) {
+      WriteRow(sheet, row_index++, row, tags[row.premise.id], area);
     }
-    if (!tag_list.empty()) text(10, tag_list);
-    text(11, p.external_id);
-    text(12, p.note);
-    text(13, p.created_at);
-    text(14, p.updated_at);
-    ++row_index;
-  });
+    if (static_cast<long long>(batch.size()) < kBatch) break;
+  }
   workbook.Close();
 }
 

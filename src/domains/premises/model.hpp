@@ -45,12 +45,15 @@ struct Premise {
   std::string updated_at;
 };
 
-// The parts of the object that the premise's address is made of.
+// The parts of the object that the premise's address is made of, and where the object
+// stands in the hierarchy (copied onto premises for the group and quarter filters).
 struct ObjectAddress {
   std::string name;
   std::optional<std::string> city;
   std::string street;
   std::string house;
+  std::optional<long long> object_group_id;
+  std::optional<long long> quarter_id;
 };
 
 // Street and house that the premise's address uses: its own for houses and plots that

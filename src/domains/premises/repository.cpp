@@ -50,8 +50,11 @@ PremiseRow ReadRow(const Row& row) {
   return out;
 }
 
-void BindPremiseValues(Sql& sql, const Premise& p, const SearchKeys& keys) {
+void BindPremiseValues(Sql& sql, const Premise& p, const ObjectAddress& object,
+                       const SearchKeys& keys) {
   sql.Bind(p.object_id) << ", ";
+  sql.Bind(object.object_group_id) << ", ";
+  sql.Bind(object.quarter_id) << ", ";
   sql.Bind(p.entrance_id) << ", ";
   sql.Bind(p.floor_id) << ", ";
   sql.Bind(p.type) << ", ";
@@ -73,7 +76,8 @@ void BindPremiseValues(Sql& sql, const Premise& p, const SearchKeys& keys) {
 }
 
 constexpr const char* kColumns =
-    "object_id, entrance_id, floor_id, type, number, street, house, level, room, total_area, "
+    "object_id, object_group_id, quarter_id, entrance_id, floor_id, type, number, street, house, "
+    "level, room, total_area, "
     "living_area, rooms, online_payment, note, external_id, street_key, house_key, number_key, "
     "address_sort";
 
@@ -89,27 +93,27 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
     sql.BindList(filter.object_ids);
   }
   if (!filter.object_group_ids.empty()) {
-    sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
-    sql.Bind(organization_id) << " AND object_group_id IN ";
+    sql << " AND p.object_group_id IN ";
     sql.BindList(filter.object_group_ids);
-    sql << ")";
   }
   if (!filter.quarter_ids.empty()) {
-    sql << " AND p.object_id IN (SELECT id FROM objects WHERE organization_id = ";
-    sql.Bind(organization_id) << " AND quarter_id IN ";
+    sql << " AND p.quarter_id IN ";
     sql.BindList(filter.quarter_ids);
-    sql << ")";
   }
   if (!filter.types.empty()) {
     sql << " AND p.type IN ";
     sql.BindList(filter.types);
   }
   if (!filter.tags.empty()) {
-    sql << " AND p.id IN (SELECT pt.premise_id FROM premise_tags pt JOIN tags t ON t.id = "
-           "pt.tag_id WHERE t.organization_id = ";
-    sql.Bind(organization_id) << " AND t.name_key IN ";
-    sql.BindList(filter.tags);
-    sql << ")";
+    // Tag ids first: with the ids in the query the planner knows how common each tag is.
+    Sql tag_query("SELECT id FROM tags WHERE organization_id = ");
+    tag_query.Bind(organization_id) << " AND name_key IN ";
+    tag_query.BindList(filter.tags);
+    std::vector<long long> tag_ids;
+    db::ForEachRow(sql_, tag_query, [&](const Row& row) { tag_ids.push_back(row.Int(0)); });
+    if (tag_ids.empty()) return false;
+    sql << " AND p.id IN (SELECT premise_id FROM premise_tags WHERE tag_id IN ";
+    sql.BindList(tag_ids) << ")";
   }
   // Premise–client links arrive with the links issue; until then no premise has a client.
   if (!filter.client_ids.empty()) return false;
@@ -151,10 +155,13 @@ long long PremiseRepository::List(long long organization_id, const PremiseFilter
       {SortOrder::kAddressDesc, "p.address_sort DESC, p.id DESC"},
       {SortOrder::kArea, "(p.total_area IS NULL), p.total_area, p.id"},
       {SortOrder::kAreaDesc, "(p.total_area IS NULL), p.total_area DESC, p.id DESC"}};
-  return db::ListPage(
+  // The whole register's total is kept in record_counts: counting a million rows is slow.
+  const bool counted = count && filter.Unfiltered();
+  long long total = db::ListPage(
       sql_, kColumnsOfRow, kFromJoined, "FROM premises p",
       [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); }, kOrder.at(filter.sort),
-      filter.limit, filter.offset, count, [&](const Row& row) { visit(ReadRow(row)); });
+      filter.limit, filter.offset, count && !counted, [&](const Row& row) { visit(ReadRow(row)); });
+  return counted ? db::RecordCount(sql_, organization_id, "premises") : total;
 }
 
 std::optional<PremiseRow> PremiseRepository::Find(long long organization_id, long long id) {
@@ -175,13 +182,14 @@ void PremiseRepository::RememberStreet(long long organization_id, const std::str
 }
 
 long long PremiseRepository::Insert(long long organization_id, const Premise& premise,
-                                    const SearchKeys& keys) {
+                                    const ObjectAddress& object, const SearchKeys& keys) {
+  db::AdjustRecordCount(sql_, organization_id, "premises", +1);
   RememberStreet(organization_id, keys.street_key);
   const std::string now = timeutil::NowIso();
   Sql insert(std::string("INSERT INTO premises (organization_id, ") + kColumns +
              ", created_at, updated_at) VALUES (");
   insert.Bind(organization_id) << ", ";
-  BindPremiseValues(insert, premise, keys);
+  BindPremiseValues(insert, premise, object, keys);
   insert << ", ";
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
@@ -189,10 +197,10 @@ long long PremiseRepository::Insert(long long organization_id, const Premise& pr
 }
 
 void PremiseRepository::Update(long long organization_id, const Premise& premise,
-                               const SearchKeys& keys) {
+                               const ObjectAddress& object, const SearchKeys& keys) {
   RememberStreet(organization_id, keys.street_key);
   Sql update(std::string("UPDATE premises SET (") + kColumns + ", updated_at) = (");
-  BindPremiseValues(update, premise, keys);
+  BindPremiseValues(update, premise, object, keys);
   update << ", ";
   update.Bind(timeutil::NowIso()) << ") WHERE organization_id = ";
   update.Bind(organization_id) << " AND id = ";
@@ -205,6 +213,7 @@ void PremiseRepository::Delete(long long organization_id, long long id) {
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
   db::Exec(sql_, remove);
+  db::AdjustRecordCount(sql_, organization_id, "premises", -1);
 }
 
 Dependents PremiseRepository::CountDependents(long long, long long) {
@@ -215,12 +224,15 @@ Dependents PremiseRepository::CountDependents(long long, long long) {
 
 std::optional<ObjectAddress> PremiseRepository::FindObject(long long organization_id,
                                                            long long object_id) {
-  Sql query("SELECT name, city, street, house FROM objects WHERE organization_id = ");
+  Sql query(
+      "SELECT name, city, street, house, object_group_id, quarter_id FROM objects WHERE "
+      "organization_id = ");
   query.Bind(organization_id) << " AND id = ";
   query.Bind(object_id);
   std::optional<ObjectAddress> object;
   db::ForEachRow(sql_, query, [&](const Row& row) {
-    object = ObjectAddress{row.Text(0), row.OptText(1), row.Text(2), row.Text(3)};
+    object = ObjectAddress{row.Text(0), row.OptText(1), row.Text(2),
+                           row.Text(3), row.OptInt(4),  row.OptInt(5)};
   });
   return object;
 }
@@ -271,7 +283,9 @@ void PremiseRepository::RefreshObjectKeys(long long organization_id, long long o
   for (const Premise& p : premises) {
     SearchKeys keys = MakeSearchKeys(p, *object);
     RememberStreet(organization_id, keys.street_key);
-    Sql update("UPDATE premises SET street_key = ");
+    Sql update("UPDATE premises SET object_group_id = ");
+    update.Bind(object->object_group_id) << ", quarter_id = ";
+    update.Bind(object->quarter_id) << ", street_key = ";
     update.Bind(keys.street_key) << ", house_key = ";
     update.Bind(keys.house_key) << ", number_key = ";
     update.Bind(keys.number_key) << ", address_sort = ";

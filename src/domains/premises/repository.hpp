@@ -28,6 +28,13 @@ struct PremiseFilter {
   long long limit = 50;
   long long offset = 0;
   bool matches_nothing = false;  // e.g. a search string no address can be
+
+  // No search and no filter: the whole register.
+  bool Unfiltered() const {
+    return query.empty() && object_group_ids.empty() && quarter_ids.empty() &&
+           object_ids.empty() && types.empty() && client_ids.empty() && tags.empty() &&
+           !matches_nothing;
+  }
 };
 
 // A premise with what lists show beside it.
@@ -56,8 +63,10 @@ class PremiseRepository {
   // Returns the total number of matches unless `count` is false.
   long long List(long long organization_id, const PremiseFilter& filter, bool count,
                  const std::function<void(const PremiseRow&)>& visit);
-  long long Insert(long long organization_id, const Premise& premise, const SearchKeys& keys);
-  void Update(long long organization_id, const Premise& premise, const SearchKeys& keys);
+  long long Insert(long long organization_id, const Premise& premise, const ObjectAddress& object,
+                   const SearchKeys& keys);
+  void Update(long long organization_id, const Premise& premise, const ObjectAddress& object,
+              const SearchKeys& keys);
   void Delete(long long organization_id, long long id);
   Dependents CountDependents(long long organization_id, long long id);
 

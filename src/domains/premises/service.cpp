@@ -177,9 +177,9 @@ PremiseRow PremiseService::Save(const Actor& actor, std::optional<long long> id,
   SearchKeys keys = MakeSearchKeys(premise, object);
   try {
     if (id)
-      repository.Update(organization_id, premise, keys);
+      repository.Update(organization_id, premise, object, keys);
     else
-      premise.id = repository.Insert(organization_id, premise, keys);
+      premise.id = repository.Insert(organization_id, premise, object, keys);
   } catch (const soci::soci_error& error) {
     // The check above ran before the write: a concurrent save may have taken the external
     // id since (the unique index is the only constraint such a race can break).
