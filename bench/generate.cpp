@@ -1,7 +1,9 @@
 // generate: fills one new organisation with a realistic register of premises for benchmarks.
 //
 //   generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N --premises M
-//            [--seed S] [--login LOGIN] [--password PASSWORD]
+//            [--clients C] [--seed S] [--login LOGIN] [--password PASSWORD]
+//   --clients C adds C clients (Russian full names, unique mobile phones, some ИНН / СНИЛС /
+//   external ids «1c» / last visits, ~2 % companies); --premises 0 generates clients only.
 //
 // Applies the migrations, creates the organisation and an admin user through the server's
 // own access service (argon2id like `upravdom user create`), then writes object groups,
@@ -46,6 +48,7 @@
 #include "core/time.hpp"
 #include "db/migrations.hpp"
 #include "domains/access/crypto.hpp"
+#include "domains/clients/model.hpp"
 #include "domains/premises/model.hpp"
 #include "domains/reference/service.hpp"
 #include "domains/reference/spec.hpp"
@@ -633,6 +636,7 @@ struct Options {
   std::string org_name;
   long long objects = 0;
   long long premises = 0;
+  long long clients = 0;
   unsigned long long seed = 1;
   std::string login;
   std::string password = "bench-password";
@@ -641,7 +645,7 @@ struct Options {
 [[noreturn]] void Usage(const std::string& problem) {
   std::cerr << problem << "\n"
             << "usage: generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N "
-               "--premises M [--seed S] [--login LOGIN] [--password PASSWORD]\n";
+               "--premises M [--clients C] [--seed S] [--login LOGIN] [--password PASSWORD]\n";
   std::exit(2);
 }
 
@@ -660,6 +664,8 @@ Options ParseOptions(int argc, char** argv) {
         options.objects = std::stoll(value);
       else if (flag == "--premises")
         options.premises = std::stoll(value);
+      else if (flag == "--clients")
+        options.clients = std::stoll(value);
       else if (flag == "--seed")
         options.seed = std::stoull(value);
       else if (flag == "--login")
@@ -673,8 +679,11 @@ Options ParseOptions(int argc, char** argv) {
     }
   }
   if (options.db.empty() || options.org_name.empty()) Usage("--db and --org-name are required");
-  if (options.objects < 1 || options.premises < options.objects)
-    Usage("need --objects ≥ 1 and --premises ≥ --objects");
+  if (options.clients < 0) Usage("need --clients ≥ 0");
+  // --premises 0 (with --clients): no premises, objects or reference data at all.
+  if (options.premises != 0 && (options.objects < 1 || options.premises < options.objects))
+    Usage("need --objects ≥ 1 and --premises ≥ --objects (or --premises 0)");
+  if (options.premises == 0 && options.clients == 0) Usage("nothing to generate");
   return options;
 }
 
@@ -686,7 +695,7 @@ const reference::ResourceSpec& Spec(const std::string& table) {
 
 struct Counts {
   long long groups = 0, quarters = 0, objects = 0, entrances = 0, floors = 0, premises = 0,
-            tags = 0, premise_tags = 0, streets = 0;
+            tags = 0, premise_tags = 0, streets = 0, clients = 0, client_external_ids = 0;
 };
 
 class Generator {
@@ -699,6 +708,7 @@ class Generator {
   double insert_seconds() const { return insert_seconds_; }
   double premises_cpu() const { return premises_cpu_; }
   double insert_cpu() const { return insert_cpu_; }
+  double clients_seconds() const { return clients_seconds_; }
 
  private:
   struct Group {
@@ -732,6 +742,7 @@ class Generator {
   void WriteBuilding(Object& object);
   void WriteSettlement(Object& object);
   void WritePremise(const Object& object, premises::Premise& p);
+  void WriteClients();
 
   BulkWriter& out_;
   long long org_;
@@ -751,6 +762,7 @@ class Generator {
   double insert_seconds_ = 0;
   double premises_cpu_ = 0;
   double insert_cpu_ = 0;
+  double clients_seconds_ = 0;
 };
 
 void Generator::PlanGroups() {
@@ -1204,32 +1216,466 @@ void Generator::WritePremises() {
 
 Counts Generator::Run() {
   out_.Begin();
-  PlanGroups();
-  PlanObjects();
-  WriteReference();
-  WriteTags();
-  WritePremises();
-  for (const char* table :
-       {"object_groups", "quarters", "objects", "entrances", "floors", "tags", "premises"})
-    out_.FixSequence(table);
+  if (options_.premises > 0) {
+    PlanGroups();
+    PlanObjects();
+    WriteReference();
+    WriteTags();
+    WritePremises();
+    for (const char* table :
+         {"object_groups", "quarters", "objects", "entrances", "floors", "tags", "premises"})
+      out_.FixSequence(table);
+  }
+  if (options_.clients > 0) WriteClients();
   // What the server keeps beside each premise: its object's group and quarter (filters) and
   // the organisation's premise count (the unfiltered register's total).
   const std::string org = std::to_string(org_);
-  out_.Exec(
-      "UPDATE premises SET object_group_id = (SELECT o.object_group_id FROM objects o WHERE "
-      "o.id = premises.object_id), quarter_id = (SELECT o.quarter_id FROM objects o WHERE o.id = "
-      "premises.object_id) WHERE organization_id = " + org);
-  out_.Exec(
-      "INSERT INTO record_counts (organization_id, entity, total) SELECT organization_id, "
-      "'premises', COUNT(*) FROM premises WHERE organization_id = " + org +
-      " GROUP BY organization_id ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
-      "excluded.total");
+  if (options_.premises > 0) {
+    out_.Exec(
+        "UPDATE premises SET object_group_id = (SELECT o.object_group_id FROM objects o WHERE "
+        "o.id = premises.object_id), quarter_id = (SELECT o.quarter_id FROM objects o WHERE o.id = "
+        "premises.object_id) WHERE organization_id = " +
+        org);
+    out_.Exec(
+        "INSERT INTO record_counts (organization_id, entity, total) SELECT organization_id, "
+        "'premises', COUNT(*) FROM premises WHERE organization_id = " +
+        org +
+        " GROUP BY organization_id ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
+        "excluded.total");
+  }
   out_.Commit();
   out_.Finish();
   return counts_;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+struct Surname {
+  const char* male;
+  const char* female;
+};
+// Common Russian surnames; some with ё, some with one form for both sexes.
+const Surname kSurnames[] = {
+    {"Иванов", "Иванова"},
+    {"Смирнов", "Смирнова"},
+    {"Кузнецов", "Кузнецова"},
+    {"Попов", "Попова"},
+    {"Васильев", "Васильева"},
+    {"Петров", "Петрова"},
+    {"Соколов", "Соколова"},
+    {"Михайлов", "Михайлова"},
+    {"Новиков", "Новикова"},
+    {"Фёдоров", "Фёдорова"},
+    {"Морозов", "Морозова"},
+    {"Волков", "Волкова"},
+    {"Алексеев", "Алексеева"},
+    {"Лебедев", "Лебедева"},
+    {"Семёнов", "Семёнова"},
+    {"Егоров", "Егорова"},
+    {"Павлов", "Павлова"},
+    {"Козлов", "Козлова"},
+    {"Степанов", "Степанова"},
+    {"Николаев", "Николаева"},
+    {"Орлов", "Орлова"},
+    {"Андреев", "Андреева"},
+    {"Макаров", "Макарова"},
+    {"Никитин", "Никитина"},
+    {"Захаров", "Захарова"},
+    {"Зайцев", "Зайцева"},
+    {"Соловьёв", "Соловьёва"},
+    {"Борисов", "Борисова"},
+    {"Яковлев", "Яковлева"},
+    {"Григорьев", "Григорьева"},
+    {"Романов", "Романова"},
+    {"Воробьёв", "Воробьёва"},
+    {"Сергеев", "Сергеева"},
+    {"Кузьмин", "Кузьмина"},
+    {"Фролов", "Фролова"},
+    {"Александров", "Александрова"},
+    {"Дмитриев", "Дмитриева"},
+    {"Королёв", "Королёва"},
+    {"Гусев", "Гусева"},
+    {"Киселёв", "Киселёва"},
+    {"Ильин", "Ильина"},
+    {"Максимов", "Максимова"},
+    {"Поляков", "Полякова"},
+    {"Сорокин", "Сорокина"},
+    {"Виноградов", "Виноградова"},
+    {"Ковалёв", "Ковалёва"},
+    {"Белов", "Белова"},
+    {"Медведев", "Медведева"},
+    {"Антонов", "Антонова"},
+    {"Тарасов", "Тарасова"},
+    {"Жуков", "Жукова"},
+    {"Баранов", "Баранова"},
+    {"Филиппов", "Филиппова"},
+    {"Комаров", "Комарова"},
+    {"Давыдов", "Давыдова"},
+    {"Беляев", "Беляева"},
+    {"Герасимов", "Герасимова"},
+    {"Богданов", "Богданова"},
+    {"Осипов", "Осипова"},
+    {"Сидоров", "Сидорова"},
+    {"Матвеев", "Матвеева"},
+    {"Титов", "Титова"},
+    {"Марков", "Маркова"},
+    {"Миронов", "Миронова"},
+    {"Крылов", "Крылова"},
+    {"Куликов", "Куликова"},
+    {"Карпов", "Карпова"},
+    {"Власов", "Власова"},
+    {"Мельников", "Мельникова"},
+    {"Денисов", "Денисова"},
+    {"Гаврилов", "Гаврилова"},
+    {"Тихонов", "Тихонова"},
+    {"Казаков", "Казакова"},
+    {"Афанасьев", "Афанасьева"},
+    {"Данилов", "Данилова"},
+    {"Савельев", "Савельева"},
+    {"Тимофеев", "Тимофеева"},
+    {"Фомин", "Фомина"},
+    {"Чернов", "Чернова"},
+    {"Абрамов", "Абрамова"},
+    {"Мартынов", "Мартынова"},
+    {"Ефимов", "Ефимова"},
+    {"Федотов", "Федотова"},
+    {"Щербаков", "Щербакова"},
+    {"Назаров", "Назарова"},
+    {"Калинин", "Калинина"},
+    {"Исаев", "Исаева"},
+    {"Чернышёв", "Чернышёва"},
+    {"Быков", "Быкова"},
+    {"Маслов", "Маслова"},
+    {"Родионов", "Родионова"},
+    {"Коновалов", "Коновалова"},
+    {"Лазарев", "Лазарева"},
+    {"Воронин", "Воронина"},
+    {"Климов", "Климова"},
+    {"Филатов", "Филатова"},
+    {"Пономарёв", "Пономарёва"},
+    {"Голубев", "Голубева"},
+    {"Кудрявцев", "Кудрявцева"},
+    {"Прохоров", "Прохорова"},
+    {"Наумов", "Наумова"},
+    {"Потапов", "Потапова"},
+    {"Журавлёв", "Журавлёва"},
+    {"Овчинников", "Овчинникова"},
+    {"Трофимов", "Трофимова"},
+    {"Леонов", "Леонова"},
+    {"Соболев", "Соболева"},
+    {"Ермаков", "Ермакова"},
+    {"Колесников", "Колесникова"},
+    {"Гончаров", "Гончарова"},
+    {"Емельянов", "Емельянова"},
+    {"Никифоров", "Никифорова"},
+    {"Грачёв", "Грачёва"},
+    {"Котов", "Котова"},
+    {"Гришин", "Гришина"},
+    {"Ефремов", "Ефремова"},
+    {"Архипов", "Архипова"},
+    {"Громов", "Громова"},
+    {"Кириллов", "Кириллова"},
+    {"Малышев", "Малышева"},
+    {"Панов", "Панова"},
+    {"Моисеев", "Моисеева"},
+    {"Румянцев", "Румянцева"},
+    {"Акимов", "Акимова"},
+    {"Кондратьев", "Кондратьева"},
+    {"Бирюков", "Бирюкова"},
+    {"Горбунов", "Горбунова"},
+    {"Анисимов", "Анисимова"},
+    {"Ерёмин", "Ерёмина"},
+    {"Тихомиров", "Тихомирова"},
+    {"Галкин", "Галкина"},
+    {"Лукьянов", "Лукьянова"},
+    {"Михеев", "Михеева"},
+    {"Скворцов", "Скворцова"},
+    {"Юдин", "Юдина"},
+    {"Белоусов", "Белоусова"},
+    {"Нестеров", "Нестерова"},
+    {"Симонов", "Симонова"},
+    {"Прокофьев", "Прокофьева"},
+    {"Харитонов", "Харитонова"},
+    {"Князев", "Князева"},
+    {"Цветков", "Цветкова"},
+    {"Левин", "Левина"},
+    {"Митрофанов", "Митрофанова"},
+    {"Воронцов", "Воронцова"},
+    {"Аксёнов", "Аксёнова"},
+    {"Софронов", "Софронова"},
+    {"Мальцев", "Мальцева"},
+    {"Логинов", "Логинова"},
+    {"Горшков", "Горшкова"},
+    {"Савин", "Савина"},
+    {"Краснов", "Краснова"},
+    {"Майоров", "Майорова"},
+    {"Демидов", "Демидова"},
+    {"Елисеев", "Елисеева"},
+    {"Рыбаков", "Рыбакова"},
+    {"Сафонов", "Сафонова"},
+    {"Плотников", "Плотникова"},
+    {"Дьячков", "Дьячкова"},
+    {"Ёлкин", "Ёлкина"},
+    {"Лёвкин", "Лёвкина"},
+    {"Зуев", "Зуева"},
+    {"Вишневский", "Вишневская"},
+    {"Ковальский", "Ковальская"},
+    {"Островский", "Островская"},
+    {"Соколовский", "Соколовская"},
+    {"Покровский", "Покровская"},
+    {"Беловский", "Беловская"},
+    {"Толстой", "Толстая"},
+    {"Лановой", "Лановая"},
+    {"Боровой", "Боровая"},
+    {"Коваленко", "Коваленко"},
+    {"Шевченко", "Шевченко"},
+    {"Бондаренко", "Бондаренко"},
+    {"Кравченко", "Кравченко"},
+    {"Ткаченко", "Ткаченко"},
+    {"Шевчук", "Шевчук"},
+    {"Мельник", "Мельник"},
+    {"Гордиенко", "Гордиенко"},
+    {"Черных", "Черных"},
+    {"Седых", "Седых"},
+    {"Долгих", "Долгих"},
+    {"Ким", "Ким"},
+    {"Алиев", "Алиева"},
+    {"Мамедов", "Мамедова"},
+    {"Гасанов", "Гасанова"},
+    {"Хабибуллин", "Хабибуллина"},
+    {"Сафин", "Сафина"},
+    {"Гарипов", "Гарипова"},
+};
+const char* const kMaleNames[] = {
+    "Александр", "Сергей",     "Дмитрий",   "Андрей",   "Алексей", "Максим", "Евгений", "Иван",
+    "Михаил",    "Артём",      "Никита",    "Владимир", "Денис",   "Павел",  "Николай", "Игорь",
+    "Роман",     "Олег",       "Кирилл",    "Илья",     "Антон",   "Виктор", "Юрий",    "Егор",
+    "Вадим",     "Константин", "Георгий",   "Пётр",     "Фёдор",   "Семён",  "Тимофей", "Матвей",
+    "Степан",    "Василий",    "Григорий",  "Лев",      "Марк",    "Даниил", "Ярослав", "Руслан",
+    "Тимур",     "Вячеслав",   "Станислав", "Геннадий", "Валерий", "Борис",  "Леонид",  "Анатолий",
+    "Арсений",   "Глеб"};
+const char* const kFemaleNames[] = {
+    "Анна",      "Мария",      "Елена",     "Ольга",     "Наталья", "Татьяна", "Ирина",
+    "Екатерина", "Светлана",   "Юлия",      "Анастасия", "Марина",  "Дарья",   "Людмила",
+    "Галина",    "Виктория",   "Ксения",    "Алёна",     "Евгения", "Надежда", "Валентина",
+    "Кристина",  "Полина",     "Алина",     "Вероника",  "Софья",   "Любовь",  "Лариса",
+    "Вера",      "Александра", "Елизавета", "Оксана",    "Яна",     "Нина",    "Маргарита",
+    "Арина",     "Варвара",    "Диана",     "Милена",    "Ульяна",  "Таисия",  "Лидия",
+    "Зоя",       "Раиса",      "Тамара",    "Фёкла",     "Агния",   "Злата",   "Василиса",
+    "Пелагея"};
+struct Patronymic {
+  const char* male;
+  const char* female;
+};
+const Patronymic kPatronymics[] = {
+    {"Александрович", "Александровна"}, {"Сергеевич", "Сергеевна"},
+    {"Дмитриевич", "Дмитриевна"},       {"Андреевич", "Андреевна"},
+    {"Алексеевич", "Алексеевна"},       {"Максимович", "Максимовна"},
+    {"Евгеньевич", "Евгеньевна"},       {"Иванович", "Ивановна"},
+    {"Михайлович", "Михайловна"},       {"Артёмович", "Артёмовна"},
+    {"Владимирович", "Владимировна"},   {"Павлович", "Павловна"},
+    {"Николаевич", "Николаевна"},       {"Игоревич", "Игоревна"},
+    {"Романович", "Романовна"},         {"Олегович", "Олеговна"},
+    {"Викторович", "Викторовна"},       {"Юрьевич", "Юрьевна"},
+    {"Вадимович", "Вадимовна"},         {"Константинович", "Константиновна"},
+    {"Петрович", "Петровна"},           {"Фёдорович", "Фёдоровна"},
+    {"Семёнович", "Семёновна"},         {"Степанович", "Степановна"},
+    {"Васильевич", "Васильевна"},       {"Григорьевич", "Григорьевна"},
+    {"Борисович", "Борисовна"},         {"Леонидович", "Леонидовна"},
+    {"Анатольевич", "Анатольевна"},     {"Ильич", "Ильинична"},
+    {"Геннадьевич", "Геннадьевна"},     {"Валерьевич", "Валерьевна"},
+    {"Станиславович", "Станиславовна"}, {"Вячеславович", "Вячеславовна"},
+    {"Кузьмич", "Кузьминична"},         {"Тимурович", "Тимуровна"}};
+const char* const kCompanyWords[] = {
+    "Ромашка",  "Вектор",    "Альфа",       "Гарант", "Строймонтаж", "Техсервис", "Северный ветер",
+    "Меридиан", "Континент", "Прогресс",    "Успех",  "Лидер",       "Фортуна",   "Восток",
+    "Горизонт", "Ёлочка",    "Стройинвест", "Сфера",  "Капитал",     "Интеграл"};
+const char* const kCompanyForms[] = {"ООО", "ООО", "ООО", "АО", "ПАО"};
+const char* const kMailDomains[] = {"mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru"};
+
+// Digits of `value` with its check digit(s): ИНН (weights) and СНИЛС.
+int CheckDigit(const std::string& digits, const std::vector<int>& weights) {
+  int sum = 0;
+  for (size_t i = 0; i < weights.size(); ++i) sum += (digits[i] - '0') * weights[i];
+  return sum % 11 % 10;
+}
+std::string PersonInn(Random& rng) {
+  std::string inn = std::to_string(rng.Int(1000000000LL, 9999999999LL));  // 10 digits
+  inn += static_cast<char>('0' + CheckDigit(inn, {7, 2, 4, 10, 3, 5, 9, 4, 6, 8}));
+  inn += static_cast<char>('0' + CheckDigit(inn, {3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8}));
+  return inn;
+}
+std::string CompanyInn(Random& rng) {
+  std::string inn = std::to_string(rng.Int(100000000LL, 999999999LL));  // 9 digits
+  inn += static_cast<char>('0' + CheckDigit(inn, {2, 4, 10, 3, 5, 9, 4, 6, 8}));
+  return inn;
+}
+std::string Snils(Random& rng) {
+  std::string snils = std::to_string(rng.Int(100000000LL, 999999999LL));  // > 001-001-998
+  int sum = 0;
+  for (int i = 0; i < 9; ++i) sum += (snils[i] - '0') * (9 - i);
+  int check = sum < 100 ? sum : sum % 101;
+  if (check == 100) check = 0;
+  char tail[8];
+  std::snprintf(tail, sizeof tail, "%02d", check);
+  return snils + tail;
+}
+
+// Phones: "+79" + 9 digits whose first digit is 0…8, a permutation of the client's number,
+// so every client has its own. Numbers "+7999…" are never generated (the benchmark creates
+// clients with them).
+std::string ClientPhone(long long n) {
+  const long long space = 900000000LL;
+  const long long v = (n * 282475249LL + 12345678LL) % space;  // 7^10 is coprime to 9·10^8
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+79%09lld", v);
+  return phone;
+}
+
+std::string IsoTime(Random& rng, int year_from, int year_to) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                rng.Int(year_from, year_to), rng.Int(1, 12), rng.Int(1, 28), rng.Int(0, 23),
+                rng.Int(0, 59), rng.Int(0, 59));
+  return buffer;
+}
+
 }  // namespace
+
+void Generator::WriteClients() {
+  const Clock::time_point start = Clock::now();
+  const bool sqlite = options_.db.rfind("sqlite:", 0) == 0;
+  const long long first_id = out_.MaxId("clients") + 1;
+  const long long first_external = out_.MaxId("client_external_ids") + 1;
+  // Indexes built once after the load; on SQLite the FTS triggers too: one 'rebuild' of
+  // clients_search afterwards is much faster than a trigger per row.
+  const std::vector<std::string> indexes = out_.DropIndexes("clients");
+  std::vector<std::vector<std::string>> triggers;
+  if (sqlite) {
+    triggers = out_.Query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clients'");
+    for (const auto& t : triggers) out_.Exec("DROP TRIGGER " + t[0]);
+  }
+  out_.StartTable("clients", {"id",
+                              "organization_id",
+                              "type",
+                              "last_name",
+                              "first_name",
+                              "middle_name",
+                              "organization_name",
+                              "phone",
+                              "email",
+                              "gender",
+                              "birth_date",
+                              "inn",
+                              "snils",
+                              "status",
+                              "tester",
+                              "last_seen_at",
+                              "name_key",
+                              "name_sort",
+                              "phone_digits",
+                              "created_at",
+                              "updated_at"});
+  std::vector<long long> with_external;
+  clients::Client c;
+  for (long long i = 0; i < options_.clients; ++i) {
+    const long long id = first_id + i;
+    const bool company = rng_.Chance(0.02);
+    c = clients::Client();
+    c.type = company ? (rng_.Chance(0.8) ? "legal_entity" : "sole_proprietor") : "individual";
+    if (c.type == "sole_proprietor" || !company) {
+      const bool female = rng_.Chance(0.5);
+      const Surname& s = rng_.Pick(kSurnames);
+      const Patronymic& p = rng_.Pick(kPatronymics);
+      c.last_name = female ? s.female : s.male;
+      c.first_name = female ? rng_.Pick(kFemaleNames) : rng_.Pick(kMaleNames);
+      if (rng_.Chance(0.9)) c.middle_name = female ? p.female : p.male;
+      if (rng_.Chance(0.3)) c.gender = female ? "female" : "male";
+      if (c.type == "sole_proprietor")
+        c.organization_name = "ИП " + *c.last_name + " " + *c.first_name;
+    } else {
+      c.organization_name = std::string(rng_.Pick(kCompanyForms)) + " «" +
+                            rng_.Pick(kCompanyWords) + "-" + std::to_string(rng_.Int(1, 999)) + "»";
+    }
+    c.phone = ClientPhone(i);
+    if (rng_.Chance(0.2)) c.email = "client" + std::to_string(id) + "@" + rng_.Pick(kMailDomains);
+    if (!company && rng_.Chance(0.25)) c.birth_date = IsoTime(rng_, 1945, 2005).substr(0, 10);
+    if (company && c.type == "legal_entity")
+      c.inn = CompanyInn(rng_);
+    else if (rng_.Chance(0.15))
+      c.inn = PersonInn(rng_);
+    if (!company && rng_.Chance(0.1)) c.snils = Snils(rng_);
+    std::optional<std::string> last_seen;
+    if (rng_.Chance(0.35)) last_seen = IsoTime(rng_, 2024, 2026);
+    if (rng_.Chance(0.3)) with_external.push_back(id);
+    // As ClientRepository::MakeKeys: the folded full name (also the sort key) and the digits
+    // of the E.164 phone.
+    const std::string name_key = text::FoldForSearch(clients::FullName(c));
+    std::string digits;
+    for (char ch : *c.phone)
+      if (ch >= '0' && ch <= '9') digits += ch;
+    out_.Int(id);
+    out_.Int(org_);
+    out_.Text(c.type);
+    out_.OptText(c.last_name);
+    out_.OptText(c.first_name);
+    out_.OptText(c.middle_name);
+    out_.OptText(c.organization_name);
+    out_.OptText(c.phone);
+    out_.OptText(c.email);
+    out_.OptText(c.gender);
+    out_.OptText(c.birth_date);
+    out_.OptText(c.inn);
+    out_.OptText(c.snils);
+    out_.Text(rng_.Chance(0.01) ? "blocked" : "active");
+    out_.Int(rng_.Chance(0.001) ? 1 : 0);
+    out_.OptText(last_seen);
+    out_.Text(name_key);
+    out_.Text(name_key);
+    out_.Text(digits);
+    out_.Text(now_);
+    out_.Text(now_);
+    out_.EndRow();
+    ++counts_.clients;
+  }
+  out_.EndTable();
+
+  out_.StartTable("client_external_ids", {"id", "organization_id", "client_id", "space", "system",
+                                          "value", "created_at", "updated_at"});
+  long long external_id = first_external;
+  for (long long client_id : with_external) {
+    out_.Int(external_id++);
+    out_.Int(org_);
+    out_.Int(client_id);
+    out_.Text("operations");
+    out_.Text("1c");
+    out_.Text("1C-" + std::to_string(org_) + "-" + std::to_string(client_id));
+    out_.Text(now_);
+    out_.Text(now_);
+    out_.EndRow();
+    ++counts_.client_external_ids;
+  }
+  out_.EndTable();
+  for (const std::string& create : indexes) out_.Exec(create);
+  if (sqlite) {
+    out_.Exec("INSERT INTO clients_search(clients_search) VALUES('rebuild')");
+    for (const auto& t : triggers) out_.Exec(t[1]);
+  }
+  out_.FixSequence("clients");
+  out_.FixSequence("client_external_ids");
+  const std::string org = std::to_string(org_);
+  out_.Exec(
+      "INSERT INTO record_counts (organization_id, entity, total) SELECT organization_id, "
+      "'clients', COUNT(*) FROM clients WHERE organization_id = " +
+      org +
+      " GROUP BY organization_id ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
+      "excluded.total");
+  clients_seconds_ = Seconds(start);
+}
+
+namespace {}  // namespace
 
 int main(int argc, char** argv) {
   const Options options = ParseOptions(argc, argv);
@@ -1266,18 +1712,26 @@ int main(int argc, char** argv) {
     std::cout << "object_groups=" << c.groups << " quarters=" << c.quarters
               << " objects=" << c.objects << " entrances=" << c.entrances << " floors=" << c.floors
               << " premises=" << c.premises << " tags=" << c.tags
-              << " premise_tags=" << c.premise_tags << " street_keys=" << c.streets << "\n";
-    std::printf("premises: %lld rows in %.2f s = %.0f rows/s (rows %.2f s, indexes %.2f s)",
-                c.premises, generator.premises_seconds(),
-                static_cast<double>(c.premises) / generator.premises_seconds(),
-                generator.insert_seconds(),
-                generator.premises_seconds() - generator.insert_seconds());
-    if (url.dialect == db::Dialect::kSqlite)  // all the work is in this process
-      std::printf("; CPU %.2f s = %.0f rows per CPU-second (rows %.2f s, indexes %.2f s)",
-                  generator.premises_cpu(),
-                  static_cast<double>(c.premises) / generator.premises_cpu(),
-                  generator.insert_cpu(), generator.premises_cpu() - generator.insert_cpu());
-    std::printf("; total %.2f s\n", total);
+              << " premise_tags=" << c.premise_tags << " street_keys=" << c.streets
+              << " clients=" << c.clients << " client_external_ids=" << c.client_external_ids
+              << "\n";
+    if (c.clients > 0)
+      std::printf("clients: %lld rows in %.2f s = %.0f rows/s (rows, indexes, FTS rebuild)\n",
+                  c.clients, generator.clients_seconds(),
+                  static_cast<double>(c.clients) / generator.clients_seconds());
+    if (c.premises > 0) {
+      std::printf("premises: %lld rows in %.2f s = %.0f rows/s (rows %.2f s, indexes %.2f s)",
+                  c.premises, generator.premises_seconds(),
+                  static_cast<double>(c.premises) / generator.premises_seconds(),
+                  generator.insert_seconds(),
+                  generator.premises_seconds() - generator.insert_seconds());
+      if (url.dialect == db::Dialect::kSqlite)  // all the work is in this process
+        std::printf("; CPU %.2f s = %.0f rows per CPU-second (rows %.2f s, indexes %.2f s)",
+                    generator.premises_cpu(),
+                    static_cast<double>(c.premises) / generator.premises_cpu(),
+                    generator.insert_cpu(), generator.premises_cpu() - generator.insert_cpu());
+    }
+    std::printf("%stotal %.2f s\n", c.premises > 0 ? "; " : "", total);
     return 0;
   } catch (const std::exception& error) {
     std::cerr << "generate: " << error.what() << "\n";
