@@ -49,19 +49,10 @@ tests/api/run.sh postgres --junitxml="$results/api-postgres.xml" -q
 junit "api (postgresql)" "$results/api-postgres.xml"
 
 step "Browser tests (Chromium)"
-e2e_db=$(mktemp -d)/e2e.db
-bin="$root/build/release/upravdom"
-port=18080
-"$bin" migrate --db "sqlite:$e2e_db" >/dev/null
-org=$("$bin" org create "УК «Тест»" --db "sqlite:$e2e_db")
-"$bin" user create --org "$org" --login e2e --password 'e2e-secret' --role admin --name "Тестовый Администратор" --db "sqlite:$e2e_db" >/dev/null
-"$bin" serve --db "sqlite:$e2e_db" --port $port --web "$root/web/dist" --log-level warn &
-server=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-(cd web && UPRAVDOM_URL="http://127.0.0.1:$port" UPRAVDOM_LOGIN=e2e UPRAVDOM_PASSWORD='e2e-secret' \
-  node --test --test-reporter=tap --test-concurrency=1 tests/e2e/) > "$results/e2e.tap" 2>&1
-cat "$results/e2e.tap" | grep -vE '^\s+(duration_ms|\.\.\.|---)' | tail -40
-kill -TERM $server; wait $server 2>/dev/null
+# The e2e script starts a fresh server with an operator and an admin user (the suite needs both).
+UPRAVDOM_BIN="$root/build/release/upravdom" web/tests/e2e/run-with-server.sh \
+  --test-reporter=tap --test-concurrency=1 tests/e2e/ > "$results/e2e.tap" 2>&1
+grep -E '^(not ok|ok|# (pass|fail|skipped))' "$results/e2e.tap" | tail -60
 e2e_pass=$(grep -E '^# pass ' "$results/e2e.tap" | awk '{print $3}')
 e2e_fail=$(grep -E '^# fail ' "$results/e2e.tap" | awk '{print $3}')
 record "browser" "${e2e_pass:-0}" "${e2e_fail:-1}"

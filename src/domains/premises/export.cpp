@@ -109,7 +109,7 @@ void PremiseService::ExportXlsx(long long organization_id, PremiseFilter filter,
   tags::TagRepository tag_repository(sql, database_.dialect());
   // Pages of rows, each with its tags in one query: memory stays bounded on both databases
   // (SOCI reads a whole PostgreSQL result at once) and there is no query per row.
-  constexpr long long kBatch = 2000;
+  constexpr long long kBatch = 10000;
   filter.limit = kBatch;
   lxw_row_t row_index = 1;
   for (filter.offset = 0;; filter.offset += kBatch) {
