@@ -128,6 +128,12 @@ bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
   if (query.empty()) return true;
   if (!HasLetters(query)) {
     // Part of a phone number, in any format, of at least 3 digits.
+    // A whole number goes straight to the unique phone index.
+    if (auto full = phone::ToE164(filter.query)) {
+      sql << " AND c.phone = ";
+      sql.Bind(*full);
+      return true;
+    }
     const std::string digits = phone::SearchDigits(query);
     if (digits.empty()) return false;
     if (dialect_ == db::Dialect::kSqlite) {
