@@ -72,8 +72,8 @@ Response Dispatcher::Route(Request& request, std::string& route_label) const {
         if (!allow.empty()) allow += ", ";
         allow += method;
       }
-      Response response = FromError(ApiError(ErrorCode::kMethodNotAllowed,
-                                             "Метод " + request.method + " здесь не поддерживается"));
+      Response response = FromError(ApiError(
+          ErrorCode::kMethodNotAllowed, "Метод " + request.method + " здесь не поддерживается"));
       response.headers.emplace_back("Allow", allow);
       return response;
     }
@@ -99,8 +99,8 @@ Response Dispatcher::Handle(Request& request) const {
                   error.get_error_message());
     if (error.get_error_category() == soci::soci_error::constraint_violation) {
       // A race past the service's own checks (two identical creates at once).
-      response = FromError(
-          ApiError(ErrorCode::kConflict, "Запись с такими данными уже существует или используется"));
+      response = FromError(ApiError(ErrorCode::kConflict,
+                                    "Запись с такими данными уже существует или используется"));
     } else if (!database_healthy_()) {
       // Lost connections surface as many kinds of errors; asking the database tells.
       response = FromError(

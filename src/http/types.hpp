@@ -25,7 +25,8 @@ struct Principal {
   std::optional<long long> api_token_id;  // set for API tokens
   std::string api_token_name;
   std::string display_name;
-  std::string space = "operations";  // the CRM space the user works in (P-4)  // who did it, for change history: a user's name or the token's
+  std::string space = "operations";  // the CRM space the user works in (P-4)  // who did it, for
+                                     // change history: a user's name or the token's
   Role role = Role::kReadonly;
   bool via_cookie = false;  // cookie sessions need the CSRF header on writes
   std::string csrf_token;

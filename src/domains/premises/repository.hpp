@@ -31,9 +31,8 @@ struct PremiseFilter {
 
   // No search and no filter: the whole register.
   bool Unfiltered() const {
-    return query.empty() && object_group_ids.empty() && quarter_ids.empty() &&
-           object_ids.empty() && types.empty() && client_ids.empty() && tags.empty() &&
-           !matches_nothing;
+    return query.empty() && object_group_ids.empty() && quarter_ids.empty() && object_ids.empty() &&
+           types.empty() && client_ids.empty() && tags.empty() && !matches_nothing;
   }
 };
 
