@@ -2,9 +2,9 @@
 // «Общие сведения» (sub-tabs «Основное» and «Прочее»), «Помещения», «Активность» (later).
 // «Действия» → «Сохранить» / «Удалить»; «История изменений» opens the change history. The
 // phone is read-only but for admins (it is changed through support).
-import { DeleteOutlined, DownOutlined, HistoryOutlined, LockOutlined, SaveOutlined, ToolOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownOutlined, HistoryOutlined, LockOutlined, SaveOutlined } from '@ant-design/icons';
 import {
-  App, Badge, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Radio, Result, Row, Skeleton, Switch, Tabs, Tag,
+  App, Badge, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Radio, Row, Switch, Tabs, Tag,
   type FormInstance, type MenuProps,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
@@ -13,6 +13,7 @@ import { ApiError } from '../../api/client';
 import { clientsApi } from '../../api/resources';
 import type { Client, ClientType } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { CardLoadError, CardLoading, TabComingLater } from '../../components/CardStates';
 import { HistoryDrawer } from '../../components/HistoryDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { TagSelect } from '../../components/TagSelect';
@@ -148,36 +149,10 @@ export function ClientCardPage() {
 
   const loadHistory = useCallback((p: { limit: number; offset: number }) => clientsApi.history(id, p), [id]);
 
-  if (loadError) {
-    return (
-      <Card>
-        <Result
-          status={loadError.status === 404 ? '404' : 'error'}
-          title={loadError.status === 404 ? t('error.notFound') : loadError.message || t('error.generic')}
-          extra={<Button onClick={back}>{t('common.back')}</Button>}
-        />
-      </Card>
-    );
-  }
+  if (loadError) return <CardLoadError error={loadError} onBack={back} />;
+  if (!client) return <CardLoading title={t('client.card')} onBack={back} />;
 
-  if (!client) {
-    return (
-      <>
-        <PageHeader title={t('client.card')} onBack={back} />
-        <Card>
-          <Skeleton active paragraph={{ rows: 8 }} />
-        </Card>
-      </>
-    );
-  }
-
-  const later = (key: TabKey) => (
-    <Result
-      icon={<ToolOutlined style={{ color: '#1f5fd6' }} />}
-      title={t('premise.tabLater', { tab: t(`client.tab.${key}` as MessageKey) })}
-      subTitle={t('premise.tabLaterText')}
-    />
-  );
+  const later = (key: TabKey) => <TabComingLater tabTitle={t(`client.tab.${key}` as MessageKey)} />;
 
   const blocked = client.status === 'blocked';
   return (

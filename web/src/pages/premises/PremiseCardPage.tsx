@@ -1,9 +1,9 @@
 // Premise card (/premises/:id, R-6…R-8): the derived address as the title, tabs; «Общие
 // сведения» edits the premise, «Действия» → «Сохранить» / «Удалить» (with what the delete takes
 // along, from GET /premises/{id}/dependents); «История изменений» opens the change history.
-import { DeleteOutlined, DownOutlined, HistoryOutlined, SaveOutlined, ToolOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownOutlined, HistoryOutlined, SaveOutlined } from '@ant-design/icons';
 import {
-  App, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Result, Row, Skeleton, Switch, Tabs, Tag,
+  App, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Row, Switch, Tabs, Tag,
   type FormInstance, type MenuProps,
 } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -12,6 +12,7 @@ import { ApiError } from '../../api/client';
 import { premisesApi } from '../../api/resources';
 import type { Premise, PremiseDependents, PremisePatch, PremiseType } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
+import { CardLoadError, CardLoading, TabComingLater } from '../../components/CardStates';
 import { HistoryDrawer } from '../../components/HistoryDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { TagSelect } from '../../components/TagSelect';
@@ -189,36 +190,10 @@ export function PremiseCardPage() {
     } else if (key === 'delete') void confirmDelete();
   };
 
-  if (loadError) {
-    return (
-      <Card>
-        <Result
-          status={loadError.status === 404 ? '404' : 'error'}
-          title={loadError.status === 404 ? t('error.notFound') : loadError.message || t('error.generic')}
-          extra={<Button onClick={back}>{t('common.back')}</Button>}
-        />
-      </Card>
-    );
-  }
+  if (loadError) return <CardLoadError error={loadError} onBack={back} />;
+  if (!premise) return <CardLoading title={t('premise.card')} onBack={back} />;
 
-  if (!premise) {
-    return (
-      <>
-        <PageHeader title={t('premise.card')} onBack={back} />
-        <Card>
-          <Skeleton active paragraph={{ rows: 8 }} />
-        </Card>
-      </>
-    );
-  }
-
-  const later = (key: TabKey) => (
-    <Result
-      icon={<ToolOutlined style={{ color: '#1f5fd6' }} />}
-      title={t('premise.tabLater', { tab: t(`premise.tab.${key}` as MessageKey) })}
-      subTitle={t('premise.tabLaterText')}
-    />
-  );
+  const later = (key: TabKey) => <TabComingLater tabTitle={t(`premise.tab.${key}` as MessageKey)} />;
 
   return (
     <>
