@@ -12,6 +12,7 @@
 #include "app/application.hpp"
 #include "app/demo_seed.hpp"
 #include "db/migrations.hpp"
+#include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
@@ -94,7 +95,9 @@ void SetUpLogging(const Config& config) {
 int Serve(const Config& config) {
   app::Application application(config, static_cast<size_t>(config.threads) + 2);
   db::ApplyMigrations(application.database());
-  db::RefreshPlannerStatistics(application.database());
+  // SQLite has no statistics until ANALYZE runs, and without them it walks the ORDER BY
+  // index even under a selective filter; the keeper analyzes tables that grew or shrank.
+  db::StatisticsKeeper statistics(application.database(), std::chrono::hours(1));
   std::unique_ptr<http::StaticFiles> static_files;
   if (!config.web_dir.empty()) {
     if (!std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html"))

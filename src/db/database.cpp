@@ -96,12 +96,6 @@ Session::Session(Database& database) : sql_(database.pool()) {
   ConfigurePostgres(sql_);
 }
 
-void RefreshPlannerStatistics(Database& database) {
-  if (database.dialect() != Dialect::kSqlite) return;
-  Session sql(database);
-  ExecScript(sql, Dialect::kSqlite, "PRAGMA analysis_limit=1000; ANALYZE;");
-}
-
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) {
   if (dialect == Dialect::kSqlite) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());

@@ -50,11 +50,6 @@ class Session {
   soci::session sql_;
 };
 
-// Refreshes the query planner's statistics. SQLite has none until ANALYZE runs and then
-// picks the ORDER BY index even for selective filters; a sampled ANALYZE takes milliseconds.
-// PostgreSQL's autovacuum keeps its own statistics, so this is SQLite only.
-void RefreshPlannerStatistics(Database& database);
-
 // Runs a multi-statement SQL script on the session's native connection (SOCI runs only
 // the first statement of a string).
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script);
