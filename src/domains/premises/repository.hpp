@@ -81,7 +81,9 @@ class PremiseRepository {
 
  private:
   // Appends " WHERE …" for the filter; false when the filter can match nothing.
-  bool AppendWhere(db::Sql& sql, long long organization_id, const PremiseFilter& filter);
+  // `for_count`: the condition of the COUNT(*) query (see the type filter).
+  bool AppendWhere(db::Sql& sql, long long organization_id, const PremiseFilter& filter,
+                   bool for_count = false);
   void RememberStreet(long long organization_id, const std::string& street_key);
 
   soci::session& sql_;
