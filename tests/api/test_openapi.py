@@ -60,7 +60,55 @@ def test_required_routes_are_in_the_contract():
              ("GET", "/api/v1/clients/{id}/external-ids"), ("POST", "/api/v1/clients/{id}/external-ids"),
              ("PATCH", "/api/v1/clients/{id}/external-ids/{external_id}"),
              ("DELETE", "/api/v1/clients/{id}/external-ids/{external_id}"), ("PATCH", "/api/v1/me")}
+    # docs/links-and-accounts.md: links, personal accounts and the ledger
+    want |= {("GET", "/api/v1/premises/{id}/clients"), ("POST", "/api/v1/premises/{id}/clients"),
+             ("PATCH", "/api/v1/premises/{id}/clients/{client_id}"),
+             ("DELETE", "/api/v1/premises/{id}/clients/{client_id}"),
+             ("GET", "/api/v1/clients/{id}/premises"), ("POST", "/api/v1/clients/{id}/premises"),
+             ("GET", "/api/v1/premises/{id}/accounts"), ("POST", "/api/v1/premises/{id}/accounts"),
+             ("GET", "/api/v1/accounts/{id}"), ("PATCH", "/api/v1/accounts/{id}"),
+             ("DELETE", "/api/v1/accounts/{id}"), ("GET", "/api/v1/accounts/{id}/dependents"),
+             ("GET", "/api/v1/accounts/{id}/charges"), ("POST", "/api/v1/accounts/{id}/charges"),
+             ("GET", "/api/v1/accounts/{id}/payments"), ("POST", "/api/v1/accounts/{id}/payments")}
+    # the resident app
+    want |= RESIDENT_ROUTES
     assert want <= spec, sorted(want - spec)
+
+
+RESIDENT_PREFIX = "/api/resident/v1"
+RESIDENT_ROUTES = {("POST", f"{RESIDENT_PREFIX}/auth/code"), ("POST", f"{RESIDENT_PREFIX}/auth/verify"),
+                   ("POST", f"{RESIDENT_PREFIX}/auth/logout"), ("GET", f"{RESIDENT_PREFIX}/me"),
+                   ("GET", f"{RESIDENT_PREFIX}/premises"),
+                   ("GET", f"{RESIDENT_PREFIX}/premises/{{id}}/accounts"),
+                   ("GET", f"{RESIDENT_PREFIX}/premises/{{id}}/clients"),
+                   ("POST", f"{RESIDENT_PREFIX}/premises/{{id}}/clients"),
+                   ("DELETE", f"{RESIDENT_PREFIX}/premises/{{id}}/clients/{{client_id}}")}
+
+
+def test_resident_routes_have_their_own_security():
+    """The resident app's routes (`/api/resident/v1`, listed by `upravdom routes` under their full
+    path like every other route) use only the `residentBearer` scheme (or none: sign-in), and
+    no staff route accepts it."""
+    spec = openapi()
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["residentBearer"]["type"] == "http" and schemes["residentBearer"]["scheme"] == "bearer"
+    public = {f"{RESIDENT_PREFIX}/auth/code", f"{RESIDENT_PREFIX}/auth/verify"}
+    for path, item in spec["paths"].items():
+        for method in ("get", "post", "put", "patch", "delete"):
+            if method not in item:
+                continue
+            op = item[method]
+            names = {n for req in op.get("security", spec["security"]) for n in req}
+            if path.startswith(RESIDENT_PREFIX + "/"):
+                assert "resident" in op["tags"], (method, path)
+                if path in public:
+                    assert op["security"] == [], (method, path)
+                else:
+                    assert names == {"residentBearer"}, (method, path, names)
+                    assert not any(p.get("$ref", "").endswith("/CsrfToken") for p in op.get("parameters", [])), \
+                        (method, path)
+            else:
+                assert "residentBearer" not in names, (method, path)
 
 
 def test_request_bodies_are_closed():
