@@ -474,6 +474,64 @@ def add_external_id(api: Api, client_id: int, **overrides) -> dict:
     return rec
 
 
+LINK_ROLES = ("owner", "resident", "representative", "tenant", "unconfirmed_owner")
+PAST_DATE = "2025-06-10"
+
+
+def make_link(api: Api, premise_id: int, client_id: int | None = None, **overrides) -> dict:
+    """Links a client (default: a new one) to a premise (`POST /premises/{id}/clients`; the role
+    defaults to owner). Checks 201, the schema and that every sent field comes back
+    (`ownership_share` only when sent in its normalised form)."""
+    if client_id is None:
+        client_id = make_client(api)["id"]
+    body: dict[str, Any] = {"client_id": client_id}
+    body.update(overrides)
+    r = api.post(f"/api/v1/premises/{premise_id}/clients", json=body)
+    rec = validate(assert_status(r, 201), "Link")
+    assert rec["client_id"] == client_id and rec["client"]["id"] == client_id, rec
+    assert rec["premise"]["id"] == premise_id, rec
+    for k, v in body.items():
+        if v is None or k == "ownership_share":
+            continue
+        assert rec[k] == v, f"link: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def make_account(api: Api, premise_id: int, legal_entity_id: int | None = None, **overrides) -> dict:
+    """A personal account of a premise (default: number «ЛС-<n>» of a new legal entity).
+    Checks 201, the schema and that every sent field comes back."""
+    if legal_entity_id is None:
+        legal_entity_id = make_legal_entity(api)["id"]
+    body: dict[str, Any] = {"legal_entity_id": legal_entity_id, "number": f"ЛС-{seq()}"}
+    body.update(overrides)
+    r = api.post(f"/api/v1/premises/{premise_id}/accounts", json=body)
+    rec = validate(assert_status(r, 201), "Account")
+    assert rec["premise_id"] == premise_id, rec
+    for k, v in body.items():
+        if v is None or k == "unified_account":
+            continue
+        assert rec[k] == v, f"account: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def add_charge(api: Api, account_id: int, **overrides) -> dict:
+    body: dict[str, Any] = {"period": "2026-10", "service": "Содержание жилья", "amount": 150000}
+    body.update(overrides)
+    rec = validate(assert_status(api.post(f"/api/v1/accounts/{account_id}/charges", json=body), 201), "Charge")
+    for k, v in body.items():
+        assert rec[k] == v, f"charge: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
+def add_payment(api: Api, account_id: int, **overrides) -> dict:
+    body: dict[str, Any] = {"date": PAST_DATE, "amount": 50000, "source": "Сбербанк"}
+    body.update(overrides)
+    rec = validate(assert_status(api.post(f"/api/v1/accounts/{account_id}/payments", json=body), 201), "Payment")
+    for k, v in body.items():
+        assert rec[k] == v, f"payment: {k} sent {v!r}, answered {rec[k]!r}"
+    return rec
+
+
 def list_all(api: Api, path: str, **params) -> dict:
     r = api.get(path, params={"limit": 500, **params})
     return assert_status(r, 200)
@@ -498,13 +556,22 @@ def make_tree(api: Api) -> dict:
                      total_area=54.35, tags=[tag["name"]])
     c = make_client(api, tags=[tag["name"]])
     x = add_external_id(api, c["id"])
+    link = make_link(api, p["id"], c["id"], ownership_share="1/2")
+    acc = make_account(api, p["id"], le["id"])
+    add_charge(api, acc["id"])
+    add_payment(api, acc["id"])
+    spare_o = make_object(api)
     return {"group": g, "quarter": q, "object": o, "entrance": e, "floor": f, "legal": le,
-            "tag": tag, "premise": p, "client": c, "external_id": x,
-            "spare_group": make_object_group(api), "spare_object": make_object(api)}
+            "tag": tag, "premise": p, "client": c, "external_id": x, "link": link, "account": acc,
+            # a client and a premise to link by the write routes (the spare premise is under
+            # the spare object, so that the tree's object can still be deleted)
+            "client2": make_client(api), "spare_premise": make_premise(api, spare_o["id"]),
+            "spare_group": make_object_group(api), "spare_object": spare_o}
 
 
 TREE_KINDS = ("group", "quarter", "object", "entrance", "floor", "legal", "tag", "premise",
-              "client", "external_id", "spare_group", "spare_object")
+              "client", "external_id", "link", "account", "client2", "spare_premise", "spare_group",
+              "spare_object")
 
 
 def item_paths(t: dict) -> dict[str, str]:
@@ -523,6 +590,13 @@ def item_paths(t: dict) -> dict[str, str]:
         "client": f"/api/v1/clients/{t['client']['id']}",
         "client_external_ids": f"/api/v1/clients/{t['client']['id']}/external-ids",
         "client_history": f"/api/v1/clients/{t['client']['id']}/history",
+        "premise_clients": f"/api/v1/premises/{t['premise']['id']}/clients",
+        "premise_accounts": f"/api/v1/premises/{t['premise']['id']}/accounts",
+        "client_premises": f"/api/v1/clients/{t['client']['id']}/premises",
+        "account": f"/api/v1/accounts/{t['account']['id']}",
+        "account_dependents": f"/api/v1/accounts/{t['account']['id']}/dependents",
+        "account_charges": f"/api/v1/accounts/{t['account']['id']}/charges",
+        "account_payments": f"/api/v1/accounts/{t['account']['id']}/payments",
     }
 
 
@@ -533,11 +607,13 @@ def external_id_path(t: dict) -> str:
 def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
     """(method, route template, path, valid body) for every data write route, in an order in
     which all succeed for a role that may write: creates (under the spare group and object),
-    changes, then deletes of the tree leaf-first (the premise before its floor, entrance and
-    object). `write_status` is the success status of each."""
+    changes, then deletes of the tree leaf-first (the links and the account before the client and
+    the premise, the premise before its floor, entrance and object). `write_status` is the
+    success status of each."""
     n = seq()
     spare_o = t["spare_object"]["id"]
     p = item_paths(t)
+    pid, cid, c2 = t["premise"]["id"], t["client"]["id"], t["client2"]["id"]
     return [
         ("POST", "/api/v1/object-groups", "/api/v1/object-groups", {"name": f"Новая группа {n}"}),
         ("POST", "/api/v1/quarters", "/api/v1/quarters",
@@ -557,6 +633,16 @@ def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
          {"last_name": "Новиков" + letters(n), "phone": unique_phone(), "tags": [f"Новый тег {n}"]}),
         ("POST", "/api/v1/clients/{id}/external-ids", p["client_external_ids"],
          {"system": "1c", "value": f"NEW-{n}", "note": "из 1С"}),
+        ("POST", "/api/v1/premises/{id}/clients", p["premise_clients"],
+         {"client_id": c2, "role": "resident", "owner_client_id": cid, "comment": "сын"}),
+        ("POST", "/api/v1/clients/{id}/premises", f"/api/v1/clients/{c2}/premises",
+         {"premise_id": t["spare_premise"]["id"], "ownership_share": "1/3"}),
+        ("POST", "/api/v1/premises/{id}/accounts", p["premise_accounts"],
+         {"legal_entity_id": t["legal"]["id"], "number": f"NEW-{n}"}),
+        ("POST", "/api/v1/accounts/{id}/charges", p["account_charges"],
+         {"period": "2026-09", "service": "Отопление", "amount": 250000}),
+        ("POST", "/api/v1/accounts/{id}/payments", p["account_payments"],
+         {"date": PAST_DATE, "amount": 100000, "source": "Касса"}),
         ("PATCH", "/api/v1/object-groups/{id}", p["group"], {"name": f"Изменённая группа {n}"}),
         ("PATCH", "/api/v1/quarters/{id}", p["quarter"], {"name": f"Изменённый квартал {n}"}),
         ("PATCH", "/api/v1/objects/{id}", p["object"], {"name": f"Изменённый дом {n}"}),
@@ -569,7 +655,14 @@ def write_calls(t: dict) -> list[tuple[str, str, str, dict | None]]:
          {"note": f"Звонить после 18:00 {n}", "status": "blocked", "tags": []}),
         ("PATCH", "/api/v1/clients/{id}/external-ids/{external_id}", external_id_path(t),
          {"value": f"CHANGED-{n}", "note": "исправлен"}),
+        ("PATCH", "/api/v1/premises/{id}/clients/{client_id}", f"/api/v1/premises/{pid}/clients/{cid}",
+         {"ddu_number": f"ДДУ-{n}", "ddu_date": "2021-03-15", "ownership_share": "1/1"}),
+        ("PATCH", "/api/v1/accounts/{id}", p["account"],
+         {"hidden_from_resident": True, "unified_account": "12АБ345678"}),
         ("DELETE", "/api/v1/clients/{id}/external-ids/{external_id}", external_id_path(t), None),
+        ("DELETE", "/api/v1/premises/{id}/clients/{client_id}", f"/api/v1/premises/{pid}/clients/{c2}", None),
+        ("DELETE", "/api/v1/premises/{id}/clients/{client_id}", f"/api/v1/premises/{pid}/clients/{cid}", None),
+        ("DELETE", "/api/v1/accounts/{id}", p["account"], None),
         ("DELETE", "/api/v1/clients/{id}", p["client"], None),
         ("DELETE", "/api/v1/premises/{id}", p["premise"], None),
         ("DELETE", "/api/v1/objects/{object_id}/floors/{id}", p["floor"], None),
@@ -609,13 +702,21 @@ def read_calls(t: dict) -> list[tuple[str, str]]:
         ("/api/v1/clients/{id}/history", p["client_history"]),
         ("/api/v1/clients/{id}/external-ids", p["client_external_ids"]),
         ("/api/v1/clients/export.xlsx", "/api/v1/clients/export.xlsx"),
+        ("/api/v1/premises/{id}/clients", p["premise_clients"]),
+        ("/api/v1/premises/{id}/accounts", p["premise_accounts"]),
+        ("/api/v1/clients/{id}/premises", p["client_premises"]),
+        ("/api/v1/accounts/{id}", p["account"]),
+        ("/api/v1/accounts/{id}/dependents", p["account_dependents"]),
+        ("/api/v1/accounts/{id}/charges", p["account_charges"]),
+        ("/api/v1/accounts/{id}/payments", p["account_payments"]),
     ]
 
 
 def write_status(method: str, tpl: str) -> int:
     """The success status of a write route: 201 for a create, 200 for a change, 204 for a
-    delete, except a premise delete, which answers 200 with the counts of what it deleted."""
-    if method == "DELETE" and tpl == "/api/v1/premises/{id}":
+    delete, except a premise or account delete, which answers 200 with the counts of what it
+    deleted."""
+    if method == "DELETE" and tpl in ("/api/v1/premises/{id}", "/api/v1/accounts/{id}"):
         return 200
     return {"POST": 201, "PATCH": 200, "PUT": 200, "DELETE": 204}[method]
 

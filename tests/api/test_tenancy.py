@@ -176,3 +176,69 @@ def test_api_token_is_scoped_to_its_org(env, tree_a):
     assert_error(tb.post("/api/v1/quarters", json={"name": "x", "object_group_id": tree_a["group"]["id"]}),
                  422, "validation_failed", field="object_group_id")
 
+
+
+# ------------------------------------------------------------------------- links and accounts
+
+
+def test_link_and_account_bodies_referring_to_other_org_records_are_422(env, admin, admin_b, tree_a, tree_b):
+    """A client, owner, premise or legal entity of another organisation inside a body answers
+    422 naming the field, and nothing is written."""
+    pb, cb = tree_b["premise"]["id"], tree_b["client"]["id"]
+    before_links = assert_status(admin_b.get(f"/api/v1/premises/{pb}/clients"), 200)
+    before_client = assert_status(admin_b.get(f"/api/v1/clients/{cb}/premises"), 200)
+    before_accounts = assert_status(admin_b.get(f"/api/v1/premises/{pb}/accounts"), 200)
+    a_client, a_premise = tree_a["client"]["id"], tree_a["premise"]["id"]
+    assert_error(admin_b.post(f"/api/v1/premises/{pb}/clients", json={"client_id": a_client}),
+                 422, "validation_failed", field="client_id")
+    assert_error(admin_b.post(f"/api/v1/premises/{pb}/clients",
+                              json={"client_id": tree_b["client2"]["id"], "role": "resident",
+                                    "owner_client_id": a_client}),
+                 422, "validation_failed", field="owner_client_id")
+    assert_error(admin_b.post(f"/api/v1/clients/{cb}/premises", json={"premise_id": a_premise}),
+                 422, "validation_failed", field="premise_id")
+    assert_error(admin_b.patch(f"/api/v1/premises/{pb}/clients/{cb}",
+                               json={"role": "tenant", "owner_client_id": a_client}),
+                 422, "validation_failed", field="owner_client_id")
+    assert_error(admin_b.post(f"/api/v1/premises/{pb}/accounts",
+                              json={"legal_entity_id": tree_a["legal"]["id"], "number": f"Ч-{seq()}"}),
+                 422, "validation_failed", field="legal_entity_id")
+    assert_error(admin_b.patch(f"/api/v1/accounts/{tree_b['account']['id']}",
+                               json={"legal_entity_id": tree_a["legal"]["id"]}),
+                 422, "validation_failed", field="legal_entity_id")
+    assert assert_status(admin_b.get(f"/api/v1/premises/{pb}/clients"), 200) == before_links
+    assert assert_status(admin_b.get(f"/api/v1/clients/{cb}/premises"), 200) == before_client
+    assert assert_status(admin_b.get(f"/api/v1/premises/{pb}/accounts"), 200) == before_accounts
+    # and A's premise got no link from B
+    links_a = assert_status(admin.get(f"/api/v1/premises/{a_premise}/clients"), 200)
+    assert {i["client_id"] for i in links_a["items"]} == {a_client}
+
+
+def test_other_org_link_routes_answer_404(env, admin, admin_b, tree_a, tree_b):
+    """B's own premise with A's client in the path, and A's premise with B's client: 404 like a
+    link that does not exist; nothing changes."""
+    pa, ca = tree_a["premise"]["id"], tree_a["client"]["id"]
+    pb, cb = tree_b["premise"]["id"], tree_b["client"]["id"]
+    for api, path in ((admin_b, f"/api/v1/premises/{pb}/clients/{ca}"),
+                      (admin_b, f"/api/v1/premises/{pa}/clients/{cb}"),
+                      (admin_b, f"/api/v1/premises/{pa}/clients/{ca}"),
+                      (admin, f"/api/v1/premises/{pa}/clients/{cb}")):
+        assert_error(api.patch(path, json={"comment": "чужой"}), 404, "not_found")
+        assert_error(api.delete(path), 404, "not_found")
+    [link] = assert_status(admin.get(f"/api/v1/premises/{pa}/clients"), 200)["items"]
+    assert link["client_id"] == ca and link["comment"] is None
+
+
+def test_other_org_links_and_accounts_never_listed(env, admin, admin_b, tree_a, tree_b):
+    a_account = tree_a["account"]
+    for api in (admin_b, env.token_client("b")):
+        # B's premise search does not find A's premise by A's account number or client name
+        for q in (a_account["number"], tree_a["client"]["full_name"], tree_a["client"]["phone"]):
+            body = assert_status(api.get("/api/v1/premises", params={"q": q}), 200)
+            assert tree_a["premise"]["id"] not in {i["id"] for i in body["items"]}, q
+        body = assert_status(api.get("/api/v1/premises", params={"client_id": tree_a["client"]["id"]}), 200)
+        assert body["total"] == 0 and body["items"] == []
+        body = assert_status(api.get("/api/v1/clients", params={"premise_id": tree_a["premise"]["id"]}), 200)
+        assert body["total"] == 0 and body["items"] == []
+        body = assert_status(api.get("/api/v1/clients", params={"object_id": tree_a["object"]["id"]}), 200)
+        assert body["total"] == 0 and body["items"] == []
