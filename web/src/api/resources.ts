@@ -1,12 +1,14 @@
 // Typed calls of the staff API, one function per route the UI uses.
 import { API_BASE, api, buildQuery, request } from './client';
 import type {
-  Client, ClientInput, ClientListParams, ClientPatch, ExternalId, ExternalIdInput, ExternalIdPatch, HistoryList, Me,
+  Client, ClientInput, ClientPatch, ExternalId, ExternalIdInput, ExternalIdPatch, HistoryList, Me,
   MePatch, Entrance, EntranceInput, EntrancePatch, Floor, FloorInput, FloorListParams, FloorPatch, LegalEntity,
   LegalEntityInput, LegalEntityPatch, ListParams, ListResponse, LoginRequest, LoginResponse, ObjectGroup,
   ObjectGroupInput, ObjectGroupPatch, Premise, PremiseDeleteResult, PremiseDependents, PremiseInput,
   PremiseListParams, PremisePatch, Quarter, QuarterInput, QuarterListParams, QuarterPatch, RealtyObject,
   RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams,
+  Account, AccountCreate, AccountDeleteResult, AccountDependents, AccountPatch, Charge, ChargeInput, ClientLinkCreate, ClientListItem,
+  ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -64,7 +66,7 @@ export const premisesApi = {
 };
 
 export const clientsApi = {
-  list: (params: ClientListParams, signal?: AbortSignal) => api.get<ListResponse<Client>>('/clients', params, signal),
+  list: (params: ClientListQuery, signal?: AbortSignal) => api.get<ListResponse<ClientListItem>>('/clients', params, signal),
   get: (id: number) => api.get<Client>(`/clients/${id}`),
   create: (body: ClientInput) => api.post<Client>('/clients', body),
   update: (id: number, body: ClientPatch) => api.patch<Client>(`/clients/${id}`, body),
@@ -72,7 +74,7 @@ export const clientsApi = {
   /** Change history, newest first. */
   history: (id: number, params: { limit?: number; offset?: number }) => api.get<HistoryList>(`/clients/${id}/history`, params),
   /** URL of the .xlsx export with the list's search, filters and order (the session cookie authenticates it). */
-  exportUrl: (params: Omit<ClientListParams, 'limit' | 'offset'>) => `${API_BASE}/clients/export.xlsx${buildQuery(params)}`,
+  exportUrl: (params: Omit<ClientListQuery, 'limit' | 'offset'>) => `${API_BASE}/clients/export.xlsx${buildQuery(params)}`,
 };
 
 /** External ids of one client; those of the other space than the caller's are read-only (403). */
@@ -85,4 +87,30 @@ export const externalIdsApi = (clientId: number) => ({
 
 export const tagsApi = {
   list: (params: TagListParams, signal?: AbortSignal) => api.get<ListResponse<Tag>>('/tags', params, signal),
+};
+
+/** Premise ↔ client links (L-1…L-6), from the premise's side and from the client's. */
+export const linksApi = {
+  ofPremise: (premiseId: number) => api.get<PremiseLinks>(`/premises/${premiseId}/clients`),
+  create: (premiseId: number, body: LinkCreate) => api.post<Link>(`/premises/${premiseId}/clients`, body),
+  update: (premiseId: number, clientId: number, body: LinkFields) => api.patch<Link>(`/premises/${premiseId}/clients/${clientId}`, body),
+  /** Without `params` an owner with dependants answers 409 `has_dependants` (details.dependants). */
+  remove: (premiseId: number, clientId: number, params?: LinkDeleteParams) =>
+    request<void>('DELETE', `/premises/${premiseId}/clients/${clientId}`, { query: params }),
+  ofClient: (clientId: number) => api.get<ListResponse<Link>>(`/clients/${clientId}/premises`),
+  createForClient: (clientId: number, body: ClientLinkCreate) => api.post<Link>(`/clients/${clientId}/premises`, body),
+};
+
+/** Personal accounts of premises (A-1…A-3) and their charges and payments (A-4). */
+export const accountsApi = {
+  ofPremise: (premiseId: number) => api.get<ListResponse<Account>>(`/premises/${premiseId}/accounts`),
+  create: (premiseId: number, body: AccountCreate) => api.post<Account>(`/premises/${premiseId}/accounts`, body),
+  get: (id: number) => api.get<Account>(`/accounts/${id}`),
+  update: (id: number, body: AccountPatch) => api.patch<Account>(`/accounts/${id}`, body),
+  dependents: (id: number) => api.get<AccountDependents>(`/accounts/${id}/dependents`),
+  remove: (id: number) => request<AccountDeleteResult>('DELETE', `/accounts/${id}`),
+  charges: (id: number, params: { limit?: number; offset?: number } = {}) => api.get<ListResponse<Charge>>(`/accounts/${id}/charges`, params),
+  addCharge: (id: number, body: ChargeInput) => api.post<Charge>(`/accounts/${id}/charges`, body),
+  payments: (id: number, params: { limit?: number; offset?: number } = {}) => api.get<ListResponse<Payment>>(`/accounts/${id}/payments`, params),
+  addPayment: (id: number, body: PaymentInput) => api.post<Payment>(`/accounts/${id}/payments`, body),
 };

@@ -80,3 +80,33 @@ export type ClientPremiseRef = S['ClientPremise'];
 export type ExternalId = S['ExternalId'];
 export type ExternalIdInput = S['ExternalIdCreate'];
 export type ExternalIdPatch = S['ExternalIdUpdate'];
+
+// ---- Issue 5: premise ↔ client links, personal accounts and their ledger (docs/links-and-accounts.md) ----
+
+export type LinkRole = S['LinkRole'];
+export type Link = S['Link'];
+export type LinkMissing = Link['missing'][number];
+/** `GET /premises/{id}/clients`: the links with the premise's owners'-meeting readiness. */
+export type PremiseLinks = S['LinkList'];
+export type LinkCreate = S['LinkCreate'];
+export type ClientLinkCreate = S['ClientLinkCreate'];
+/** The editable fields of a link (L-3), the PATCH body. */
+export type LinkFields = S['LinkUpdate'];
+export type LinkDependant = S['Dependant'];
+/** How DELETE treats an owner's dependants (without it the server answers 409 has_dependants). */
+export type LinkDeleteParams = NonNullable<operations['deletePremiseLink']['parameters']['query']>;
+
+export type Account = S['Account'];
+export type AccountCreate = S['AccountCreate'];
+export type AccountPatch = S['AccountUpdate'];
+export type AccountDependents = S['AccountDependents'];
+export type AccountDeleteResult = S['AccountDeleted'];
+export type Charge = S['Charge'];
+export type ChargeInput = S['ChargeCreate'];
+export type Payment = S['Payment'];
+export type PaymentInput = S['PaymentCreate'];
+
+/** A premise of a clients list item (up to 3) with the client's role there. */
+export type ClientListPremise = S['ClientPremise'];
+export type ClientListItem = Client;
+export type ClientListQuery = ClientListParams;

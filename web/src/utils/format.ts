@@ -39,3 +39,23 @@ export function patchBody<T extends object>(values: T): Partial<T> {
 export function formatNumber(value: number, lang: string, maximumFractionDigits = 2): string {
   return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits }).format(value);
 }
+
+/** Kopecks → «1 234,56 ₽» (always 2 decimals) in the UI language's notation. */
+export function formatMoney(kopecks: number, lang: string): string {
+  return `${new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(kopecks / 100)} ₽`;
+}
+
+/** Roubles as typed («1 234,5», «1234.50») → kopecks; undefined when not a number. */
+export function rublesToKopecks(value: string | number | null | undefined): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  const s = String(value).replace(/[\s\u00a0₽]/g, '').replace(',', '.');
+  if (s === '' || !/^-?\d+(\.\d{0,2})?$/.test(s)) return undefined;
+  return Math.round(Number(s) * 100);
+}
+
+/** `YYYY-MM-DD` → «ДД.ММ.ГГГГ»; «—» when missing. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = dayjs(value);
+  return d.isValid() ? d.format('DD.MM.YYYY') : value;
+}

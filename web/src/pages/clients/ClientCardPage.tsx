@@ -25,6 +25,7 @@ import {
   PassportFields, patchBody, PhoneField, RegistrationFields, SnilsField, type ClientFormValues,
 } from './clientFields';
 import { useClientHistoryFormat } from './clientHistory';
+import { ClientPremisesTab } from './ClientPremisesTab';
 import { ExternalIdsTable } from './ExternalIdsTable';
 
 const TABS = ['general', 'premises', 'activity'] as const;
@@ -228,7 +229,12 @@ export function ClientCardPage() {
                 />
               ),
             },
-            ...(['premises', 'activity'] as const).map((key) => ({
+            {
+              key: 'premises',
+              label: t('client.tab.premises'),
+              children: <ClientPremisesTab clientId={client.id} canWrite={canWrite} onChanged={() => setHistoryVersion((v) => v + 1)} />,
+            },
+            ...(['activity'] as const).map((key) => ({
               key,
               label: t(`client.tab.${key}` as MessageKey),
               children: later(key),

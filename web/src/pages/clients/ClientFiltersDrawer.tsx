@@ -1,15 +1,18 @@
-// «Фильтры» of the clients list (C-3): client type, status, tags and the object hierarchy
+// «Фильтры» of the clients list (C-3): client type, status, tags, role on a premise, debt
+// range in ₽ (sent in kopecks) and the object hierarchy
 // — object group, quarter, object, entrance, floor, premise. Entrances and floors are those of
 // the chosen objects; premises are searched on the server by address. Every change applies
 // at once; «Сбросить» clears all. The hierarchy filters find clients through their premises.
-import { Button, Divider, Drawer, Flex, Form, Select, Spin, Typography } from 'antd';
+import { Button, Col, Divider, Drawer, Flex, Form, InputNumber, Row, Select, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { entrancesApi, floorsApi, objectGroupsApi, objectsApi, premisesApi, quartersApi } from '../../api/resources';
-import type { ClientStatus, ClientType, Entrance, Floor, ObjectGroup, Quarter, RealtyObject } from '../../api/types';
+import type { ClientStatus, ClientType, Entrance, Floor, LinkRole, ObjectGroup, Quarter, RealtyObject } from '../../api/types';
 import { TagSelect } from '../../components/TagSelect';
 import { useOptions } from '../../components/useOptions';
 import { useI18n } from '../../i18n';
+import { LINK_ROLES, linkRoleKey } from '../links/linkFields';
 import { objectLabel } from '../premises/PremiseAddModal';
+import { rublesToKopecks } from '../../utils/format';
 import { CLIENT_STATUSES, clientStatusKey, useClientTypeOptions } from './clientFields';
 import { activeFilterCount, EMPTY_FILTERS, type ClientFilters } from './listState';
 
@@ -142,6 +145,7 @@ export function ClientFiltersDrawer({ open, onClose, value, onChange, options }:
   const { t } = useI18n();
   const typeOptions = useClientTypeOptions();
   const statusOptions = useMemo(() => CLIENT_STATUSES.map((s) => ({ value: s, label: t(clientStatusKey(s)) })), [t]);
+  const roleOptions = useMemo(() => LINK_ROLES.map((r) => ({ value: r, label: t(linkRoleKey(r)) })), [t]);
   const { groups, quarters, objects, entrances, floors, levelsLoading, premiseLabels, rememberPremises } = options;
 
   // quarters of the chosen groups; objects of the chosen groups and quarters (chosen values stay)
@@ -246,6 +250,17 @@ export function ClientFiltersDrawer({ open, onClose, value, onChange, options }:
             style={{ width: '100%' }}
           />
         </Form.Item>
+        <Form.Item label={t('clients.filter.role')} htmlFor="filter_role" extra={t('clients.filter.roleHint')}>
+          <Select<LinkRole[]>
+            {...multi}
+            id="filter_role"
+            options={roleOptions}
+            value={value.role}
+            placeholder={t('premises.filter.any')}
+            onChange={(v) => onChange({ role: v })}
+          />
+        </Form.Item>
+        <DebtRange min={value.debt_min} max={value.debt_max} onChange={(debt_min, debt_max) => onChange({ debt_min, debt_max })} />
 
         <Divider orientation="left" orientationMargin={0} plain style={{ marginTop: 4 }}>
           <Typography.Text type="secondary">{t('clients.filter.byPremises')}</Typography.Text>
@@ -331,5 +346,48 @@ export function ClientFiltersDrawer({ open, onClose, value, onChange, options }:
         </Form.Item>
       </Form>
     </Drawer>
+  );
+}
+
+/**
+ * «Долг от / до» in ₽ (kopecks in the state and the API). A bound applies on Enter or when the
+ * input loses focus, not on every keystroke; negative values are overpayments.
+ */
+function DebtRange({ min, max, onChange }: { min?: number; max?: number; onChange: (min?: number, max?: number) => void }) {
+  const { t, lang } = useI18n();
+  const toText = (k?: number) => (k === undefined ? null : (k / 100).toFixed(2));
+  const [from, setFrom] = useState<string | null>(toText(min));
+  const [to, setTo] = useState<string | null>(toText(max));
+  // follow the state (chips, «Сбросить», back button)
+  useEffect(() => setFrom(toText(min)), [min]);
+  useEffect(() => setTo(toText(max)), [max]);
+
+  const commit = () => {
+    const a = rublesToKopecks(from ?? undefined);
+    const b = rublesToKopecks(to ?? undefined);
+    if (a !== min || b !== max) onChange(a, b);
+  };
+  const input = (id: string, v: string | null, set: (v: string | null) => void, placeholder: string) => (
+    <InputNumber<string>
+      id={id}
+      stringMode
+      precision={2}
+      decimalSeparator={lang === 'ru' ? ',' : '.'}
+      value={v}
+      onChange={set}
+      onBlur={commit}
+      onPressEnter={commit}
+      placeholder={placeholder}
+      addonAfter="₽"
+      style={{ width: '100%' }}
+    />
+  );
+  return (
+    <Form.Item label={t('clients.filter.debt')} extra={t('clients.filter.debtHint')} style={{ marginBottom: 16 }}>
+      <Row gutter={8}>
+        <Col span={12}>{input('filter_debt_min', from, setFrom, t('clients.filter.debtFrom'))}</Col>
+        <Col span={12}>{input('filter_debt_max', to, setTo, t('clients.filter.debtTo'))}</Col>
+      </Row>
+    </Form.Item>
   );
 }

@@ -1,6 +1,7 @@
 // «Управление» → «Клиенты» (C-1…C-4, C-6): tabs «Клиенты» (the register), «Заявки на
 // регистрацию» and «Неидентифицированные» (later). The register: row number across pages, ФИО
-// (link to the card), phone, premises, last visit to the resident app; server paging and
+// (link to the card), phone, premises (up to 3 with the role, «ещё N»), debt, last visit to the
+// resident app; server paging and
 // sorting, search by name or phone, the filters drawer, export to Excel and «Добавить».
 // Search, filters, sort and page are kept in the URL (listState.ts).
 import { DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
@@ -10,13 +11,15 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { clientsApi } from '../../api/resources';
-import type { Client, ClientPremiseRef, ClientSort, ClientStatus, ClientType } from '../../api/types';
+import type { ClientListItem, ClientListPremise, ClientSort, ClientStatus, ClientType, LinkRole } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useApiError } from '../../components/useApiError';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../utils/format';
+import { formatDateTime, formatMoney } from '../../utils/format';
+import { Money } from '../premises/AccountLedger';
+import { linkRoleKey } from '../links/linkFields';
 import { ClientAddModal } from './ClientAddModal';
 import { clientStatusKey, clientTypeKey } from './clientFields';
 import { ClientFiltersDrawer, useClientFilterOptions } from './ClientFiltersDrawer';
@@ -29,6 +32,7 @@ const filterLabelKey: Record<FilterKey, MessageKey> = {
   type: 'clients.filter.type',
   status: 'clients.filter.status',
   tag: 'clients.filter.tag',
+  role: 'clients.filter.role',
   object_group_id: 'premises.filter.group',
   quarter_id: 'premises.filter.quarter',
   object_id: 'premises.filter.object',
@@ -71,20 +75,45 @@ export function ClientsPage() {
   );
 }
 
-function premisesText(items: ClientPremiseRef[] | undefined): string {
-  if (!items || items.length === 0) return '';
-  return items.map((p) => (typeof p.address === 'string' ? p.address : `#${p.id}`)).join('; ');
+/** Up to 3 premises with the client's role there, and «ещё N» for the rest. */
+function PremisesCell({ row }: { row: ClientListItem }) {
+  const { t } = useI18n();
+  const items: ClientListPremise[] = row.premises ?? [];
+  if (items.length === 0) return <Typography.Text type="secondary">—</Typography.Text>;
+  const more = Math.max(0, (row.premises_count ?? items.length) - items.length);
+  return (
+    <Flex vertical gap={0} data-testid="client-premises-cell">
+      {items.map((p) => (
+        <Typography.Text key={p.id} ellipsis style={{ maxWidth: '100%' }}>
+          <Link to={`/premises/${p.id}`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit' }}>
+            {typeof p.address === 'string' ? p.address : `#${p.id}`}
+          </Link>
+          {p.role && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {' '}
+              · {t(linkRoleKey(p.role)).toLowerCase()}
+            </Typography.Text>
+          )}
+        </Typography.Text>
+      ))}
+      {more > 0 && (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t('clients.morePremises', { n: more })}
+        </Typography.Text>
+      )}
+    </Flex>
+  );
 }
 
 function ClientsRegister() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const { canWrite } = useAuth();
   const navigate = useNavigate();
   const showError = useApiError();
   const { state, update, search } = useListState();
 
-  const [items, setItems] = useState<Client[]>([]);
+  const [items, setItems] = useState<ClientListItem[]>([]);
   const [total, setTotal] = useState(0);
   const [loading, setLoading] = useState(true);
   const [searchText, setSearchText] = useState(state.q);
@@ -132,7 +161,7 @@ function ClientsRegister() {
   const sortOrder = (column: SortColumn) =>
     state.sort === column ? ('ascend' as const) : state.sort === `-${column}` ? ('descend' as const) : null;
 
-  const columns: TableColumnsType<Client> = [
+  const columns: TableColumnsType<ClientListItem> = [
     { title: t('clients.col.number'), key: 'n', width: 64, align: 'right', render: (_v, _row, i) => firstRow + i + 1 },
     {
       title: t('clients.col.name'),
@@ -179,8 +208,15 @@ function ClientsRegister() {
       title: t('clients.col.premises'),
       dataIndex: 'premises',
       key: 'premises',
-      ellipsis: true,
-      render: (v: ClientPremiseRef[]) => premisesText(v) || <Typography.Text type="secondary">—</Typography.Text>,
+      render: (_v, row) => <PremisesCell row={row} />,
+    },
+    {
+      title: t('clients.col.debt'),
+      dataIndex: 'debt',
+      key: 'debt',
+      width: 150,
+      align: 'right',
+      render: (v: number | undefined) => (v === undefined || v === null ? '—' : <Money kopecks={v} debt />),
     },
     {
       title: t('clients.col.lastSeen'),
@@ -193,7 +229,7 @@ function ClientsRegister() {
     },
   ];
 
-  const onTableChange: TableProps<Client>['onChange'] = (pagination, _filters, sorter, extra) => {
+  const onTableChange: TableProps<ClientListItem>['onChange'] = (pagination, _filters, sorter, extra) => {
     if (extra.action === 'sort') {
       const s = Array.isArray(sorter) ? sorter[0] : sorter;
       const column: SortColumn = s?.columnKey === 'phone' ? 'phone' : s?.columnKey === 'last_seen' ? 'last_seen' : 'name';
@@ -224,6 +260,8 @@ function ClientsRegister() {
         return options.floors.find((f) => f.value === id)?.label ?? `#${v}`;
       case 'premise_id':
         return options.premiseLabels.get(id) ?? `#${v}`;
+      case 'role':
+        return t(linkRoleKey(v as LinkRole));
       default:
         return String(v);
     }
@@ -286,9 +324,19 @@ function ClientsRegister() {
               </Tag>
             )),
           )}
+          {(state.debt_min !== undefined || state.debt_max !== undefined) && (
+            <Tag closable onClose={() => update({ debt_min: undefined, debt_max: undefined })} style={{ marginInlineEnd: 0 }} data-testid="debt-chip">
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t('clients.filter.debt')}:
+              </Typography.Text>{' '}
+              {state.debt_min !== undefined ? `${t('clients.filter.debtFrom').toLowerCase()} ${formatMoney(state.debt_min, lang)}` : ''}
+              {state.debt_min !== undefined && state.debt_max !== undefined ? ' ' : ''}
+              {state.debt_max !== undefined ? `${t('clients.filter.debtTo').toLowerCase()} ${formatMoney(state.debt_max, lang)}` : ''}
+            </Tag>
+          )}
         </Flex>
       )}
-      <Table<Client>
+      <Table<ClientListItem>
         rowKey="id"
         columns={columns}
         dataSource={items}

@@ -1,6 +1,7 @@
 // Premise card (/premises/:id, R-6…R-8): the derived address as the title, tabs; «Общие
 // сведения» edits the premise, «Действия» → «Сохранить» / «Удалить» (with what the delete takes
 // along, from GET /premises/{id}/dependents); «История изменений» opens the change history.
+// «Клиенты» (PremiseClientsTab) and «Лицевые счета» (PremiseAccountsTab) load their own data.
 import { DeleteOutlined, DownOutlined, HistoryOutlined, SaveOutlined } from '@ant-design/icons';
 import {
   App, Button, Card, Col, Descriptions, Divider, Dropdown, Form, Input, Row, Switch, Tabs, Tag,
@@ -20,6 +21,8 @@ import { useApiError } from '../../components/useApiError';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime, patchBody } from '../../utils/format';
 import { AddressFields, AreaFields, EntranceFloorFields, TypeField } from './PremiseFields';
+import { PremiseAccountsTab } from './PremiseAccountsTab';
+import { PremiseClientsTab } from './PremiseClientsTab';
 import { usePremiseHistoryFormat } from './premiseHistory';
 import { ADDRESS_FIELDS, addressBody, typeHasField, typeLabelKey, type AddressField } from './premiseTypes';
 
@@ -102,6 +105,7 @@ export function PremiseCardPage() {
   const [saving, setSaving] = useState(false);
   const [dirty, setDirty] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [historyVersion, setHistoryVersion] = useState(0);
   const historyFormat = usePremiseHistoryFormat(premise?.object_id ?? 0, historyOpen && !!premise);
   const loadHistory = useCallback((p: { limit: number; offset: number }) => premisesApi.history(id, p), [id]);
 
@@ -239,7 +243,24 @@ export function PremiseCardPage() {
                 <GeneralTab premise={premise} form={form} onFinish={save} onChange={() => setDirty(true)} canWrite={canWrite} />
               ),
             },
-            ...(['clients', 'accounts', 'documents', 'activity'] as const).map((key) => ({
+            {
+              key: 'clients',
+              label: t('premise.tab.clients'),
+              children: (
+                <PremiseClientsTab
+                  premiseId={premise.id}
+                  canWrite={canWrite}
+                  onOpenGeneral={() => setParams({}, { replace: true, state: location.state })}
+                  onChanged={() => setHistoryVersion((v) => v + 1)}
+                />
+              ),
+            },
+            {
+              key: 'accounts',
+              label: t('premise.tab.accounts'),
+              children: <PremiseAccountsTab premiseId={premise.id} canWrite={canWrite} />,
+            },
+            ...(['documents', 'activity'] as const).map((key) => ({
               key,
               label: t(`premise.tab.${key}` as MessageKey),
               children: later(key),
@@ -250,7 +271,7 @@ export function PremiseCardPage() {
       <HistoryDrawer
         open={historyOpen}
         onClose={() => setHistoryOpen(false)}
-        version={premise.updated_at}
+        version={`${premise.updated_at}:${historyVersion}`}
         load={loadHistory}
         format={historyFormat}
         subtitle={premise.address}
