@@ -332,7 +332,8 @@ def test_bad_charge_is_422_and_writes_nothing(admin, building, legal, body, fiel
 
 
 def future(days: int) -> str:
-    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+    """The date `days` from today (UTC, the server's clock)."""
+    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize("body,field", [
@@ -367,11 +368,13 @@ def test_bad_payment_is_422_and_writes_nothing(admin, building, legal, body, fie
     assert account(admin, acc["id"])["debt"] == 5000
 
 
-def test_payment_today_is_fine(admin, building, legal):
+def test_payment_of_today_and_yesterday_is_fine(admin, building, legal):
     p = make_premise(admin, building["id"])
     acc = make_account(admin, p["id"], legal["id"])
-    # the server's «today» is UTC; yesterday is in the past in every time zone
     add_payment(admin, acc["id"], date=future(-1), amount=1)
+    # «today» of the server (UTC)
+    add_payment(admin, acc["id"], date=future(0), amount=1)
+    assert account(admin, acc["id"])["payments_total"] == 2
 
 
 # ------------------------------------------------------------------------- the debt of clients
