@@ -17,7 +17,8 @@ if (!BASE_URL || !LOGIN || !PASSWORD) {
   throw new Error('Set UPRAVDOM_URL, UPRAVDOM_LOGIN and UPRAVDOM_PASSWORD (a running server and a staff user)');
 }
 
-export const SCREENSHOT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
+/** Where `screenshot` saves (UPRAVDOM_SCREENSHOT_DIR overrides tests/e2e/screenshots). */
+export const SCREENSHOT_DIR = process.env.UPRAVDOM_SCREENSHOT_DIR || path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
 export async function launch() {
   return chromium.launch({
@@ -120,3 +121,31 @@ export function randomInn() {
   const check = (w.reduce((sum, k, i) => sum + k * d[i], 0) % 11) % 10;
   return d.join('') + String(check);
 }
+
+/** A random Cyrillic word (names are letters only; a root no other run uses). */
+export function cyrWord(n = 6) {
+  const cyr = 'абвгдежзиклмнопрстуфхцэюя';
+  return Array.from({ length: n }, () => cyr[Math.floor(Math.random() * cyr.length)]).join('');
+}
+
+/** A random mobile number: {digits: '916…' (10), e164, formatted '+7 916 123-45-67', eight: '8 (916) 123-45-67'}. */
+export function randomPhone() {
+  const tail = String(Math.floor(1e6 + Math.random() * 8.99e6));
+  const digits = `916${tail}`;
+  return {
+    digits,
+    e164: `+7${digits}`,
+    formatted: `+7 916 ${tail.slice(0, 3)}-${tail.slice(3, 5)}-${tail.slice(5)}`,
+    eight: `8 (916) ${tail.slice(0, 3)}-${tail.slice(3, 5)}-${tail.slice(5)}`,
+  };
+}
+
+/** Creates through the API and returns the body; fails the test on another status than 201. */
+export async function create(page, urlPath, body) {
+  const r = await apiCall(page, 'POST', urlPath, body);
+  if (r.status !== 201) throw new Error(`POST ${urlPath} → ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Text with every run of white space (the NBSP of Russian number formatting too) as one space. */
+export const norm = (s) => s.replace(/[\s\u00a0\u202f]+/g, ' ').trim();

@@ -122,6 +122,17 @@ function LinkFields({ context, link }: { context: LinkContext; link: Link | null
     return res.items.map((p) => ({ value: p.id, label: p.address }));
   }, []);
 
+  const shareField = (
+    <Form.Item
+      label={t('link.share')}
+      name="ownership_share"
+      extra={t('link.shareHint')}
+      rules={[{ pattern: SHARE_PATTERN, message: t('link.shareInvalid') }]}
+    >
+      <Input maxLength={20} placeholder="1/2" />
+    </Form.Item>
+  );
+
   const docLabel = (doc: string, part: 'number' | 'date') => t(`link.doc.${doc}.${part}` as MessageKey);
 
   return (
@@ -156,7 +167,7 @@ function LinkFields({ context, link }: { context: LinkContext; link: Link | null
       )}
 
       <Row gutter={16}>
-        <Col xs={24} sm={mayHaveOwner(role) ? 10 : 24}>
+        <Col xs={24} sm={10}>
           <Form.Item label={t('link.role')} name="role" rules={[{ required: true, message: t('common.required') }]}>
             <Select options={roleOptions} data-testid="link-role" />
           </Form.Item>
@@ -182,7 +193,15 @@ function LinkFields({ context, link }: { context: LinkContext; link: Link | null
             </Form.Item>
           </Col>
         )}
+        {role === 'owner' && <Col xs={24} sm={14}>{shareField}</Col>}
       </Row>
+      {role === 'unconfirmed_owner' && (
+        <Row gutter={16}>
+          <Col xs={24} sm={10}>
+            {shareField}
+          </Col>
+        </Row>
+      )}
       {requiresOwner(role) && premiseId && !ownersLoading && ownerOptions.length === 0 && (
         <Alert type="warning" showIcon style={{ marginBottom: 16 }} message={t('link.noOwnersHint')} />
       )}
@@ -208,20 +227,6 @@ function LinkFields({ context, link }: { context: LinkContext; link: Link | null
       <Divider orientation="left" orientationMargin={0} plain style={{ marginTop: 0 }}>
         <Typography.Text type="secondary">{t('link.section.extra')}</Typography.Text>
       </Divider>
-      {isOwnerRole(role) && (
-        <Row gutter={16}>
-          <Col xs={24} sm={10}>
-            <Form.Item
-              label={t('link.share')}
-              name="ownership_share"
-              extra={t('link.shareHint')}
-              rules={[{ pattern: SHARE_PATTERN, message: t('link.shareInvalid') }]}
-            >
-              <Input maxLength={20} placeholder="1/2" />
-            </Form.Item>
-          </Col>
-        </Row>
-      )}
       <Form.Item label={t('link.comment')} name="comment">
         <Input.TextArea maxLength={2000} showCount autoSize={{ minRows: 2, maxRows: 6 }} />
       </Form.Item>

@@ -145,7 +145,7 @@ export function PremiseAccountsTab({ premiseId, canWrite }: Props) {
     {
       title: t('account.col.hidden'),
       key: 'hidden',
-      width: 130,
+      width: 180,
       align: 'center',
       render: (_v, a) => (
         <span onClick={(e) => e.stopPropagation()}>
