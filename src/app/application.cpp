@@ -2,7 +2,9 @@
 
 #include "db/sql.hpp"
 #include "domains/access/handlers.hpp"
+#include "domains/accounts/handlers.hpp"
 #include "domains/clients/handlers.hpp"
+#include "domains/links/handlers.hpp"
 #include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
 
@@ -15,7 +17,9 @@ Application::Application(const Config& config, size_t pool_size)
       reference_service_(database_),
       premise_service_(database_),
       client_service_(database_),
-      tag_service_(database_) {
+      tag_service_(database_),
+      link_service_(database_),
+      account_service_(database_) {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
   });
@@ -58,6 +62,8 @@ void Application::RegisterRoutes(const Config& config) {
   premises::RegisterPremiseRoutes(router_, premise_service_);
   clients::RegisterClientRoutes(router_, client_service_);
   tags::RegisterTagRoutes(router_, tag_service_);
+  links::RegisterLinkRoutes(router_, link_service_);
+  accounts::RegisterAccountRoutes(router_, account_service_);
 }
 
 }  // namespace upravdom::app

@@ -6,7 +6,9 @@
 #include "core/config.hpp"
 #include "db/database.hpp"
 #include "domains/access/service.hpp"
+#include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/links/service.hpp"
 #include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
 #include "domains/tags/tags.hpp"
@@ -40,6 +42,8 @@ class Application {
   premises::PremiseService premise_service_;
   clients::ClientService client_service_;
   tags::TagService tag_service_;
+  links::LinkService link_service_;
+  accounts::AccountService account_service_;
   http::Metrics metrics_;
   http::Router router_;
 };

@@ -258,8 +258,9 @@ def test_charges_and_payments_and_debt(admin, building, legal):
     c2 = add_charge(admin, acc["id"], period="2026-10", service="Отопление", amount=250000)
     c3 = add_charge(admin, acc["id"], period="2026-10", service="Перерасчёт отопления", amount=-10000)
     pay1 = add_payment(admin, acc["id"], date="2026-10-05", amount=100000, source="Сбербанк")
-    pay2 = add_payment(admin, acc["id"], date="2026-11-01", amount=40000)
-    assert pay2["source"] is None
+    r = admin.post(f"{A}/{acc['id']}/payments", json={"date": "2026-11-01", "amount": 40000})  # no source
+    pay2 = validate(assert_status(r, 201), "Payment")
+    assert pay2["source"] is None and pay2["amount"] == 40000 and pay2["date"] == "2026-11-01"
     got = account(admin, acc["id"])
     assert got["charges_total"] == 390000 and got["payments_total"] == 140000 and got["debt"] == 250000
     charges, payments = ledger(admin, acc["id"])
