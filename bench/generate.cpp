@@ -2,8 +2,20 @@
 //
 //   generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N --premises M
 //            [--clients C] [--seed S] [--login LOGIN] [--password PASSWORD]
+//            [--links L] [--accounts A] [--charges-per-account K]
 //   --clients C adds C clients (Russian full names, unique mobile phones, some ИНН / СНИЛС /
 //   external ids «1c» / last visits, ~2 % companies); --premises 0 generates clients only.
+//   --links L (needs premises and clients) links clients to premises, ~L/M a premise: owners
+//   with shares (1/1, 1/2 + 1/2, 1/3 …, some without one), residents, tenants and
+//   representatives depending on an owner, ДДУ / acceptance act / certificate / management
+//   contract papers; a parking space or storage room is often owned by a flat owner of the
+//   same building, and once every client is linked the next links reuse them (investors).
+//   --accounts A (needs premises) creates three legal entities and A personal accounts, about
+//   A/M a premise (some with a second account at the capital-repair fund, some with an ЕЛС),
+//   each with K charges (default 12: one a month for the last K months; K = 36 gives 3
+//   services a month) and payments by payer profile (most pay every month in full, some
+//   skip months, pay part, never pay or pay ahead), then personal_accounts.debt and
+//   clients.debt are computed from them with set-based SQL.
 //
 // Applies the migrations, creates the organisation and an admin user through the server's
 // own access service (argon2id like `upravdom user create`), then writes object groups,
@@ -17,7 +29,9 @@
 // are made on one thread and written on another; the premises' secondary indexes are dropped
 // before the load and built again after it. Ids are assigned here (continuing after the
 // largest id in each table), so the same seed gives the same rows in both databases. Nothing
-// else may write to the database while it runs.
+// else may write to the database while it runs. The charges and payments of an account come
+// from a hash of (seed, account id), so the payments can follow the charges without keeping
+// 12 million amounts in memory.
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -86,8 +100,10 @@ class BulkWriter {
   virtual void Text(std::string_view value) = 0;
   virtual void Null() = 0;
   virtual void EndRow() = 0;
-  // Drops the secondary indexes of `table`, returning the statements that recreate them.
-  virtual std::vector<std::string> DropIndexes(const std::string& table) = 0;
+  // Drops the secondary indexes of `table` (those whose definition contains `containing`),
+  // returning the statements that recreate them.
+  virtual std::vector<std::string> DropIndexes(const std::string& table,
+                                               const std::string& containing = "") = 0;
   virtual void Begin() = 0;
   virtual void Commit() = 0;
   // After explicit ids: identity sequences continue after the largest id.
@@ -184,11 +200,13 @@ class SqliteWriter : public BulkWriter {
     sqlite3_reset(stmt_);
     column_ = 0;
   }
-  std::vector<std::string> DropIndexes(const std::string& table) override {
+  std::vector<std::string> DropIndexes(const std::string& table,
+                                       const std::string& containing) override {
     std::vector<std::string> create;
     for (const auto& row : Query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
                                  "sql IS NOT NULL AND tbl_name = '" +
                                  table + "'")) {
+      if (row[1].find(containing) == std::string::npos) continue;
       Exec("DROP INDEX " + row[0]);
       create.push_back(row[1]);
     }
@@ -289,12 +307,14 @@ class PostgresWriter : public BulkWriter {
     first_field_ = true;
     if (buffer_.size() > (1 << 20)) Flush();
   }
-  std::vector<std::string> DropIndexes(const std::string& table) override {
+  std::vector<std::string> DropIndexes(const std::string& table,
+                                       const std::string& containing) override {
     std::vector<std::string> create;
     for (const auto& row :
          Query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
                "AND tablename = '" +
                table + "' AND indexname NOT IN (SELECT conname FROM pg_constraint)")) {
+      if (row[1].find(containing) == std::string::npos) continue;
       Exec("DROP INDEX " + row[0]);
       create.push_back(row[1]);
     }
@@ -381,9 +401,10 @@ class ThreadedWriter : public BulkWriter {
     current_ += kEndRow;
     if (current_.size() >= kBatchBytes) HandOff();
   }
-  std::vector<std::string> DropIndexes(const std::string& table) override {
+  std::vector<std::string> DropIndexes(const std::string& table,
+                                       const std::string& containing) override {
     Sync();
-    return target_->DropIndexes(table);
+    return target_->DropIndexes(table, containing);
   }
   void Begin() override {
     Sync();
@@ -639,6 +660,9 @@ struct Options {
   long long objects = 0;
   long long premises = 0;
   long long clients = 0;
+  long long links = 0;
+  long long accounts = 0;
+  long long charges_per_account = 12;
   unsigned long long seed = 1;
   std::string login;
   std::string password = "bench-password";
@@ -647,7 +671,8 @@ struct Options {
 [[noreturn]] void Usage(const std::string& problem) {
   std::cerr << problem << "\n"
             << "usage: generate --db sqlite:PATH|postgresql://… --org-name NAME --objects N "
-               "--premises M [--clients C] [--seed S] [--login LOGIN] [--password PASSWORD]\n";
+               "--premises M [--clients C] [--links L] [--accounts A] [--charges-per-account K] "
+               "[--seed S] [--login LOGIN] [--password PASSWORD]\n";
   std::exit(2);
 }
 
@@ -668,6 +693,12 @@ Options ParseOptions(int argc, char** argv) {
         options.premises = std::stoll(value);
       else if (flag == "--clients")
         options.clients = std::stoll(value);
+      else if (flag == "--links")
+        options.links = std::stoll(value);
+      else if (flag == "--accounts")
+        options.accounts = std::stoll(value);
+      else if (flag == "--charges-per-account")
+        options.charges_per_account = std::stoll(value);
       else if (flag == "--seed")
         options.seed = std::stoull(value);
       else if (flag == "--login")
@@ -686,6 +717,12 @@ Options ParseOptions(int argc, char** argv) {
   if (options.premises != 0 && (options.objects < 1 || options.premises < options.objects))
     Usage("need --objects ≥ 1 and --premises ≥ --objects (or --premises 0)");
   if (options.premises == 0 && options.clients == 0) Usage("nothing to generate");
+  if (options.links < 0 || (options.links > 0 && (options.premises == 0 || options.clients == 0)))
+    Usage("--links needs --premises and --clients");
+  if (options.accounts < 0 || (options.accounts > 0 && options.premises == 0))
+    Usage("--accounts needs --premises");
+  if (options.charges_per_account < 0 || options.charges_per_account > 240)
+    Usage("need 0 ≤ --charges-per-account ≤ 240");
   return options;
 }
 
@@ -697,7 +734,15 @@ const reference::ResourceSpec& Spec(const std::string& table) {
 
 struct Counts {
   long long groups = 0, quarters = 0, objects = 0, entrances = 0, floors = 0, premises = 0,
-            tags = 0, premise_tags = 0, streets = 0, clients = 0, client_external_ids = 0;
+            tags = 0, premise_tags = 0, streets = 0, clients = 0, client_external_ids = 0,
+            links = 0, legal_entities = 0, accounts = 0, charges = 0, payments = 0;
+};
+
+// Rows and time of one bulk-loaded table: the rows, then the indexes built after them.
+struct TableTime {
+  std::string table;
+  long long rows = 0;
+  double insert_seconds = 0, index_seconds = 0;
 };
 
 class Generator {
@@ -711,6 +756,9 @@ class Generator {
   double premises_cpu() const { return premises_cpu_; }
   double insert_cpu() const { return insert_cpu_; }
   double clients_seconds() const { return clients_seconds_; }
+  const std::vector<TableTime>& table_times() const { return table_times_; }
+  double account_debt_seconds() const { return account_debt_seconds_; }
+  double client_debt_seconds() const { return client_debt_seconds_; }
 
  private:
   struct Group {
@@ -745,6 +793,26 @@ class Generator {
   void WriteSettlement(Object& object);
   void WritePremise(const Object& object, premises::Premise& p);
   void WriteClients();
+  void WriteLinks();
+  void WriteAccounts();
+  void ComputeDebts();
+  bool HasColumn(const std::string& table, const std::string& column);
+
+  // What links and accounts need to know of a premise.
+  enum PremiseKind : uint8_t { kDwelling, kNonResidential, kParking, kStorage, kLand };
+  struct PremiseInfo {
+    long long id;
+    uint32_t object;  // index into objects_
+    PremiseKind kind;
+    int32_t area;  // hundredths of a square metre, 0 when unknown
+  };
+  // What the charges and payments of an account follow from.
+  enum AccountKind : uint8_t { kHousing, kRepairFund, kParkingSpace };
+  struct AccountInfo {
+    long long id;
+    int32_t area;
+    AccountKind kind;
+  };
 
   BulkWriter& out_;
   long long org_;
@@ -765,6 +833,11 @@ class Generator {
   double premises_cpu_ = 0;
   double insert_cpu_ = 0;
   double clients_seconds_ = 0;
+  std::vector<PremiseInfo> premise_info_;
+  long long first_client_id_ = 0;
+  std::vector<TableTime> table_times_;
+  double account_debt_seconds_ = 0;
+  double client_debt_seconds_ = 0;
 };
 
 void Generator::PlanGroups() {
@@ -986,6 +1059,19 @@ void Generator::WritePremise(const Object& object, premises::Premise& p) {
   if (rng_.Chance(0.05)) {  // area not known yet
     p.total_area.reset();
     p.living_area.reset();
+  }
+  if (options_.links > 0 || options_.accounts > 0) {
+    PremiseKind kind = kDwelling;
+    if (p.type == "non_residential")
+      kind = kNonResidential;
+    else if (p.type == "parking")
+      kind = kParking;
+    else if (p.type == "storage")
+      kind = kStorage;
+    else if (p.type == "land_plot")
+      kind = kLand;
+    premise_info_.push_back({p.id, static_cast<uint32_t>(&object - objects_.data()), kind,
+                             static_cast<int32_t>(p.total_area.value_or(0))});
   }
   premises::ObjectAddress address{object.name, object.city, object.street, object.house};
   premises::SearchKeys keys = premises::MakeSearchKeys(p, address);
@@ -1231,6 +1317,9 @@ Counts Generator::Run() {
       out_.FixSequence(table);
   }
   if (options_.clients > 0) WriteClients();
+  if (options_.links > 0) WriteLinks();
+  if (options_.accounts > 0) WriteAccounts();
+  if (options_.links > 0 || options_.accounts > 0) ComputeDebts();
   // What the server keeps beside the premises: the organisation's premise count (the
   // unfiltered register's total).
   const std::string org = std::to_string(org_);
@@ -1546,6 +1635,10 @@ void Generator::WriteClients() {
   const Clock::time_point start = Clock::now();
   const bool sqlite = options_.db.rfind("sqlite:", 0) == 0;
   const long long first_id = out_.MaxId("clients") + 1;
+  first_client_id_ = first_id;
+  // Clients who have signed in to the resident app (migration 0008): a third of those with a
+  // last visit.
+  const bool logged_in_column = HasColumn("clients", "logged_in_at");
   const long long first_external = out_.MaxId("client_external_ids") + 1;
   // Indexes built once after the load; on SQLite the FTS triggers too: one 'rebuild' of
   // clients_search afterwards is much faster than a trigger per row.
@@ -1556,27 +1649,29 @@ void Generator::WriteClients() {
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'clients'");
     for (const auto& t : triggers) out_.Exec("DROP TRIGGER " + t[0]);
   }
-  out_.StartTable("clients", {"id",
-                              "organization_id",
-                              "type",
-                              "last_name",
-                              "first_name",
-                              "middle_name",
-                              "organization_name",
-                              "phone",
-                              "email",
-                              "gender",
-                              "birth_date",
-                              "inn",
-                              "snils",
-                              "status",
-                              "tester",
-                              "last_seen_at",
-                              "name_key",
-                              "name_sort",
-                              "phone_digits",
-                              "created_at",
-                              "updated_at"});
+  std::vector<std::string> columns = {"id",
+                                      "organization_id",
+                                      "type",
+                                      "last_name",
+                                      "first_name",
+                                      "middle_name",
+                                      "organization_name",
+                                      "phone",
+                                      "email",
+                                      "gender",
+                                      "birth_date",
+                                      "inn",
+                                      "snils",
+                                      "status",
+                                      "tester",
+                                      "last_seen_at",
+                                      "name_key",
+                                      "name_sort",
+                                      "phone_digits",
+                                      "created_at",
+                                      "updated_at"};
+  if (logged_in_column) columns.push_back("logged_in_at");
+  out_.StartTable("clients", columns);
   std::vector<long long> with_external;
   clients::Client c;
   for (long long i = 0; i < options_.clients; ++i) {
@@ -1636,6 +1731,12 @@ void Generator::WriteClients() {
     out_.Text(digits);
     out_.Text(now_);
     out_.Text(now_);
+    if (logged_in_column) {
+      if (last_seen && rng_.Chance(0.33))
+        out_.Text(*last_seen);
+      else
+        out_.Null();
+    }
     out_.EndRow();
     ++counts_.clients;
   }
@@ -1674,7 +1775,542 @@ void Generator::WriteClients() {
   clients_seconds_ = Seconds(start);
 }
 
-namespace {}  // namespace
+// ---------------------------------------------------------------------------------------------
+// Links, legal entities, personal accounts, charges and payments
+
+namespace {
+
+// A small counter-based generator: the same (seed, account, stream) gives the same numbers,
+// so the payments can replay the charges of their account.
+class HashRandom {
+ public:
+  HashRandom(unsigned long long seed, long long key, unsigned long long stream)
+      : state_(seed * 0x9E3779B97F4A7C15ULL ^
+               static_cast<unsigned long long>(key) * 0xD1B54A32D192ED03ULL ^
+               stream * 0x94D049BB133111EBULL) {}
+  unsigned long long Next() {  // splitmix64
+    unsigned long long z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  double Real() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  long long Int(long long lo, long long hi) {  // inclusive
+    return lo + static_cast<long long>(Next() % static_cast<unsigned long long>(hi - lo + 1));
+  }
+  bool Chance(double p) { return Real() < p; }
+
+ private:
+  unsigned long long state_;
+};
+
+// A service and its monthly rate in kopecks per square metre.
+struct Service {
+  const char* name;
+  long long rate;
+};
+const Service kHousingServices[] = {{"Содержание жилья", 3850},
+                                    {"Отопление", 3400},
+                                    {"ХВС", 900},
+                                    {"ГВС", 1700},
+                                    {"Водоотведение", 650},
+                                    {"Обращение с ТКО", 580},
+                                    {"Электроснабжение ОДН", 140}};
+const Service kFundServices[] = {
+    {"Взнос на капитальный ремонт", 1530}, {"Пени", 40}, {"Капремонт: перерасчёт прошлых лет", 90}};
+const Service kParkingServices[] = {
+    {"Содержание машино-места", 9500}, {"Электроснабжение", 1100}, {"Уборка паркинга", 700}};
+const char* const kPaymentSources[] = {"Сбербанк",     "Сбербанк Онлайн", "ВТБ",      "Т-Банк",
+                                       "Почта России", "Касса УК",        "Госуслуги"};
+const char* const kLinkComments[] = {"Проживает с семьёй", "Связь через представителя",
+                                     "Сдаёт помещение в аренду", "Документы в архиве УК"};
+const char kEgrLetters[][3] = {"А", "Б", "В", "Г", "Д", "Е", "Ж", "З", "И", "К", "Л", "М",
+                               "Н", "О", "П", "Р", "С", "Т", "У", "Ф", "Х", "Ц", "Ч", "Ш"};
+
+// The monthly periods the charges cover: the `count` months before the current one.
+struct Period {
+  std::string period;       // "2026-10"
+  int pay_year, pay_month;  // the month the bill is paid in
+};
+std::vector<Period> MakePeriods(const std::string& now_iso, long long count) {
+  int year = std::stoi(now_iso.substr(0, 4));
+  int month = std::stoi(now_iso.substr(5, 2));
+  std::vector<Period> periods;
+  for (long long back = count; back >= 1; --back) {
+    int index = year * 12 + (month - 1) - static_cast<int>(back);
+    int pay = index + 1;
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d", index / 12, index % 12 + 1);
+    periods.push_back({text, pay / 12, pay % 12 + 1});
+  }
+  return periods;
+}
+
+std::string IsoDate(Random& rng, int year_from, int year_to) {
+  return IsoTime(rng, year_from, year_to).substr(0, 10);
+}
+
+}  // namespace
+
+bool Generator::HasColumn(const std::string& table, const std::string& column) {
+  const bool sqlite = options_.db.rfind("sqlite:", 0) == 0;
+  const auto rows =
+      out_.Query(sqlite ? "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = '" +
+                              column + "'"
+                        : "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "
+                          "current_schema() AND table_name = '" +
+                              table + "' AND column_name = '" + column + "'");
+  return rows.at(0).at(0) != "0";
+}
+
+void Generator::WriteLinks() {
+  TableTime time{"premise_clients"};
+  const Clock::time_point start = Clock::now();
+  const std::vector<std::string> indexes = out_.DropIndexes("premise_clients");
+  long long next_id = out_.MaxId("premise_clients") + 1;
+  out_.StartTable("premise_clients", {"id",
+                                      "organization_id",
+                                      "premise_id",
+                                      "client_id",
+                                      "role",
+                                      "owner_client_id",
+                                      "ddu_number",
+                                      "ddu_date",
+                                      "acceptance_act_number",
+                                      "acceptance_act_date",
+                                      "certificate_number",
+                                      "certificate_date",
+                                      "management_contract_number",
+                                      "management_contract_date",
+                                      "ownership_share",
+                                      "share_numerator",
+                                      "share_denominator",
+                                      "comment",
+                                      "online_payment",
+                                      "keep_on_sync",
+                                      "created_by",
+                                      "created_at",
+                                      "updated_at"});
+  const long long premises = static_cast<long long>(premise_info_.size());
+  const long long clients = counts_.clients;
+  long long cursor = 0;  // the next client not yet linked (then round again: investors)
+  uint32_t object = UINT32_MAX;
+  std::vector<long long> object_owners;  // owners of dwellings of the current object
+  struct Planned {
+    long long client;
+    const char* role;
+    int numerator, denominator;  // 0 = no share
+    bool dependant;
+  };
+  std::vector<Planned> plan;
+  for (long long i = 0; i < premises; ++i) {
+    const PremiseInfo& p = premise_info_[static_cast<size_t>(i)];
+    if (p.object != object) {
+      object = p.object;
+      object_owners.clear();
+    }
+    // How many people: mostly one owner; the count is steered towards --links overall.
+    const double r = rng_.Real(0, 1);
+    long long k = r < 0.08 ? 0 : r < 0.76 ? 1 : r < 0.92 ? 2 : r < 0.98 ? 3 : 4;
+    const long long expected = options_.links * (i + 1) / premises;
+    while (k > 0 && counts_.links + k > std::min(expected + 3, options_.links)) --k;
+    while (counts_.links + k < expected - 3) ++k;
+    if (i == premises - 1) k = std::max<long long>(0, options_.links - counts_.links);
+    k = std::min(k, clients);
+    if (k == 0) continue;
+
+    // Roles and shares.
+    plan.clear();
+    auto owners = [&](long long n, bool unconfirmed) {
+      const bool shares = rng_.Chance(0.8);  // else the owners'-meeting data is incomplete
+      for (long long o = 0; o < n; ++o)
+        plan.push_back({0, unconfirmed ? "unconfirmed_owner" : "owner", shares ? 1 : 0,
+                        shares ? static_cast<int>(n) : 0, false});
+    };
+    if (p.kind != kDwelling) {
+      owners(std::min<long long>(k, 4), false);
+      while (static_cast<long long>(plan.size()) < k) plan.push_back({0, "tenant", 0, 0, true});
+    } else {
+      const double shape = rng_.Real(0, 1);
+      long long n = 1;
+      if (k >= 2 && shape < 0.40)
+        n = 2;
+      else if (k >= 3 && shape < 0.50)
+        n = 3;
+      owners(n, k == 1 && rng_.Chance(0.08));
+      while (static_cast<long long>(plan.size()) < k) {
+        const double role = rng_.Real(0, 1);
+        plan.push_back({0,
+                        role < 0.70   ? "resident"
+                        : role < 0.90 ? "tenant"
+                                      : "representative",
+                        0, 0, true});
+      }
+    }
+    // Clients: a parking space or storage room often belongs to an owner of a flat of the
+    // same building; everyone else is the next client.
+    for (size_t j = 0; j < plan.size(); ++j) {
+      long long client = 0;
+      if (j == 0 && (p.kind == kParking || p.kind == kStorage) && !object_owners.empty() &&
+          rng_.Chance(0.6))
+        client = object_owners[static_cast<size_t>(rng_.Int(0, object_owners.size() - 1))];
+      for (;;) {
+        if (client == 0) client = first_client_id_ + cursor++ % clients;
+        bool taken = false;
+        for (size_t t = 0; t < j; ++t) taken |= plan[t].client == client;
+        if (!taken) break;
+        client = 0;
+      }
+      plan[j].client = client;
+    }
+    if (p.kind == kDwelling) object_owners.push_back(plan[0].client);
+
+    for (const Planned& link : plan) {
+      const long long id = next_id++;
+      out_.Int(id);
+      out_.Int(org_);
+      out_.Int(p.id);
+      out_.Int(link.client);
+      out_.Text(link.role);
+      if (link.dependant)
+        out_.Int(plan[0].client);
+      else
+        out_.Null();
+      const bool owner = !link.dependant;
+      char number[48];
+      if (owner && p.kind != kLand && rng_.Chance(0.7)) {  // ДДУ
+        std::snprintf(number, sizeof number, "ДДУ-%u/%lld", p.object + 1, id);
+        out_.Text(number);
+        out_.Text(IsoDate(rng_, 2008, 2022));
+      } else {
+        out_.Null();
+        out_.Null();
+      }
+      if (owner && rng_.Chance(0.6)) {  // акт приёма-передачи
+        std::snprintf(number, sizeof number, "АПП-%lld", id);
+        out_.Text(number);
+        out_.Text(IsoDate(rng_, 2010, 2023));
+      } else {
+        out_.Null();
+        out_.Null();
+      }
+      if (owner && rng_.Chance(0.45)) {  // свидетельство / выписка ЕГРН
+        std::snprintf(number, sizeof number, "50:%02lld:%07lld:%lld", rng_.Int(10, 99),
+                      rng_.Int(1, 9999999), rng_.Int(100, 9999));
+        out_.Text(number);
+        out_.Text(IsoDate(rng_, 2010, 2025));
+      } else {
+        out_.Null();
+        out_.Null();
+      }
+      if (owner && rng_.Chance(0.85)) {  // договор управления
+        std::snprintf(number, sizeof number, "ДУ-%lld", p.id);
+        out_.Text(number);
+        out_.Text(IsoDate(rng_, 2015, 2025));
+      } else {
+        out_.Null();
+        out_.Null();
+      }
+      if (link.denominator > 0) {
+        if (link.denominator == 2 && rng_.Chance(0.1)) {
+          out_.Text("50%");
+          out_.Int(50);
+          out_.Int(100);
+        } else {
+          out_.Text("1/" + std::to_string(link.denominator));
+          out_.Int(link.numerator);
+          out_.Int(link.denominator);
+        }
+      } else {
+        out_.Null();
+        out_.Null();
+        out_.Null();
+      }
+      if (rng_.Chance(0.01))
+        out_.Text(rng_.Pick(kLinkComments));
+      else
+        out_.Null();
+      out_.Int(rng_.Chance(0.3) ? 1 : 0);
+      out_.Int(rng_.Chance(0.05) ? 1 : 0);
+      out_.Text(link.dependant && rng_.Chance(0.15) ? "resident_app" : "staff");
+      out_.Text(now_);
+      out_.Text(now_);
+      out_.EndRow();
+      ++counts_.links;
+    }
+  }
+  out_.EndTable();
+  time.rows = counts_.links;
+  time.insert_seconds = Seconds(start);
+  for (const std::string& create : indexes) out_.Exec(create);
+  time.index_seconds = Seconds(start) - time.insert_seconds;
+  out_.FixSequence("premise_clients");
+  table_times_.push_back(time);
+}
+
+void Generator::WriteAccounts() {
+  // Legal entities: two that bill housing (by object), one capital-repair fund.
+  long long le_id = out_.MaxId("legal_entities") + 1;
+  const long long first_le = le_id;
+  {
+    TableTime time{"legal_entities"};
+    const Clock::time_point start = Clock::now();
+    out_.StartTable("legal_entities", {"id", "organization_id", "name", "inn", "kpp", "ogrn",
+                                       "search_key", "created_at", "updated_at"});
+    const char* const names[] = {"ООО «УК Бенчмарк»", "ООО «Расчётный центр Бенчмарк»",
+                                 "НКО «Фонд капитального ремонта»"};
+    for (const char* name : names) {
+      std::string ogrn = "1" + std::to_string(rng_.Int(10000000000LL, 99999999999LL));
+      unsigned long long body = std::stoull(ogrn);
+      ogrn += static_cast<char>('0' + body % 11 % 10);
+      reference::Values values = {{"name", std::string(name)},
+                                  {"inn", CompanyInn(rng_)},
+                                  {"kpp", std::string("770101001")},
+                                  {"ogrn", ogrn}};
+      out_.Int(le_id++);
+      out_.Int(org_);
+      out_.Text(name);
+      out_.Text(std::get<std::string>(values["inn"]));
+      out_.Text("770101001");
+      out_.Text(ogrn);
+      out_.Text(reference::SearchKey(Spec("legal_entities"), values));
+      out_.Text(now_);
+      out_.Text(now_);
+      out_.EndRow();
+      ++counts_.legal_entities;
+    }
+    out_.EndTable();
+    out_.FixSequence("legal_entities");
+    time.rows = counts_.legal_entities;
+    time.insert_seconds = Seconds(start);
+    table_times_.push_back(time);
+  }
+
+  std::vector<AccountInfo> accounts;
+  accounts.reserve(static_cast<size_t>(options_.accounts));
+  {
+    TableTime time{"personal_accounts"};
+    const Clock::time_point start = Clock::now();
+    const std::vector<std::string> indexes = out_.DropIndexes("personal_accounts");
+    long long next_id = out_.MaxId("personal_accounts") + 1;
+    long long numbers[3] = {0, 0, 0};  // per legal entity
+    out_.StartTable(
+        "personal_accounts",
+        {"id", "organization_id", "premise_id", "legal_entity_id", "number", "unified_account",
+         "external_id", "hidden_from_resident", "debt", "created_at", "updated_at"});
+    const long long premises = static_cast<long long>(premise_info_.size());
+    for (long long i = 0; i < premises; ++i) {
+      const PremiseInfo& p = premise_info_[static_cast<size_t>(i)];
+      const double r = rng_.Real(0, 1);
+      long long k = r < 0.03 ? 0 : r < 0.96 ? 1 : 2;
+      const long long expected = options_.accounts * (i + 1) / premises;
+      while (k > 0 && counts_.accounts + k > std::min(expected + 3, options_.accounts)) --k;
+      while (counts_.accounts + k < expected - 3) ++k;
+      if (i == premises - 1) k = std::max<long long>(0, options_.accounts - counts_.accounts);
+      for (long long a = 0; a < k; ++a) {
+        // The first account bills the housing services (one of two billing entities, by
+        // object); the second is the capital-repair fund's.
+        const int le = a == 0 ? static_cast<int>(p.object % 2) : 2;
+        const AccountKind kind = a > 0                                        ? kRepairFund
+                                 : (p.kind == kParking || p.kind == kStorage) ? kParkingSpace
+                                                                              : kHousing;
+        const long long id = next_id++;
+        char number[32];
+        std::snprintf(number, sizeof number, "%d%09lld", 31 + le * 11, ++numbers[le]);
+        out_.Int(id);
+        out_.Int(org_);
+        out_.Int(p.id);
+        out_.Int(first_le + le);
+        out_.Text(number);
+        if (rng_.Chance(0.35)) {  // ЕЛС of ГИС ЖКХ: 2 digits, 2 letters, 6 digits
+          std::string els =
+              std::to_string(rng_.Int(10, 99)) + rng_.Pick(kEgrLetters) + rng_.Pick(kEgrLetters);
+          char digits[8];
+          std::snprintf(digits, sizeof digits, "%06lld", rng_.Int(0, 999999));
+          out_.Text(els + digits);
+        } else {
+          out_.Null();
+        }
+        if (rng_.Chance(0.5)) {
+          std::snprintf(number, sizeof number, "ЛС-1С-%09lld", id);
+          out_.Text(number);
+        } else {
+          out_.Null();
+        }
+        out_.Int(rng_.Chance(0.02) ? 1 : 0);
+        out_.Int(0);  // computed from the ledger at the end
+        out_.Text(now_);
+        out_.Text(now_);
+        out_.EndRow();
+        ++counts_.accounts;
+        accounts.push_back({id, p.area > 0 ? p.area : 5000, kind});
+      }
+    }
+    out_.EndTable();
+    time.rows = counts_.accounts;
+    time.insert_seconds = Seconds(start);
+    const Clock::time_point indexed = Clock::now();
+    for (const std::string& create : indexes) out_.Exec(create);
+    time.index_seconds = Seconds(indexed);
+    out_.FixSequence("personal_accounts");
+    table_times_.push_back(time);
+  }
+
+  // Charges: K rows an account, S services a month (S = K / 12, at least 1) over the last
+  // ceil(K / S) months, the amount by area and rate ±3 %, now and then a recalculation.
+  const long long per_account = options_.charges_per_account;
+  const long long services = std::max<long long>(1, per_account / 12);
+  const std::vector<Period> periods = MakePeriods(now_, (per_account + services - 1) / services);
+  const auto services_of = [](AccountKind kind) -> std::pair<const Service*, size_t> {
+    switch (kind) {
+      case kRepairFund:
+        return {kFundServices, std::size(kFundServices)};
+      case kParkingSpace:
+        return {kParkingServices, std::size(kParkingServices)};
+      default:
+        return {kHousingServices, std::size(kHousingServices)};
+    }
+  };
+  // Calls `row(month, service name, amount)` for each charge of the account, the same every
+  // time for the same account.
+  const auto each_charge = [&](const AccountInfo& a, auto&& row) {
+    HashRandom h(options_.seed, a.id, 1);
+    const auto [list, size] = services_of(a.kind);
+    for (long long c = 0; c < per_account; ++c) {
+      const size_t month = static_cast<size_t>(c / services);
+      const Service& service = list[static_cast<size_t>(c % services) % size];
+      long long amount = a.area * service.rate / 100 * (970 + h.Int(0, 60)) / 1000;
+      if (h.Chance(0.005)) amount = -amount * h.Int(5, 20) / 100;  // перерасчёт
+      if (amount == 0) amount = 100;
+      row(month, service.name, amount);
+    }
+  };
+  {
+    TableTime time{"account_charges"};
+    const Clock::time_point start = Clock::now();
+    const std::vector<std::string> indexes = out_.DropIndexes("account_charges");
+    long long next_id = out_.MaxId("account_charges") + 1;
+    out_.StartTable("account_charges", {"id", "organization_id", "account_id", "period", "service",
+                                        "amount", "created_at"});
+    for (const AccountInfo& a : accounts) {
+      each_charge(a, [&](size_t month, const char* service, long long amount) {
+        out_.Int(next_id++);
+        out_.Int(org_);
+        out_.Int(a.id);
+        out_.Text(periods[month].period);
+        out_.Text(service);
+        out_.Int(amount);
+        out_.Text(now_);
+        out_.EndRow();
+        ++counts_.charges;
+      });
+    }
+    out_.EndTable();
+    time.rows = counts_.charges;
+    time.insert_seconds = Seconds(start);
+    const Clock::time_point indexed = Clock::now();
+    for (const std::string& create : indexes) out_.Exec(create);
+    time.index_seconds = Seconds(indexed);
+    out_.FixSequence("account_charges");
+    table_times_.push_back(time);
+  }
+
+  // Payments by the account's payer profile: 70 % pay every bill in full the next month,
+  // 14 % skip now and then and catch up, 8 % pay part, 5 % (almost) never pay, 3 % pay ahead in
+  // round sums. A payment dated after today is not made yet.
+  const int today_year = std::stoi(now_.substr(0, 4));
+  const int today_month = std::stoi(now_.substr(5, 2));
+  const int today_day = std::stoi(now_.substr(8, 2));
+  {
+    TableTime time{"account_payments"};
+    const Clock::time_point start = Clock::now();
+    const std::vector<std::string> indexes = out_.DropIndexes("account_payments");
+    long long next_id = out_.MaxId("account_payments") + 1;
+    out_.StartTable("account_payments", {"id", "organization_id", "account_id", "date", "amount",
+                                         "source", "created_at"});
+    std::vector<long long> bills(periods.size());
+    for (const AccountInfo& a : accounts) {
+      std::fill(bills.begin(), bills.end(), 0);
+      each_charge(a, [&](size_t month, const char*, long long amount) { bills[month] += amount; });
+      HashRandom h(options_.seed, a.id, 2);
+      const double profile = h.Real();
+      const char* source = kPaymentSources[h.Int(0, std::size(kPaymentSources) - 1)];
+      long long owed = 0;
+      for (size_t m = 0; m < periods.size(); ++m) {
+        owed += bills[m];
+        long long pay = 0;
+        if (profile < 0.70) {
+          pay = bills[m];
+        } else if (profile < 0.84) {
+          const double r = h.Real();
+          pay = r < 0.55 ? owed : r < 0.80 ? bills[m] : 0;
+        } else if (profile < 0.92) {
+          if (h.Chance(0.75)) pay = bills[m] * h.Int(40, 90) / 100 / 10000 * 10000;
+        } else if (profile < 0.97) {
+          if (h.Chance(0.04)) pay = owed / 2;
+        } else {
+          pay = (bills[m] / 100000 + 1) * 100000;  // rounded up to 1,000 ₽
+        }
+        if (pay <= 0) continue;
+        const int day = static_cast<int>(h.Int(1, 28));
+        const Period& period = periods[m];
+        if (period.pay_year > today_year ||
+            (period.pay_year == today_year &&
+             (period.pay_month > today_month ||
+              (period.pay_month == today_month && day > today_day))))
+          continue;
+        char date[16];
+        std::snprintf(date, sizeof date, "%04d-%02d-%02d", period.pay_year, period.pay_month, day);
+        out_.Int(next_id++);
+        out_.Int(org_);
+        out_.Int(a.id);
+        out_.Text(date);
+        out_.Int(pay);
+        out_.Text(h.Chance(0.9) ? source
+                                : kPaymentSources[h.Int(0, std::size(kPaymentSources) - 1)]);
+        out_.Text(now_);
+        out_.EndRow();
+        owed -= pay;
+        ++counts_.payments;
+      }
+    }
+    out_.EndTable();
+    time.rows = counts_.payments;
+    time.insert_seconds = Seconds(start);
+    const Clock::time_point indexed = Clock::now();
+    for (const std::string& create : indexes) out_.Exec(create);
+    time.index_seconds = Seconds(indexed);
+    out_.FixSequence("account_payments");
+    table_times_.push_back(time);
+  }
+}
+
+void Generator::ComputeDebts() {
+  const std::string org = std::to_string(org_);
+  // An account's debt = its charges − its payments, in one pass over both tables.
+  Clock::time_point start = Clock::now();
+  if (options_.accounts > 0)
+    out_.Exec(
+        "UPDATE personal_accounts SET debt = t.debt FROM (SELECT account_id, SUM(amount) AS debt "
+        "FROM (SELECT account_id, amount FROM account_charges WHERE organization_id = " +
+        org +
+        " UNION ALL SELECT account_id, -amount FROM account_payments WHERE organization_id = " +
+        org + ") AS u GROUP BY account_id) AS t WHERE personal_accounts.id = t.account_id");
+  account_debt_seconds_ = Seconds(start);
+  // A client's debt = Σ debt of the accounts of the premises they are linked to. The debt
+  // index is built after the update rather than kept up to date row by row.
+  start = Clock::now();
+  if (options_.links > 0 && options_.accounts > 0) {
+    const std::vector<std::string> debt_indexes = out_.DropIndexes("clients", "debt");
+    out_.Exec(
+        "UPDATE clients SET debt = t.debt FROM (SELECT l.client_id, SUM(a.debt) AS debt FROM "
+        "premise_clients l JOIN personal_accounts a ON a.premise_id = l.premise_id WHERE "
+        "l.organization_id = " +
+        org + " GROUP BY l.client_id) AS t WHERE clients.id = t.client_id AND t.debt <> 0");
+    for (const std::string& create : debt_indexes) out_.Exec(create);
+  }
+  client_debt_seconds_ = Seconds(start);
+}
 
 int main(int argc, char** argv) {
   const Options options = ParseOptions(argc, argv);
@@ -1713,7 +2349,19 @@ int main(int argc, char** argv) {
               << " premises=" << c.premises << " tags=" << c.tags
               << " premise_tags=" << c.premise_tags << " street_keys=" << c.streets
               << " clients=" << c.clients << " client_external_ids=" << c.client_external_ids
-              << "\n";
+              << " links=" << c.links << " legal_entities=" << c.legal_entities
+              << " accounts=" << c.accounts << " charges=" << c.charges
+              << " payments=" << c.payments << "\n";
+    for (const TableTime& t : generator.table_times()) {
+      const double seconds = t.insert_seconds + t.index_seconds;
+      std::printf(
+          "%s: %lld rows in %.2f s = %.0f rows/s (rows %.2f s = %.0f rows/s, indexes %.2f s)\n",
+          t.table.c_str(), t.rows, seconds, static_cast<double>(t.rows) / seconds, t.insert_seconds,
+          static_cast<double>(t.rows) / t.insert_seconds, t.index_seconds);
+    }
+    if (c.accounts > 0)
+      std::printf("debts: personal_accounts.debt %.2f s, clients.debt %.2f s\n",
+                  generator.account_debt_seconds(), generator.client_debt_seconds());
     if (c.clients > 0)
       std::printf("clients: %lld rows in %.2f s = %.0f rows/s (rows, indexes, FTS rebuild)\n",
                   c.clients, generator.clients_seconds(),
