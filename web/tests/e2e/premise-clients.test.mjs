@@ -34,7 +34,12 @@ after(async () => {
 });
 
 const tab = () => page.getByTestId('premise-clients-tab');
-const row = (name) => page.getByTestId('premise-clients-table').locator('tbody tr.ant-table-row', { hasText: name });
+/** The row of this client (by the name link: a dependant's row names its owner too). */
+const row = (name) =>
+  page
+    .getByTestId('premise-clients-table')
+    .locator('tbody tr.ant-table-row')
+    .filter({ has: page.getByTestId('link-client-name').filter({ hasText: name }) });
 const linkModal = () => page.locator('.ant-modal-content').filter({ has: page.locator('form#link') });
 
 /** Opens an antd Select (by its input id) and clicks the option with this text. */

@@ -143,7 +143,7 @@ export function PremiseAccountsTab({ premiseId, canWrite }: Props) {
       render: (v: number) => <Money kopecks={v} debt />,
     },
     {
-      title: t('account.col.hidden'),
+      title: <span style={{ whiteSpace: 'nowrap' }}>{t('account.col.hidden')}</span>,
       key: 'hidden',
       width: 180,
       align: 'center',

@@ -105,7 +105,7 @@ export function PremiseClientsTab({ premiseId, canWrite, onOpenGeneral, onChange
       width: 170,
       render: (_v, l) => <span style={{ whiteSpace: 'nowrap' }}>{l.client.phone_formatted ?? '—'}</span>,
     },
-    { title: t('link.col.role'), key: 'role', width: 220, render: (_v, l) => <span data-testid="link-role-cell">{t(linkRoleKey(l.role))}</span> },
+    { title: t('link.col.role'), key: 'role', width: 220, render: (_v, l) => <span style={{ whiteSpace: 'nowrap' }} data-testid="link-role-cell">{t(linkRoleKey(l.role))}</span> },
     {
       title: t('link.col.owner'),
       key: 'owner',
