@@ -12,6 +12,10 @@ const char* ErrorCodeName(ErrorCode code) {
       return "unauthorized";
     case ErrorCode::kInvalidCredentials:
       return "invalid_credentials";
+    case ErrorCode::kInvalidCode:
+      return "invalid_code";
+    case ErrorCode::kCodeExpired:
+      return "code_expired";
     case ErrorCode::kForbidden:
       return "forbidden";
     case ErrorCode::kCsrfFailed:
@@ -24,6 +28,8 @@ const char* ErrorCodeName(ErrorCode code) {
       return "conflict";
     case ErrorCode::kInUse:
       return "in_use";
+    case ErrorCode::kHasDependants:
+      return "has_dependants";
     case ErrorCode::kPayloadTooLarge:
       return "payload_too_large";
     case ErrorCode::kValidationFailed:
@@ -45,6 +51,8 @@ int HttpStatus(ErrorCode code) {
       return 400;
     case ErrorCode::kUnauthorized:
     case ErrorCode::kInvalidCredentials:
+    case ErrorCode::kInvalidCode:
+    case ErrorCode::kCodeExpired:
       return 401;
     case ErrorCode::kForbidden:
     case ErrorCode::kCsrfFailed:
@@ -55,6 +63,7 @@ int HttpStatus(ErrorCode code) {
       return 405;
     case ErrorCode::kConflict:
     case ErrorCode::kInUse:
+    case ErrorCode::kHasDependants:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

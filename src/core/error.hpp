@@ -15,12 +15,15 @@ enum class ErrorCode {
   kBadRequest,
   kUnauthorized,
   kInvalidCredentials,
+  kInvalidCode,  // resident app: a wrong one-time code
+  kCodeExpired,  // resident app: the one-time code expired, was used or spent by attempts
   kForbidden,
   kCsrfFailed,
   kNotFound,
   kMethodNotAllowed,
   kConflict,
   kInUse,
+  kHasDependants,  // 409: an owner with dependants (details.dependants)
   kPayloadTooLarge,
   kValidationFailed,
   kTooManyRequests,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,12 @@ class PremiseRepository {
   PremiseRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
 
   std::optional<PremiseRow> Find(long long organization_id, long long id);
+  // Several premises by id (a page of links) in one query.
+  std::map<long long, PremiseRow> FindMany(long long organization_id,
+                                           const std::vector<long long>& ids);
+  // The number of clients linked to each of these premises (a page of the list).
+  std::map<long long, long long> ClientsCounts(long long organization_id,
+                                               const std::vector<long long>& ids);
   // Calls `visit` for each premise of the page (or of the whole result when limit < 0).
   // Returns the total number of matches unless `count` is false.
   long long List(long long organization_id, const PremiseFilter& filter, bool count,
@@ -84,6 +91,9 @@ class PremiseRepository {
   // `for_count`: the condition of the COUNT(*) query (see the type filter).
   bool AppendWhere(db::Sql& sql, long long organization_id, const PremiseFilter& filter,
                    bool for_count = false);
+  // Premises the search box finds other than by address: by a personal account's number or
+  // ЕЛС, and by a linked client's name or phone (a capped lookup of ids).
+  std::vector<long long> OtherMatches(long long organization_id, const std::string& typed);
   void RememberStreet(long long organization_id, const std::string& street_key);
 
   soci::session& sql_;

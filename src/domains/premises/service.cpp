@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "domains/accounts/repository.hpp"
 #include "domains/tags/tags.hpp"
 
 namespace upravdom::premises {
@@ -216,6 +217,7 @@ PremiseRow PremiseService::Read(long long organization_id, long long id) {
   if (!row) ThrowNotFound("Помещение не найдено");
   row->premise.tags = tags::TagRepository(sql, database_.dialect())
                           .TagsOf(tags::kPremiseTags, organization_id, {id})[id];
+  row->clients_count = repository.ClientsCounts(organization_id, {id})[id];
   return *row;
 }
 
@@ -229,7 +231,11 @@ PremisePage PremiseService::List(long long organization_id, const PremiseFilter&
   for (const PremiseRow& row : page.items) ids.push_back(row.premise.id);
   auto tags = tags::TagRepository(sql, database_.dialect())
                   .TagsOf(tags::kPremiseTags, organization_id, ids);
-  for (PremiseRow& row : page.items) row.premise.tags = tags[row.premise.id];
+  auto clients_counts = repository.ClientsCounts(organization_id, ids);
+  for (PremiseRow& row : page.items) {
+    row.premise.tags = tags[row.premise.id];
+    row.clients_count = clients_counts[row.premise.id];
+  }
   return page;
 }
 
@@ -250,7 +256,11 @@ Dependents PremiseService::Delete(const Actor& actor, long long id) {
   existing->premise.tags = tags::TagRepository(sql, database_.dialect())
                                .TagsOf(tags::kPremiseTags, organization_id, {id})[id];
   Dependents deleted = repository.CountDependents(organization_id, id);
-  repository.Delete(organization_id, id);  // tags go by ON DELETE CASCADE
+  const std::vector<long long> clients = accounts::ClientsOfPremise(sql, organization_id, id);
+  // Tags, links, accounts with their charges and payments go by ON DELETE CASCADE.
+  repository.Delete(organization_id, id);
+  // The linked clients no longer owe what the premise's accounts owed.
+  accounts::RecomputeClientDebt(sql, organization_id, clients);
   // The last state stays readable in the history after the premise is gone.
   history::HistoryRepository(sql).Record(
       actor, "premise", id, "deleted",
