@@ -7,6 +7,7 @@
 #include "domains/links/handlers.hpp"
 #include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
+#include "domains/resident/handlers.hpp"
 
 namespace upravdom::app {
 
@@ -19,7 +20,8 @@ Application::Application(const Config& config, size_t pool_size)
       client_service_(database_),
       tag_service_(database_),
       link_service_(database_),
-      account_service_(database_) {
+      account_service_(database_),
+      resident_service_(database_, access_repository_) {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
   });
@@ -62,6 +64,7 @@ void Application::RegisterRoutes(const Config& config) {
   premises::RegisterPremiseRoutes(router_, premise_service_);
   clients::RegisterClientRoutes(router_, client_service_);
   tags::RegisterTagRoutes(router_, tag_service_);
+  resident::RegisterResidentRoutes(router_, resident_service_);
   links::RegisterLinkRoutes(router_, link_service_);
   accounts::RegisterAccountRoutes(router_, account_service_);
 }

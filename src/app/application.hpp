@@ -11,6 +11,7 @@
 #include "domains/links/service.hpp"
 #include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
+#include "domains/resident/service.hpp"
 #include "domains/tags/tags.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
@@ -27,6 +28,7 @@ class Application {
   reference::ReferenceService& reference() { return reference_service_; }
   premises::PremiseService& premises() { return premise_service_; }
   clients::ClientService& clients() { return client_service_; }
+  resident::ResidentService& resident() { return resident_service_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.
@@ -44,6 +46,7 @@ class Application {
   tags::TagService tag_service_;
   links::LinkService link_service_;
   accounts::AccountService account_service_;
+  resident::ResidentService resident_service_;
   http::Metrics metrics_;
   http::Router router_;
 };

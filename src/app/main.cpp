@@ -14,6 +14,7 @@
 #include "db/migrations.hpp"
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
+#include "domains/resident/sms.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 
@@ -27,7 +28,9 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
 
 Команды:
   serve [--db URL] [--port N] [--host ADDR] [--web DIR] [--threads N] [--log-level L]
-                         запустить сервер (применяет миграции)
+        [--sms-sink FILE]
+                         запустить сервер (применяет миграции); --sms-sink: SMS приложения
+                         жителя дописываются в файл строками JSON вместо журнала
   migrate                применить миграции базы данных
   org create НАЗВАНИЕ    создать организацию, напечатать её id
   user create --org ID --login LOGIN --password PASSWORD --role admin|operator|readonly [--name ФИО]
@@ -40,7 +43,7 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
 Каждая команда принимает --db URL (или переменную UPRAVDOM_DB):
   sqlite:ПУТЬ или postgresql://пользователь:пароль@хост:порт/база
 Переменные окружения: UPRAVDOM_DB, UPRAVDOM_PORT, UPRAVDOM_HOST, UPRAVDOM_WEB,
-UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES.
+UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES, UPRAVDOM_SMS_SINK.
 )";
 
 class UsageError : public std::invalid_argument {
@@ -104,12 +107,21 @@ int Serve(const Config& config) {
       spdlog::warn("{}: no index.html; the web UI will answer 404", config.web_dir);
     static_files = std::make_unique<http::StaticFiles>(config.web_dir);
   }
+  // The resident app's SMS outbox is drained by one background thread; stopped (joined)
+  // when Serve returns after SIGTERM, like the statistics keeper.
+  resident::SmsDelivery sms_delivery(application.database(),
+                                     resident::MakeSmsSender(config.sms_sink));
+  resident::ResidentService& resident_service = application.resident();
+  resident_service.OnSmsQueued([&sms_delivery] { sms_delivery.Wake(); });
   access::AccessService& access_service = application.access();
   http::Dispatcher dispatcher(
       application.router(),
-      [&access_service](const http::Request& request) {
-        return access_service.Authenticate(request);
-      },
+      {.staff = [&access_service](
+                    const http::Request& request) { return access_service.Authenticate(request); },
+       .resident =
+           [&resident_service](const http::Request& request) {
+             return resident_service.Authenticate(request);
+           }},
       [&application] { return application.DatabaseHealthy(); }, application.metrics(),
       std::move(static_files));
   http::ServerOptions options;
@@ -119,6 +131,7 @@ int Serve(const Config& config) {
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
+  resident_service.OnSmsQueued(nullptr);
   spdlog::info("stopped");
   return 0;
 }
@@ -141,7 +154,7 @@ int Run(const std::vector<std::string>& args) {
   const std::string& command = words[0];
 
   if (command == "serve") {
-    AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies"});
+    AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies", "sms-sink"});
     if (words.size() != 1) throw UsageError("serve не принимает позиционных аргументов");
     return Serve(config);
   }

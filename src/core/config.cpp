@@ -63,6 +63,8 @@ Config ResolveConfig(const CommandLine& command_line, const Environment& environ
   }
   if (auto v = Pick(command_line, environment, "secure-cookies", "UPRAVDOM_SECURE_COOKIES"))
     config.secure_cookies = *v == "1" || *v == "true";
+  if (auto v = Pick(command_line, environment, "sms-sink", "UPRAVDOM_SMS_SINK"))
+    config.sms_sink = *v;
   return config;
 }
 

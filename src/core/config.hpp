@@ -28,6 +28,9 @@ struct Config {
   int threads = 4;
   std::string log_level = "info";
   bool secure_cookies = false;
+  // The resident app's SMS: empty = the development sender (the server log); a path = one
+  // JSON line per message appended to that file (tests, local tooling).
+  std::string sms_sink;
 };
 
 // Flags win over UPRAVDOM_* variables, which win over defaults. Throws

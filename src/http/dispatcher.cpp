@@ -9,7 +9,7 @@
 
 namespace upravdom::http {
 
-Dispatcher::Dispatcher(const Router& router, Authenticator authenticate,
+Dispatcher::Dispatcher(const Router& router, Authenticators authenticate,
                        HealthProbe database_healthy, Metrics& metrics,
                        std::unique_ptr<StaticFiles> static_files)
     : router_(router),
@@ -39,7 +39,15 @@ Response FromError(const ApiError& error) {
 
 void Dispatcher::Authorize(Request& request, const http::Route& route) const {
   if (route.access == Access::kPublic) return;
-  request.principal = authenticate_(request);
+  if (route.access == Access::kResident) {
+    // Bearer only (no cookies, so no CSRF); the resident service checks L-4 rights itself.
+    if (authenticate_.resident) request.principal = authenticate_.resident(request);
+    if (!request.principal || !request.principal->resident_id)
+      throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в приложение");
+    return;
+  }
+  request.principal = authenticate_.staff(request);
+  if (request.principal && request.principal->resident_id) request.principal.reset();
   if (!request.principal) throw ApiError(ErrorCode::kUnauthorized, "Требуется вход в систему");
   const Principal& who = *request.principal;
   if (IsWrite(request.method)) {

@@ -16,12 +16,20 @@ namespace upravdom::http {
 // Finds who sent the request (cookie or bearer token); nullopt when nobody valid.
 using Authenticator = std::function<std::optional<Principal>(const Request&)>;
 
+// The two kinds of credentials: staff (sessions, cookies, API tokens) for every protected
+// route but the resident app's, and residents (their own bearer sessions) for
+// Access::kResident routes only. Neither is ever asked about the other's routes.
+struct Authenticators {
+  Authenticator staff;
+  Authenticator resident;  // may be empty: resident routes then answer 401
+};
+
 // Whether the database answers; asked after a database error to tell 503 from 500.
 using HealthProbe = std::function<bool()>;
 
 class Dispatcher {
  public:
-  Dispatcher(const Router& router, Authenticator authenticate, HealthProbe database_healthy,
+  Dispatcher(const Router& router, Authenticators authenticate, HealthProbe database_healthy,
              Metrics& metrics, std::unique_ptr<StaticFiles> static_files);
 
   Response Handle(Request& request) const;
@@ -31,7 +39,7 @@ class Dispatcher {
   void Authorize(Request& request, const http::Route& route) const;
 
   const Router& router_;
-  Authenticator authenticate_;
+  Authenticators authenticate_;
   HealthProbe database_healthy_;
   Metrics& metrics_;
   std::unique_ptr<StaticFiles> static_files_;

@@ -13,10 +13,12 @@ namespace upravdom::http {
 using Handler = std::function<Response(Request&)>;
 
 enum class Access {
-  kPublic,  // no sign-in (login, health)
-  kStaff,   // any signed-in user or API token; writes need a role that may write
-  kAdmin,   // admins only (settings, integrations)
-  kSelf,    // any signed-in principal, writes included (sign-out of a read-only user)
+  kPublic,    // no sign-in (login, health)
+  kStaff,     // any signed-in user or API token; writes need a role that may write
+  kAdmin,     // admins only (settings, integrations)
+  kSelf,      // any signed-in principal, writes included (sign-out of a read-only user)
+  kResident,  // the resident app (/api/resident/v1): a resident session's Bearer token only;
+              // staff sessions, cookies and API tokens are not accepted, no CSRF, no roles
 };
 
 struct Route {

@@ -30,6 +30,10 @@ struct Principal {
   Role role = Role::kReadonly;
   bool via_cookie = false;  // cookie sessions need the CSRF header on writes
   std::string csrf_token;
+  // A resident of the app (Access::kResident routes only; organization_id is 0 then: a
+  // resident's clients may belong to several organisations).
+  std::optional<long long> resident_id;
+  std::string resident_phone;  // E.164
 };
 
 struct Request {

@@ -48,4 +48,15 @@ std::string TokenDigest(const std::string& token) {
   return hex;
 }
 
+bool SameDigest(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string RandomDigits(int count) {
+  std::string digits;
+  for (int i = 0; i < count; ++i) digits += static_cast<char>('0' + randombytes_uniform(10));
+  return digits;
+}
+
 }  // namespace upravdom::access

@@ -15,5 +15,9 @@ std::string RandomToken(size_t bytes);
 // The digest stored in place of a token (hex of BLAKE2b-256): a stolen database does not
 // give working tokens.
 std::string TokenDigest(const std::string& token);
+// Compares two digests in constant time (no early exit on the first differing byte).
+bool SameDigest(const std::string& a, const std::string& b);
+// `count` uniformly random decimal digits (one-time codes), from the system's CSPRNG.
+std::string RandomDigits(int count);
 
 }  // namespace upravdom::access

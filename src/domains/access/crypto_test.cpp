@@ -22,3 +22,13 @@ TEST(Crypto, TokensAreRandomAndDigestsStable) {
   EXPECT_NE(TokenDigest(a), TokenDigest(b));
   EXPECT_EQ(TokenDigest(a).size(), 64u);
 }
+
+TEST(Crypto, RandomDigitsAndDigestComparison) {
+  InitCrypto();
+  std::string code = RandomDigits(6);
+  EXPECT_EQ(code.size(), 6u);
+  EXPECT_EQ(code.find_first_not_of("0123456789"), std::string::npos);
+  EXPECT_TRUE(SameDigest(TokenDigest("a"), TokenDigest("a")));
+  EXPECT_FALSE(SameDigest(TokenDigest("a"), TokenDigest("b")));
+  EXPECT_FALSE(SameDigest("abc", "abcd"));
+}
