@@ -27,10 +27,26 @@ std::vector<std::string> OneOf(const http::Request& request, const std::string& 
   return values;
 }
 
+// A signed amount of kopecks (a debt bound: negative = overpaid).
+std::optional<long long> Kopecks(const http::Request& request, const std::string& name) {
+  auto value = request.QueryValue(name);
+  if (!value) return std::nullopt;
+  constexpr long long kLimit = 1'000'000'000'000'000;
+  const bool negative = !value->empty() && (*value)[0] == '-';
+  try {
+    long long magnitude = http::QueryInteger(name, negative ? value->substr(1) : *value, 0, kLimit);
+    return negative ? -magnitude : magnitude;
+  } catch (const ApiError&) {
+    throw ApiError(ErrorCode::kBadRequest, "Неверный параметр запроса «" + name + "»",
+                   {{name, "Ожидается целое число копеек"}});
+  }
+}
+
 ClientFilter ReadFilter(const http::Request& request) {
   static const std::set<std::string> kKnown = {
       "q",           "type",     "status",     "tag",  "object_group_id", "quarter_id", "object_id",
-      "entrance_id", "floor_id", "premise_id", "sort", "limit",           "offset"};
+      "entrance_id", "floor_id", "premise_id", "sort", "limit",           "offset",     "role",
+      "debt_min",    "debt_max"};
   http::RejectUnknownParams(request, kKnown);
   ClientFilter filter;
   filter.query = request.QueryValue("q").value_or("");
@@ -46,6 +62,10 @@ ClientFilter ReadFilter(const http::Request& request) {
   filter.entrance_ids = http::QueryIds(request, "entrance_id");
   filter.floor_ids = http::QueryIds(request, "floor_id");
   filter.premise_ids = http::QueryIds(request, "premise_id");
+  filter.roles = OneOf(request, "role",
+                       {"owner", "unconfirmed_owner", "representative", "resident", "tenant"});
+  filter.debt_min = Kopecks(request, "debt_min");
+  filter.debt_max = Kopecks(request, "debt_max");
   static const std::map<std::string, ClientSort> kSorts = {
       {"name", ClientSort::kName},          {"-name", ClientSort::kNameDesc},
       {"phone", ClientSort::kPhone},        {"-phone", ClientSort::kPhoneDesc},
@@ -67,7 +87,8 @@ void RegisterClientRoutes(http::Router& router, ClientService& service) {
     ClientPage page = service.List(request.Who().organization_id, ReadFilter(request));
     nlohmann::json items = nlohmann::json::array();
     for (const Client& client : page.items) items.push_back(ToJson(client));
-    return http::Response::Json({{"items", items}, {"total", page.total}});
+    return http::Response::Json(
+        {{"items", items}, {"total", page.total}, {"total_capped", page.total_capped}});
   });
   router.Add("POST", "/api/v1/clients", [&service](http::Request& request) {
     return http::Response::Json(ToJson(service.Create(request.AsActor(), PermissionsOf(request),

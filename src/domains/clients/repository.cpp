@@ -3,6 +3,7 @@
 #include "core/phone.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "domains/premises/model.hpp"
 
 namespace upravdom::clients {
 
@@ -40,7 +41,7 @@ namespace {
 
 std::string SelectColumns() {
   std::string columns =
-      "c.id, c.type, c.status, c.tester, c.last_seen_at, c.created_at, c.updated_at";
+      "c.id, c.type, c.status, c.tester, c.last_seen_at, c.created_at, c.updated_at, c.debt";
   for (const TextColumn& column : TextColumns()) columns += std::string(", c.") + column.name;
   return columns;
 }
@@ -54,7 +55,8 @@ Client ReadClient(const Row& row) {
   client.last_seen_at = row.OptText(4);
   client.created_at = row.Text(5);
   client.updated_at = row.Text(6);
-  size_t i = 7;
+  client.debt = row.Int(7);
+  size_t i = 8;
   for (const TextColumn& column : TextColumns()) client.*column.member = row.OptText(i++);
   return client;
 }
@@ -100,8 +102,8 @@ bool HasLetters(const std::string& text) {
 
 }  // namespace
 
-bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
-                                   const ClientFilter& filter) {
+bool ClientRepository::AppendFilters(Sql& sql, long long organization_id,
+                                     const ClientFilter& filter) {
   sql << " WHERE c.organization_id = ";
   sql.Bind(organization_id);
   if (!filter.types.empty()) {
@@ -119,78 +121,273 @@ bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
     sql.BindList(filter.tags);
     sql << ")";
   }
-  // Premise–client links arrive with the links issue; until then no client has a premise.
-  for (const auto* ids : {&filter.object_group_ids, &filter.quarter_ids, &filter.object_ids,
-                          &filter.entrance_ids, &filter.floor_ids, &filter.premise_ids})
-    if (!ids->empty()) return false;
+  // Through the premises the client is linked to: one subquery over the links, with the
+  // role in the same link when both are asked for.
+  const bool by_premise = !filter.object_group_ids.empty() || !filter.quarter_ids.empty() ||
+                          !filter.object_ids.empty() || !filter.entrance_ids.empty() ||
+                          !filter.floor_ids.empty() || !filter.premise_ids.empty();
+  if (by_premise || !filter.roles.empty()) {
+    sql << " AND c.id IN (SELECT l.client_id FROM premise_clients l";
+    if (by_premise) sql << " JOIN premises p ON p.id = l.premise_id";
+    sql << " WHERE l.organization_id = ";
+    sql.Bind(organization_id);
+    const std::pair<const char*, const std::vector<long long>*> columns[] = {
+        {"p.object_group_id", &filter.object_group_ids}, {"p.quarter_id", &filter.quarter_ids},
+        {"p.object_id", &filter.object_ids},             {"p.entrance_id", &filter.entrance_ids},
+        {"p.floor_id", &filter.floor_ids},               {"l.premise_id", &filter.premise_ids}};
+    for (const auto& [column, ids] : columns) {
+      if (ids->empty()) continue;
+      sql << " AND " << column << " IN ";
+      sql.BindList(*ids);
+    }
+    if (!filter.roles.empty()) {
+      sql << " AND l.role IN ";
+      sql.BindList(filter.roles);
+    }
+    sql << ")";
+  }
+  if (filter.debt_min) {
+    sql << " AND c.debt >= ";
+    sql.Bind(*filter.debt_min);
+  }
+  if (filter.debt_max) {
+    sql << " AND c.debt <= ";
+    sql.Bind(*filter.debt_max);
+  }
 
-  const std::string query = text::FoldForSearch(filter.query);
-  if (query.empty()) return true;
-  if (!HasLetters(query)) {
-    // Part of a phone number, in any format, of at least 3 digits.
-    // A whole number goes straight to the unique phone index.
-    if (auto full = phone::ToE164(filter.query)) {
-      sql << " AND c.phone = ";
-      sql.Bind(*full);
-      return true;
-    }
-    const std::string digits = phone::SearchDigits(query);
-    if (digits.empty()) return false;
-    if (dialect_ == db::Dialect::kSqlite) {
-      sql << " AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ";
-      sql.Bind("phone_digits : " + FtsString(digits)) << ")";
-    } else {
-      sql << " AND c.phone_digits LIKE ";
-      sql.Bind(LikeAnywhere(digits));
-    }
-    return true;
-  }
-  // A name: every word must occur in the full name, in any order, as any part of a word.
-  std::vector<std::string> words;
-  for (size_t start = 0; start < query.size();) {
-    size_t end = query.find(' ', start);
-    if (end == std::string::npos) end = query.size();
-    if (end > start) words.push_back(query.substr(start, end - start));
-    start = end + 1;
-  }
-  std::string match;
-  for (const std::string& word : words) {
-    // Trigram search needs three characters; shorter words filter the rows found.
-    if (dialect_ == db::Dialect::kSqlite && text::CodePointCount(word) >= 3) {
-      if (!match.empty()) match += " AND ";
-      match += "name_key : " + FtsString(word);
-    } else if (dialect_ == db::Dialect::kSqlite) {
-      sql << " AND instr(c.name_key, ";
-      sql.Bind(word) << ") > 0";
-    } else {
-      sql << " AND c.name_key LIKE ";
-      sql.Bind(LikeAnywhere(word));
-    }
-  }
-  if (!match.empty()) {
-    sql << " AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ";
-    sql.Bind(match) << ")";
-  }
   return true;
 }
 
-long long ClientRepository::List(long long organization_id, const ClientFilter& filter, bool count,
-                                 const std::function<void(const Client&)>& visit) {
-  static const std::map<ClientSort, std::string> kOrder = {
+ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed) {
+  Search search;
+  const std::string query = text::FoldForSearch(typed);
+  if (query.empty()) return search;
+  if (!HasLetters(query)) {
+    // Part of a phone number, in any format, of at least 3 digits.
+    // A whole number goes straight to the unique phone index.
+    if (auto full = phone::ToE164(typed)) {
+      search.exact_phone = *full;
+      return search;
+    }
+    const std::string digits = phone::SearchDigits(query);
+    if (digits.empty()) {
+      search.matches_nothing = true;
+      return search;
+    }
+    search.column = "phone_digits";
+    search.terms = {digits};
+    return search;
+  }
+  // A name: every word must occur in the full name, in any order, as any part of a word.
+  search.column = "name_key";
+  for (size_t start = 0; start < query.size();) {
+    size_t end = query.find(' ', start);
+    if (end == std::string::npos) end = query.size();
+    if (end > start) search.terms.push_back(query.substr(start, end - start));
+    start = end + 1;
+  }
+  return search;
+}
+
+std::string ClientRepository::Search::TrigramMatch() const {
+  // Trigram search needs three characters; shorter words filter the rows found.
+  std::string match;
+  for (const std::string& term : terms) {
+    if (text::CodePointCount(term) < 3) continue;
+    if (!match.empty()) match += " AND ";
+    match += column + " : " + FtsString(term);
+  }
+  return match;
+}
+
+void ClientRepository::AppendSearch(Sql& sql, const Search& search, SearchPlan plan) {
+  if (search.exact_phone) {
+    sql << " AND c.phone = ";
+    sql.Bind(*search.exact_phone);
+    return;
+  }
+  if (dialect_ == db::Dialect::kPostgres) {
+    for (const std::string& term : search.terms) {
+      sql << " AND c." << search.column << " LIKE ";
+      sql.Bind(LikeAnywhere(term));
+    }
+    return;
+  }
+  const std::string match = search.TrigramMatch();
+  for (const std::string& term : search.terms) {
+    if (plan != SearchPlan::kScan && text::CodePointCount(term) >= 3) continue;
+    sql << " AND instr(c." << search.column << ", ";
+    sql.Bind(term) << ") > 0";
+  }
+  if (match.empty() || plan == SearchPlan::kScan || plan == SearchPlan::kMatched) return;
+  if (plan == SearchPlan::kJoined) {
+    sql << " AND s.clients_search MATCH ";
+    sql.Bind(match);
+  } else {
+    sql << " AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ";
+    sql.Bind(match) << ")";
+  }
+}
+
+bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
+                                   const ClientFilter& filter) {
+  if (!AppendFilters(sql, organization_id, filter)) return false;
+  const Search search = ParseSearch(filter.query);
+  if (search.matches_nothing) return false;
+  AppendSearch(sql, search, SearchPlan::kSubquery);
+  return true;
+}
+
+namespace {
+
+const std::map<ClientSort, std::string>& OrderBy() {
+  static const std::map<ClientSort, std::string> order = {
       {ClientSort::kName, "c.name_sort, c.id"},
       {ClientSort::kNameDesc, "c.name_sort DESC, c.id DESC"},
       {ClientSort::kPhone, "(c.phone IS NULL), c.phone, c.id"},
       {ClientSort::kPhoneDesc, "(c.phone IS NULL), c.phone DESC, c.id DESC"},
       {ClientSort::kLastSeen, "(c.last_seen_at IS NULL), c.last_seen_at, c.id"},
       {ClientSort::kLastSeenDesc, "(c.last_seen_at IS NULL), c.last_seen_at DESC, c.id DESC"}};
+  return order;
+}
+
+}  // namespace
+
+long long ClientRepository::List(long long organization_id, const ClientFilter& filter, bool count,
+                                 const std::function<void(const Client&)>& visit,
+                                 bool* total_capped) {
+  if (total_capped) *total_capped = false;
+  if (dialect_ == db::Dialect::kSqlite) {
+    const Search search = ParseSearch(filter.query);
+    if (!search.matches_nothing && !search.terms.empty())
+      return ListSearched(organization_id, filter, search, count, visit, total_capped);
+  }
   // The whole register's total is kept in record_counts: counting a million rows is slow.
   const bool counted = count && filter.Unfiltered();
   long long total = db::ListPage(
       sql_, SelectColumns(), "FROM clients c", "FROM clients c",
-      [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); }, kOrder.at(filter.sort),
-      filter.limit, filter.offset, count && !counted,
+      [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); },
+      OrderBy().at(filter.sort), filter.limit, filter.offset, count && !counted,
       [&](const Row& row) { visit(ReadClient(row)); });
   return counted ? db::RecordCount(sql_, organization_id, "clients") : total;
+}
+
+// A search through the trigram index (SQLite). A fragment like «ова» matches one client in
+// ten: checking each match's organisation and sorting them all took half a second, and each
+// trigram query of a longer fragment costs ~10 ms, so it runs once per request where it can:
+// - up to kSparseAtMost matches in the index (most searches): one query takes the matches,
+//   looks each up in a narrow index (id, organization_id, name_sort), counts them exactly and
+//   sorts out the page;
+// - more (a common fragment): the page comes from walking the name order and checking each
+//   name for the words, which finds 50 matches after a few hundred names; the count stops at
+//   kCountAtMost and the answer says it is capped («найдено более 1 000 — уточните запрос»).
+long long ClientRepository::ListSearched(long long organization_id, const ClientFilter& filter,
+                                         const Search& search, bool count,
+                                         const std::function<void(const Client&)>& visit,
+                                         bool* total_capped) {
+  constexpr long long kSparseAtMost = 20'000;
+  constexpr long long kCountAtMost = 1'000;
+  const std::string match = search.TrigramMatch();
+  const std::string at_most = std::to_string(kSparseAtMost);
+  const std::string matched =
+      " FROM clients_search s CROSS JOIN clients c INDEXED BY clients_search_order "
+      "ON c.id = s.rowid";
+  std::vector<long long> ids;
+  long long total = 0;
+  // Words of one or two letters only («Ян»): no trigram to look up; walk the name order.
+  if (match.empty()) return ListByScan(organization_id, filter, search, count, visit, total_capped);
+
+  Sql sparse(
+      "WITH m AS MATERIALIZED (SELECT rowid AS id FROM clients_search WHERE "
+      "clients_search MATCH ");
+  sparse.Bind(match) << " LIMIT " << std::to_string(kSparseAtMost + 1)
+                     << "), n AS (SELECT COUNT(*) AS k FROM m) SELECT c.id, COUNT(*) OVER () "
+                        "FROM n, m CROSS JOIN clients c INDEXED BY clients_search_order ON "
+                        "c.id = m.id";
+  if (!AppendFilters(sparse, organization_id, filter)) return 0;
+  sparse << " AND n.k <= " << at_most;
+  AppendSearch(sparse, search, SearchPlan::kMatched);
+  sparse << " ORDER BY " << OrderBy().at(filter.sort);
+  sparse.Page(filter.limit, filter.offset);
+  db::ForEachRow(sql_, sparse, [&](const Row& row) {
+    ids.push_back(row.Int(0));
+    total = row.Int(1);
+  });
+
+  if (ids.empty()) {
+    // No row: no match, a page past the end, or too many matches for the query above.
+    Sql probe(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM clients_search WHERE clients_search "
+        "MATCH ");
+    probe.Bind(match) << " LIMIT " << std::to_string(kSparseAtMost + 1) << ")";
+    const bool dense = db::QueryInt(sql_, probe).value_or(0) > kSparseAtMost;
+    if (count && (dense || filter.offset > 0)) {
+      Sql counting("SELECT COUNT(*) FROM (SELECT 1" + matched);
+      AppendFilters(counting, organization_id, filter);
+      AppendSearch(counting, search, SearchPlan::kJoined);
+      if (dense) counting << " LIMIT " << std::to_string(kCountAtMost + 1);
+      counting << ")";
+      total = db::QueryInt(sql_, counting).value_or(0);
+      if (dense && total > kCountAtMost) {
+        total = kCountAtMost;
+        if (total_capped) *total_capped = true;
+      }
+    }
+    if (!dense) return total;
+    ids = PageByScan(organization_id, filter, search);
+  }
+  VisitInOrder(ids, visit);
+  return total;
+}
+
+long long ClientRepository::ListByScan(long long organization_id, const ClientFilter& filter,
+                                       const Search& search, bool count,
+                                       const std::function<void(const Client&)>& visit,
+                                       bool* total_capped) {
+  constexpr long long kCountAtMost = 1'000;
+  long long total = 0;
+  if (count) {
+    Sql counting("SELECT COUNT(*) FROM (SELECT 1 FROM clients c INDEXED BY clients_name");
+    if (!AppendFilters(counting, organization_id, filter)) return 0;
+    AppendSearch(counting, search, SearchPlan::kScan);
+    counting << " LIMIT " << std::to_string(kCountAtMost + 1) << ")";
+    total = db::QueryInt(sql_, counting).value_or(0);
+    if (total > kCountAtMost) {
+      total = kCountAtMost;
+      if (total_capped) *total_capped = true;
+    }
+  }
+  VisitInOrder(PageByScan(organization_id, filter, search), visit);
+  return total;
+}
+
+std::vector<long long> ClientRepository::PageByScan(long long organization_id,
+                                                    const ClientFilter& filter,
+                                                    const Search& search) {
+  const bool by_name = filter.sort == ClientSort::kName || filter.sort == ClientSort::kNameDesc;
+  Sql page(std::string("SELECT c.id FROM clients c") + (by_name ? " INDEXED BY clients_name" : ""));
+  std::vector<long long> ids;
+  if (!AppendFilters(page, organization_id, filter)) return ids;
+  AppendSearch(page, search, SearchPlan::kScan);
+  page << " ORDER BY " << OrderBy().at(filter.sort);
+  page.Page(filter.limit, filter.offset);
+  db::ForEachRow(sql_, page, [&](const Row& row) { ids.push_back(row.Int(0)); });
+  return ids;
+}
+
+void ClientRepository::VisitInOrder(const std::vector<long long>& ids,
+                                    const std::function<void(const Client&)>& visit) {
+  if (ids.empty()) return;
+  // The rows of the page, in the page's order.
+  Sql rows("SELECT " + SelectColumns() + " FROM clients c WHERE c.id IN ");
+  rows.BindList(ids);
+  std::map<long long, Client> found;
+  db::ForEachRow(sql_, rows, [&](const Row& row) {
+    Client client = ReadClient(row);
+    found.emplace(client.id, std::move(client));
+  });
+  for (long long id : ids)
+    if (auto it = found.find(id); it != found.end()) visit(it->second);
 }
 
 std::optional<Client> ClientRepository::Find(long long organization_id, long long id) {
@@ -274,6 +471,39 @@ ExternalId ReadExternalId(const Row& row) {
 }
 
 }  // namespace
+
+std::map<long long, ClientPremises> ClientRepository::PremisesOf(
+    long long organization_id, const std::vector<long long>& ids, long long at_most) {
+  std::map<long long, ClientPremises> result;
+  if (ids.empty()) return result;
+  Sql query(
+      "SELECT x.client_id, x.premise_id, x.role, x.premises_count, p.type, p.number, p.street, "
+      "p.house, p.level, p.room, o.name, o.city, o.street, o.house FROM (SELECT l.client_id, "
+      "l.premise_id, l.role, ROW_NUMBER() OVER (PARTITION BY l.client_id ORDER BY "
+      "lp.address_sort, lp.id) AS position, COUNT(*) OVER (PARTITION BY l.client_id) AS "
+      "premises_count FROM premise_clients l JOIN premises lp ON lp.id = l.premise_id WHERE "
+      "l.organization_id = ");
+  query.Bind(organization_id) << " AND l.client_id IN ";
+  query.BindList(ids);
+  query << ") x JOIN premises p ON p.id = x.premise_id JOIN objects o ON o.id = p.object_id "
+           "WHERE x.position <= ";
+  query.Bind(at_most) << " ORDER BY x.client_id, x.position";
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    premises::Premise premise;
+    premise.type = row.Text(4);
+    premise.number = row.OptText(5);
+    premise.street = row.OptText(6);
+    premise.house = row.OptText(7);
+    premise.level = row.OptText(8);
+    premise.room = row.OptText(9);
+    premises::ObjectAddress object{row.Text(10), row.OptText(11), row.Text(12), row.Text(13),
+                                   std::nullopt, std::nullopt};
+    ClientPremises& of = result[row.Int(0)];
+    of.count = row.Int(3);
+    of.first.push_back({row.Int(1), premises::FormatAddress(premise, object), row.Text(2)});
+  });
+  return result;
+}
 
 std::vector<ExternalId> ClientRepository::ExternalIds(long long organization_id,
                                                       long long client_id) {

@@ -20,9 +20,11 @@ struct ClientFilter {
   std::vector<std::string> types;
   std::vector<std::string> statuses;
   std::vector<std::string> tags;  // folded tag names
-  // Filters through the premises a client is linked to (take effect with the links).
+  // Filters through the premises a client is linked to.
   std::vector<long long> object_group_ids, quarter_ids, object_ids, entrance_ids, floor_ids,
       premise_ids;
+  std::vector<std::string> roles;  // clients with a link of one of these roles
+  std::optional<long long> debt_min, debt_max;  // kopecks, inclusive
   ClientSort sort = ClientSort::kName;
   long long limit = 50;
   long long offset = 0;
@@ -31,7 +33,8 @@ struct ClientFilter {
   bool Unfiltered() const {
     return query.empty() && types.empty() && statuses.empty() && tags.empty() &&
            object_group_ids.empty() && quarter_ids.empty() && object_ids.empty() &&
-           entrance_ids.empty() && floor_ids.empty() && premise_ids.empty();
+           entrance_ids.empty() && floor_ids.empty() && premise_ids.empty() && roles.empty() &&
+           !debt_min && !debt_max;
   }
 };
 
@@ -47,12 +50,20 @@ class ClientRepository {
   ClientRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
 
   std::optional<Client> Find(long long organization_id, long long id);
+  // The page of the list; returns the total when `count`. A broad name search counts up to
+  // 1,000 matches and sets `*total_capped` when there are more.
   long long List(long long organization_id, const ClientFilter& filter, bool count,
-                 const std::function<void(const Client&)>& visit);
+                 const std::function<void(const Client&)>& visit, bool* total_capped = nullptr);
   long long Insert(long long organization_id, const Client& client);
   void Update(long long organization_id, const Client& client);
   void Delete(long long organization_id, long long id);
   std::optional<long long> FindByPhone(long long organization_id, const std::string& phone);
+
+  // The premises of several clients (a page of the list) in one query: the first `at_most`
+  // of each by address, and how many there are.
+  std::map<long long, ClientPremises> PremisesOf(long long organization_id,
+                                                 const std::vector<long long>& ids,
+                                                 long long at_most);
 
   std::vector<ExternalId> ExternalIds(long long organization_id, long long client_id);
   // The external ids of several clients (a page of the list) in one query.
@@ -69,7 +80,38 @@ class ClientRepository {
   void DeleteExternalId(long long organization_id, long long id);
 
  private:
+  // The search box (`q`) as SQL: a whole phone number, or words / digits to find anywhere in
+  // the folded full name / the phone's digits.
+  struct Search {
+    std::optional<std::string> exact_phone;
+    std::string column;              // name_key or phone_digits
+    std::vector<std::string> terms;  // each must occur in the column
+    bool matches_nothing = false;
+    // The FTS5 trigram MATCH of the terms of 3 characters or more ("" when none).
+    std::string TrigramMatch() const;
+  };
+  // How a search condition is written: an IN over the trigram index; a MATCH on the index
+  // joined as `s`; only the words too short for the index (the query matched the index
+  // itself); or a check of each row's text (instr), for walking an ordered index.
+  enum class SearchPlan { kSubquery, kJoined, kMatched, kScan };
+
+  static Search ParseSearch(const std::string& typed);
+  // The filters other than `q`; false when they can match nothing.
+  bool AppendFilters(db::Sql& sql, long long organization_id, const ClientFilter& filter);
+  void AppendSearch(db::Sql& sql, const Search& search, SearchPlan plan);
   bool AppendWhere(db::Sql& sql, long long organization_id, const ClientFilter& filter);
+  long long ListSearched(long long organization_id, const ClientFilter& filter,
+                         const Search& search, bool count,
+                         const std::function<void(const Client&)>& visit, bool* total_capped);
+  // A search walking an ordered index and checking each row's text; the count stops at 1,000.
+  long long ListByScan(long long organization_id, const ClientFilter& filter, const Search& search,
+                       bool count, const std::function<void(const Client&)>& visit,
+                       bool* total_capped);
+  std::vector<long long> PageByScan(long long organization_id, const ClientFilter& filter,
+                                    const Search& search);
+  // Reads the clients of `ids` and visits them in that order.
+  void VisitInOrder(const std::vector<long long>& ids,
+                    const std::function<void(const Client&)>& visit);
 
   soci::session& sql_;
   db::Dialect dialect_;

@@ -16,9 +16,9 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-const std::set<std::string> kNotHistory = {"id",           "created_at",      "updated_at",
-                                           "full_name",    "phone_formatted", "premises",
-                                           "external_ids", "last_seen_at"};
+const std::set<std::string> kNotHistory = {
+    "id",       "created_at",   "updated_at",   "full_name",      "phone_formatted",
+    "premises", "external_ids", "last_seen_at", "premises_count", "debt"};
 
 // Each text field's length limit and check; names and numbers of documents are validated
 // beyond their length.
@@ -81,6 +81,13 @@ const std::map<std::string, TextRuleOf>& TextRules() {
 
 }  // namespace
 
+nlohmann::json PremisesJson(const ClientPremises& premises) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ClientPremise& p : premises.first)
+    out.push_back({{"id", p.id}, {"address", p.address}, {"role", p.role}});
+  return out;
+}
+
 nlohmann::json ToJson(const ExternalId& e) {
   return {{"id", e.id},
           {"space", e.space},
@@ -99,7 +106,9 @@ nlohmann::json ToJson(const Client& client) {
                         {"tester", client.tester},
                         {"last_seen_at", Optional(client.last_seen_at)},
                         {"tags", client.tags},
-                        {"premises", nlohmann::json::array()},  // filled by the links issue
+                        {"premises", PremisesJson(client.premises)},
+                        {"premises_count", client.premises.count},
+                        {"debt", client.debt},
                         {"created_at", client.created_at},
                         {"updated_at", client.updated_at}};
   for (const TextColumn& column : TextColumns()) out[column.name] = Optional(client.*column.member);
@@ -115,6 +124,7 @@ void ClientService::Load(ClientRepository& repository, soci::session& sql,
   client.tags = tags::TagRepository(sql, database_.dialect())
                     .TagsOf(tags::kClientTags, organization_id, {client.id})[client.id];
   client.external_ids = repository.ExternalIds(organization_id, client.id);
+  client.premises = repository.PremisesOf(organization_id, {client.id}, 3)[client.id];
 }
 
 Client ClientService::Save(const Actor& actor, const Permissions& permissions,
@@ -262,16 +272,19 @@ ClientPage ClientService::List(long long organization_id, const ClientFilter& fi
   db::Session sql(database_);
   ClientRepository repository(sql, database_.dialect());
   ClientPage page;
-  page.total = repository.List(organization_id, filter, true,
-                               [&](const Client& client) { page.items.push_back(client); });
+  page.total = repository.List(
+      organization_id, filter, true, [&](const Client& client) { page.items.push_back(client); },
+      &page.total_capped);
   std::vector<long long> ids;
   for (const Client& client : page.items) ids.push_back(client.id);
   auto tags =
       tags::TagRepository(sql, database_.dialect()).TagsOf(tags::kClientTags, organization_id, ids);
   auto external_ids = repository.ExternalIdsOf(organization_id, ids);
+  auto premises = repository.PremisesOf(organization_id, ids, 3);
   for (Client& client : page.items) {
     client.tags = tags[client.id];
     client.external_ids = external_ids[client.id];
+    client.premises = premises[client.id];
   }
   return page;
 }

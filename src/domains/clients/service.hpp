@@ -14,6 +14,7 @@ namespace upravdom::clients {
 struct ClientPage {
   std::vector<Client> items;
   long long total = 0;
+  bool total_capped = false;  // a broad search: there are more than `total` matches
 };
 
 // What the caller may do beyond an operator: change an existing phone (admins).
