@@ -66,7 +66,9 @@ export const premisesApi = {
 };
 
 export const clientsApi = {
-  list: (params: ClientListQuery, signal?: AbortSignal) => api.get<ListResponse<ClientListItem>>('/clients', params, signal),
+  /** `total_capped`: a broad search stopped counting at `total` (there are more matches). */
+  list: (params: ClientListQuery, signal?: AbortSignal) =>
+    api.get<ListResponse<ClientListItem> & { total_capped?: boolean }>('/clients', params, signal),
   get: (id: number) => api.get<Client>(`/clients/${id}`),
   create: (body: ClientInput) => api.post<Client>('/clients', body),
   update: (id: number, body: ClientPatch) => api.patch<Client>(`/clients/${id}`, body),

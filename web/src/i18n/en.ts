@@ -239,6 +239,12 @@ export const en: Record<MessageKey, string> = {
   'history.unknownActor': 'Unknown',
   'history.action.created': 'Created',
   'history.action.updated': 'Changed',
+  'history.link': 'Premise client',
+  'history.linkOwner': 'depends on: {name}',
+  'history.linkShare': 'share {share}',
+  'history.linkDdu': 'ДДУ No. {number} of {date}',
+  'history.account': 'Personal account',
+  'history.accountEls': 'ЕЛС {els}',
   'history.action.deleted': 'Deleted',
 
   'clients.title': 'Clients',
@@ -357,6 +363,7 @@ export const en: Record<MessageKey, string> = {
 
   'clients.col.debt': 'Debt',
   'clients.morePremises': 'and {n} more',
+  'clients.totalCapped': 'More than {total} found — refine the search',
   'clients.filter.role': 'Role in a premise',
   'clients.filter.roleHint': 'Clients with a premise in this role',
   'clients.filter.debt': 'Debt',

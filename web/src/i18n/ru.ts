@@ -237,6 +237,12 @@ export const ru = {
   'history.unknownActor': 'Неизвестно',
   'history.action.created': 'Создание',
   'history.action.updated': 'Изменение',
+  'history.link': 'Клиент помещения',
+  'history.linkOwner': 'зависит от: {name}',
+  'history.linkShare': 'доля {share}',
+  'history.linkDdu': 'ДДУ № {number} от {date}',
+  'history.account': 'Лицевой счёт',
+  'history.accountEls': 'ЕЛС {els}',
   'history.action.deleted': 'Удаление',
 
   'clients.title': 'Клиенты',
@@ -355,6 +361,7 @@ export const ru = {
 
   'clients.col.debt': 'Задолженность',
   'clients.morePremises': 'и ещё {n}',
+  'clients.totalCapped': 'Найдено более {total} — уточните запрос',
   'clients.filter.role': 'Роль в помещении',
   'clients.filter.roleHint': 'Клиенты, у которых есть помещение с такой ролью',
   'clients.filter.debt': 'Долг',

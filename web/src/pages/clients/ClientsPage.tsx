@@ -115,6 +115,7 @@ function ClientsRegister() {
 
   const [items, setItems] = useState<ClientListItem[]>([]);
   const [total, setTotal] = useState(0);
+  const [totalCapped, setTotalCapped] = useState(false);
   const [loading, setLoading] = useState(true);
   const [searchText, setSearchText] = useState(state.q);
   const [filtersOpen, setFiltersOpen] = useState(false);
@@ -139,12 +140,14 @@ function ClientsRegister() {
         }
         setItems(res.items);
         setTotal(res.total);
+        setTotalCapped(res.total_capped === true);
         setLoading(false);
       })
       .catch((err) => {
         if (ctrl.signal.aborted || (err as Error).name === 'AbortError') return;
         setItems([]);
         setTotal(0);
+        setTotalCapped(false);
         setLoading(false);
         showError(err);
       });
@@ -349,7 +352,7 @@ function ClientsRegister() {
           total,
           showSizeChanger: true,
           pageSizeOptions: PAGE_SIZES,
-          showTotal: (n) => t('common.total', { total: n }),
+          showTotal: (n) => (totalCapped ? t('clients.totalCapped', { total: n }) : t('common.total', { total: n })),
         }}
         onRow={(row) => ({ onClick: () => navigate(`/clients/${row.id}`, { state: cardState }), style: { cursor: 'pointer' } })}
         locale={{ emptyText: <EmptyState text={t('clients.empty')} filtered={filtered} /> }}
