@@ -17,6 +17,18 @@ struct ExternalId {
   std::string updated_at;
 };
 
+// A premise the client is linked to, as the list shows it.
+struct ClientPremise {
+  long long id = 0;
+  std::string address;
+  std::string role;
+};
+
+struct ClientPremises {
+  std::vector<ClientPremise> first;  // the first few by address
+  long long count = 0;
+};
+
 struct Client {
   long long id = 0;
   std::string type = "individual";
@@ -30,6 +42,8 @@ struct Client {
   std::string status = "active";
   bool tester = false;
   std::optional<std::string> last_seen_at;
+  long long debt = 0;  // kopecks, kept: Σ debt of the accounts of the client's premises
+  ClientPremises premises;
   std::vector<std::string> tags;
   std::vector<ExternalId> external_ids;
   std::string created_at;

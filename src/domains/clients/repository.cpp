@@ -132,9 +132,12 @@ bool ClientRepository::AppendFilters(Sql& sql, long long organization_id,
     sql << " WHERE l.organization_id = ";
     sql.Bind(organization_id);
     const std::pair<const char*, const std::vector<long long>*> columns[] = {
-        {"p.object_group_id", &filter.object_group_ids}, {"p.quarter_id", &filter.quarter_ids},
-        {"p.object_id", &filter.object_ids},             {"p.entrance_id", &filter.entrance_ids},
-        {"p.floor_id", &filter.floor_ids},               {"l.premise_id", &filter.premise_ids}};
+        {"p.object_group_id", &filter.object_group_ids},
+        {"p.quarter_id", &filter.quarter_ids},
+        {"p.object_id", &filter.object_ids},
+        {"p.entrance_id", &filter.entrance_ids},
+        {"p.floor_id", &filter.floor_ids},
+        {"l.premise_id", &filter.premise_ids}};
     for (const auto& [column, ids] : columns) {
       if (ids->empty()) continue;
       sql << " AND " << column << " IN ";
@@ -472,8 +475,9 @@ ExternalId ReadExternalId(const Row& row) {
 
 }  // namespace
 
-std::map<long long, ClientPremises> ClientRepository::PremisesOf(
-    long long organization_id, const std::vector<long long>& ids, long long at_most) {
+std::map<long long, ClientPremises> ClientRepository::PremisesOf(long long organization_id,
+                                                                 const std::vector<long long>& ids,
+                                                                 long long at_most) {
   std::map<long long, ClientPremises> result;
   if (ids.empty()) return result;
   Sql query(
@@ -496,8 +500,8 @@ std::map<long long, ClientPremises> ClientRepository::PremisesOf(
     premise.house = row.OptText(7);
     premise.level = row.OptText(8);
     premise.room = row.OptText(9);
-    premises::ObjectAddress object{row.Text(10), row.OptText(11), row.Text(12), row.Text(13),
-                                   std::nullopt, std::nullopt};
+    premises::ObjectAddress object{row.Text(10), row.OptText(11), row.Text(12),
+                                   row.Text(13), std::nullopt,    std::nullopt};
     ClientPremises& of = result[row.Int(0)];
     of.count = row.Int(3);
     of.first.push_back({row.Int(1), premises::FormatAddress(premise, object), row.Text(2)});

@@ -23,7 +23,7 @@ struct ClientFilter {
   // Filters through the premises a client is linked to.
   std::vector<long long> object_group_ids, quarter_ids, object_ids, entrance_ids, floor_ids,
       premise_ids;
-  std::vector<std::string> roles;  // clients with a link of one of these roles
+  std::vector<std::string> roles;               // clients with a link of one of these roles
   std::optional<long long> debt_min, debt_max;  // kopecks, inclusive
   ClientSort sort = ClientSort::kName;
   long long limit = 50;

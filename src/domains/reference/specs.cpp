@@ -150,6 +150,7 @@ std::vector<ResourceSpec> MakeSpecs() {
   ogrn.check = validation::CheckOgrn;
   legal.fields = {Name(300), inn, kpp, ogrn};
   legal.uniques = {{{"inn"}, "inn", "Юридическое лицо с таким ИНН уже есть"}};
+  legal.usages = {{"personal_accounts", "legal_entity_id", "лицевые счета"}};
   legal.order_by = "search_key, id";
   specs.push_back(legal);
 
