@@ -242,7 +242,6 @@ export const en: Record<MessageKey, string> = {
   'history.link': 'Premise client',
   'history.linkOwner': 'depends on: {name}',
   'history.linkShare': 'share {share}',
-  'history.linkDdu': 'ДДУ No. {number} of {date}',
   'history.account': 'Personal account',
   'history.accountEls': 'ЕЛС {els}',
   'history.action.deleted': 'Deleted',

@@ -240,7 +240,6 @@ export const ru = {
   'history.link': 'Клиент помещения',
   'history.linkOwner': 'зависит от: {name}',
   'history.linkShare': 'доля {share}',
-  'history.linkDdu': 'ДДУ № {number} от {date}',
   'history.account': 'Лицевой счёт',
   'history.accountEls': 'ЕЛС {els}',
   'history.action.deleted': 'Удаление',

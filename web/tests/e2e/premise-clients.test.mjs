@@ -3,7 +3,7 @@
 // edit the share and the ДДУ date, the mark goes → a dependent role needs an owner (client-side
 // rule), then depends on the owner → shares over the whole: the server's error under the field
 // → removing an owner with dependants: the 409 dialog lists them and re-points them to another
-// owner → a plain remove with confirmation.
+// owner → a plain remove with confirmation, recorded in the premise's history.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiCall, create, cyrWord, launch, modal, newPage, norm, randomPhone, screenshot, signIn, unique } from './helpers.mjs';
@@ -208,6 +208,17 @@ test('a link without dependants is removed after the confirmation; the name open
   await row(fullName(resident)).waitFor({ state: 'detached' });
   const links = await apiCall(page, 'GET', `/premises/${premise.id}/clients`);
   assert.deepEqual(links.body.items.map((l) => l.client_id), [ids.second]);
+
+  // the premise's history records link changes as one readable line each
+  await page.getByTestId('history-button').click();
+  const change = page.locator('[data-testid="history-change"][data-field^="link:"]').first();
+  await change.waitFor();
+  const line = await change.innerText();
+  assert.match(line, /Клиент помещения/);
+  assert.match(line, new RegExp(fullName(resident)));
+  await screenshot(page, 'premise-clients-07-history');
+  await page.keyboard.press('Escape');
+  await page.locator('.ant-drawer-content').waitFor({ state: 'hidden' });
 
   await row(fullName(second)).getByTestId('link-client-name').click();
   await page.waitForURL(`**/clients/${ids.second}`);

@@ -95,7 +95,16 @@ function LinkFields({ context, link }: { context: LinkContext; link: Link | null
       cancelled = true;
     };
   }, [premiseId, t]);
-  const ownerOptions = owners.filter((o) => o.value !== clientId);
+  // the current owner is shown by name before the list arrives
+  const ownerOptions = [
+    ...(link?.owner && !owners.some((o) => o.value === link.owner?.id) ? [{ value: link.owner.id, label: link.owner.full_name }] : []),
+    ...owners,
+  ].filter((o) => o.value !== clientId);
+
+  // another premise has other owners
+  useEffect(() => {
+    if (context.kind === 'client' && !link && chosenPremise !== undefined) form.setFieldValue('owner_client_id', undefined);
+  }, [chosenPremise, context.kind, link, form]);
 
   const roleOptions = useMemo(() => LINK_ROLES.map((r) => ({ value: r, label: t(linkRoleKey(r)) })), [t]);
 

@@ -6,8 +6,13 @@ import { entrancesApi, floorsApi, objectsApi } from '../../api/resources';
 import type { PremiseType } from '../../api/types';
 import type { HistoryFormat } from '../../components/HistoryDrawer';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatNumber } from '../../utils/format';
+import { formatDate, formatNumber } from '../../utils/format';
 import { isPremiseType, typeLabelKey } from './premiseTypes';
+import { LINK_ROLES, linkRoleKey } from '../links/linkFields';
+import type { LinkRole } from '../../api/types';
+
+type Summary = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 const LABELS: Record<string, MessageKey> = {
   address: 'premises.col.address',
@@ -61,10 +66,44 @@ export function usePremiseHistoryFormat(objectId: number, enabled: boolean): His
 
   return useMemo<HistoryFormat>(
     () => ({
-      label: (field) => (LABELS[field] ? t(LABELS[field]) : undefined),
+      label: (field) => {
+        if (field.startsWith('link:')) return t('history.link');
+        if (field.startsWith('account:')) return t('history.account');
+        return LABELS[field] ? t(LABELS[field]) : undefined;
+      },
       order: ORDER,
       value: (field, v) => {
         if (v === null || v === undefined) return undefined;
+        // a link or an account is recorded as a whole: one line of what matters
+        if (field.startsWith('link:') && typeof v === 'object') {
+          const l = v as Summary;
+          const role = str(l.role);
+          return [
+            str(l.client) ?? `#${field.slice(5)}`,
+            role && (LINK_ROLES as readonly string[]).includes(role) ? t(linkRoleKey(role as LinkRole)) : role,
+            str(l.owner) && t('history.linkOwner', { name: str(l.owner) as string }),
+            str(l.ownership_share) && t('history.linkShare', { share: str(l.ownership_share) as string }),
+            (str(l.ddu_number) || str(l.ddu_date)) &&
+              [t('link.col.ddu'), str(l.ddu_number) && `№ ${str(l.ddu_number)}`, str(l.ddu_date) && `${t('link.from')} ${formatDate(str(l.ddu_date))}`]
+                .filter(Boolean)
+                .join(' '),
+            str(l.comment),
+          ]
+            .filter(Boolean)
+            .join(' · ');
+        }
+        if (field.startsWith('account:') && typeof v === 'object') {
+          const a = v as Summary;
+          return [
+            `№ ${str(a.number) ?? '—'}`,
+            str(a.legal_entity),
+            str(a.unified_account) && t('history.accountEls', { els: str(a.unified_account) as string }),
+            str(a.external_id),
+            a.hidden_from_resident === true && t('account.col.hidden').toLowerCase(),
+          ]
+            .filter(Boolean)
+            .join(' · ');
+        }
         if (field === 'type' && typeof v === 'string' && isPremiseType(v)) return t(typeLabelKey(v as PremiseType));
         if ((field === 'total_area' || field === 'living_area') && typeof v === 'number') {
           return t('premise.area', { value: formatNumber(v, lang) });
