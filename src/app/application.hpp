@@ -28,6 +28,8 @@ class Application {
   reference::ReferenceService& reference() { return reference_service_; }
   premises::PremiseService& premises() { return premise_service_; }
   clients::ClientService& clients() { return client_service_; }
+  links::LinkService& links() { return link_service_; }
+  accounts::AccountService& accounts() { return account_service_; }
   resident::ResidentService& resident() { return resident_service_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
