@@ -58,9 +58,9 @@ TEST(LinkTest, MissingMeetingDataOnlyForOwners) {
   link.role = "owner";
   EXPECT_EQ(MissingForMeeting(link),
             (std::vector<std::string>{"ddu_number", "ddu_date", "ownership_share"}));
-  link.ddu_number = "1";
-  link.ddu_date = "2020-01-01";
-  link.ownership_share = "1/2";
+  link.ddu_number = std::string("ДДУ-1");
+  link.ddu_date = std::string("2020-01-01");
+  link.ownership_share = std::string("1/2");
   EXPECT_TRUE(MissingForMeeting(link).empty());
   Link tenant;
   tenant.role = "tenant";
