@@ -75,7 +75,7 @@ def sample_register(client: Client, rng: random.Random, wanted: int):
             entrances.append(rng.choice(es))
         page = client.json("/api/v1/premises", {"object_id": obj["id"], "limit": 500})
         items = page["items"]
-        premises += rng.sample(items, min(2, len(items)))
+        premises += rng.sample(items, min(3, len(items)))
     print(f"  sampled {len(picks)} of {len(objects)} objects, {len(entrances)} entrances, "
           f"{len(premises)} premises", file=sys.stderr)
     return picks, entrances, premises
@@ -92,7 +92,10 @@ def debt_ranges(rng: random.Random, n: int):
         elif kind < 0.85:
             out.append({"debt_min": low, "debt_max": low * rng.choice([2, 5, 10]) + 1_000_00})
         else:
-            out.append({"debt_max": -rng.choice([1, 100_00, 1_000_00])})  # overpaid
+            # No debt (or overpaid): a large result. A negative bound («overpaid by more than
+            # …») would be the natural query, but the server refuses a minus sign in
+            # debt_min / debt_max (http::QueryInteger takes digits only).
+            out.append({"debt_max": 0})
     return out
 
 
@@ -268,34 +271,39 @@ def server_sql(name: str, params: dict, org: int, dialect: str):
     """The statements the server runs for one request of the class, with literals (rebuilt
     from the repositories; keep in step with src/domains/…/repository.cpp)."""
     if name.startswith("clients_"):
+        # ClientRepository::AppendFilters: the premise filters as one subquery over the links.
         where = f"c.organization_id = {org}"
+        for key, column in (("object_id", "p.object_id"), ("entrance_id", "p.entrance_id")):
+            if key in params:
+                where += (" AND c.id IN (SELECT l.client_id FROM premise_clients l JOIN premises p "
+                          f"ON p.id = l.premise_id WHERE l.organization_id = {org} AND {column} IN "
+                          f"({params[key]}))")
         if "debt_min" in params:
             where += f" AND c.debt >= {params['debt_min']}"
         if "debt_max" in params:
             where += f" AND c.debt <= {params['debt_max']}"
-        for key, column in (("object_id", "object_id"), ("entrance_id", "entrance_id")):
-            if key in params:
-                where += (" AND c.id IN (SELECT l.client_id FROM premise_clients l JOIN premises p "
-                          f"ON p.id = l.premise_id WHERE p.{column} = {params[key]})")
         return [f"SELECT COUNT(*) FROM clients c WHERE {where}",
-                f"SELECT c.* FROM clients c WHERE {where} ORDER BY c.name_sort, c.id LIMIT 50",
-                "SELECT l.client_id, p.id, l.role FROM premise_clients l JOIN premises p ON "
-                "p.id = l.premise_id WHERE l.client_id IN (1, 2, 3)"]
+                f"SELECT c.id FROM clients c WHERE {where} ORDER BY c.name_sort, c.id LIMIT 50"]
     if name == "premise_card":
         pid = params["premise_id"]
         return [f"SELECT * FROM premises WHERE id = {pid}",
-                f"SELECT l.*, c.* FROM premise_clients l JOIN clients c ON c.id = l.client_id "
-                f"WHERE l.premise_id = {pid}",
-                f"SELECT a.*, (SELECT SUM(amount) FROM account_charges WHERE account_id = a.id), "
-                f"(SELECT SUM(amount) FROM account_payments WHERE account_id = a.id) FROM "
-                f"personal_accounts a WHERE a.premise_id = {pid} ORDER BY a.number"]
+                f"SELECT l.* FROM premise_clients l WHERE l.organization_id = {org} AND "
+                f"l.premise_id = {pid} ORDER BY l.id",
+                f"SELECT id, name_sort FROM clients WHERE organization_id = {org} AND id IN "
+                f"(SELECT client_id FROM premise_clients WHERE premise_id = {pid})",
+                "SELECT a.id, le.name, (SELECT COALESCE(SUM(amount), 0) FROM account_charges "
+                "WHERE account_id = a.id), (SELECT COALESCE(SUM(amount), 0) FROM "
+                "account_payments WHERE account_id = a.id) FROM personal_accounts a JOIN "
+                f"legal_entities le ON le.id = a.legal_entity_id WHERE a.organization_id = {org} "
+                f"AND a.premise_id = {pid} ORDER BY a.number, a.id"]
     if name == "resident_sign_in":
         phone = params["phone"]
-        return [f"SELECT * FROM resident_codes WHERE phone = '{phone}' ORDER BY created_at DESC "
-                "LIMIT 1",
+        return [f"SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM resident_codes WHERE "
+                f"phone = '{phone}'",
                 f"UPDATE clients SET last_seen_at = 'x' WHERE phone = '{phone}'",
-                "SELECT p.id, l.role, l.client_id FROM clients c JOIN premise_clients l ON "
-                f"l.client_id = c.id JOIN premises p ON p.id = l.premise_id WHERE c.phone = "
+                "SELECT p.id, p.organization_id, o.name, pc.client_id, pc.role FROM clients c "
+                "JOIN premise_clients pc ON pc.client_id = c.id JOIN premises p ON p.id = "
+                "pc.premise_id JOIN organizations o ON o.id = c.organization_id WHERE c.phone = "
                 f"'{phone}'"]
     return []
 
@@ -356,9 +364,21 @@ def run(args):
     for name, queries in lists.items():
         note(name, measure_lists(client, queries, args.class_seconds))
 
-    cards = [rng.choice(premises) for _ in range(args.queries)]
+    # Distinct premises (as many as there are), so that no card is read twice.
+    cards = rng.sample(premises, min(len(premises), args.queries))
+    cards += [rng.choice(premises) for _ in range(args.queries - len(cards))]
     result, phones = measure_cards(client, cards, args.class_seconds)
     note("premise_card", result)
+    # More residents than the cards gave (a premise has 1.2 people, some none): the people
+    # of the other sampled premises, untimed.
+    for p in premises:
+        if len(set(phones)) >= args.queries:
+            break
+        if p in cards:
+            continue
+        items = client.json(f"/api/v1/premises/{p['id']}/clients")["items"]
+        phones += [i["client"]["phone"] for i in items if i.get("client", {}).get("phone")]
+    phones = list(dict.fromkeys(phones))
 
     rng.shuffle(phones)
     phones = phones[:args.queries]
