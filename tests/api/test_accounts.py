@@ -493,3 +493,30 @@ def test_premise_delete_counts_and_cascades(admin, building, legal):
     # the clients stay, linked to their other premises only
     body = assert_status(admin.get(f"{C}/{owner['client_id']}/premises"), 200)
     assert [i["premise"]["id"] for i in body["items"]] == [elsewhere["id"]]
+
+
+def test_parallel_charges_and_payments_keep_the_debt(env, admin, building, legal):
+    """The kept debt of the account and of its clients is right after concurrent writes."""
+    from concurrent.futures import ThreadPoolExecutor
+    p = make_premise(admin, building["id"])
+    acc = make_account(admin, p["id"], legal["id"])
+    c = make_client(admin)
+    make_link(admin, p["id"], c["id"])
+    apis = [env.token_client("a") for _ in range(8)]
+
+    def write(i):
+        api = apis[i % len(apis)]
+        if i % 3 == 2:
+            r = api.post(f"{A}/{acc['id']}/payments", json={"date": PAST_DATE, "amount": 100 + i})
+        else:
+            r = api.post(f"{A}/{acc['id']}/charges", json={"period": "2026-10", "service": "Вода", "amount": 1000 + i})
+        return r.status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(write, range(60)))
+    assert statuses == [201] * 60, statuses
+    charges = sum(1000 + i for i in range(60) if i % 3 != 2)
+    payments = sum(100 + i for i in range(60) if i % 3 == 2)
+    got = account(admin, acc["id"])
+    assert (got["charges_total"], got["payments_total"], got["debt"]) == (charges, payments, charges - payments)
+    assert client_debt(admin, c) == charges - payments

@@ -608,3 +608,54 @@ def test_history_records_removed_dependants(admin, family):
     for k in ("owner", "son", "tenant"):
         entries = history_link_changes(admin, p["id"], family[k]["client_id"])
         assert entries and entries[0]["changes"][f"link:{family[k]['client_id']}"]["new"] is None, (k, entries)
+
+
+# ------------------------------------------------------------------------- the owner stays an owner
+
+
+def test_removing_an_unconfirmed_owner_with_dependants_asks_too(admin, building):
+    p = flat(admin, building)
+    uo = make_link(admin, p["id"], role="unconfirmed_owner")
+    dep = make_link(admin, p["id"], role="tenant", owner_client_id=uo["client_id"])
+    before = links(admin, p["id"])
+    err = assert_error(admin.delete(f"{P}/{p['id']}/clients/{uo['client_id']}"), 409, "has_dependants")
+    assert [d["client_id"] for d in err["details"]["dependants"]] == [dep["client_id"]]
+    assert links(admin, p["id"]) == before
+
+
+@pytest.mark.parametrize("role", ["resident", "representative", "tenant"])
+def test_an_owner_with_dependants_cannot_become_a_dependant(admin, building, role):
+    """Dependants must depend on an owner or unconfirmed owner of the premise: turning their owner
+    into a dependant would leave them depending on a non-owner, so it is refused (409 or 422)
+    and nothing changes."""
+    p = flat(admin, building)
+    owner = make_link(admin, p["id"])
+    other = make_link(admin, p["id"])
+    make_link(admin, p["id"], role="resident", owner_client_id=owner["client_id"])
+    before = links(admin, p["id"])
+    r = admin.patch(f"{P}/{p['id']}/clients/{owner['client_id']}",
+                    json={"role": role, "owner_client_id": other["client_id"]})
+    assert r.status_code in (409, 422), f"expected 409 or 422: {r.status_code} {r.text[:400]}"
+    assert_error(r, r.status_code)
+    assert links(admin, p["id"]) == before
+
+
+def test_deleting_a_client_who_owns_with_dependants(admin, building):
+    """Deleting a client removes their links; an owner's dependants are never left depending on
+    a client who is gone: either the delete is refused (409) and nothing changes, or it succeeds
+    and no remaining link names the deleted client as its owner."""
+    p = flat(admin, building)
+    owner = make_link(admin, p["id"])
+    dep = make_link(admin, p["id"], role="tenant", owner_client_id=owner["client_id"])
+    before = links(admin, p["id"])
+    r = admin.delete(f"{C}/{owner['client_id']}")
+    if r.status_code == 409:
+        assert_error(r, 409)
+        assert links(admin, p["id"]) == before
+        return
+    assert r.status_code == 204, f"{r.status_code} {r.text[:400]}"
+    after = links(admin, p["id"])
+    assert owner["client_id"] not in {i["client_id"] for i in after["items"]}
+    for i in after["items"]:
+        assert i["owner_client_id"] != owner["client_id"], i
+    assert dep["client_id"] in {i["client_id"] for i in after["items"]} or after["total"] == 0
