@@ -246,6 +246,9 @@ def test_duplicate_external_id_is_409(admin, building, legal):
                             json={"legal_entity_id": make_legal_entity(admin)["id"], "number": "1", "external_id": ext}),
                  409, "conflict", field="external_id")
     assert accounts(admin, p["id"])["total"] == 1
+    other = make_account(admin, make_premise(admin, building["id"])["id"], legal["id"])
+    assert_error(admin.patch(f"{A}/{other['id']}", json={"external_id": ext}), 409, "conflict", field="external_id")
+    assert account(admin, other["id"]) == other
 
 
 # ------------------------------------------------------------------------- charges and payments
@@ -274,6 +277,7 @@ def test_charges_and_payments_and_debt(admin, building, legal):
     assert page["total"] == 3 and [c["id"] for c in page["items"]] == [c1["id"]]
     assert_error(admin.get(f"{A}/{acc['id']}/charges", params={"limit": 0}), 400, "bad_request", field="limit")
     assert_error(admin.get(f"{A}/{acc['id']}/payments", params={"offset": -1}), 400, "bad_request", field="offset")
+    assert_error(admin.get(f"{A}/{acc['id']}/charges", params={"limit": 501}), 400, "bad_request", field="limit")
 
 
 def test_overpaid_account_has_negative_debt(admin, building, legal):
@@ -342,6 +346,7 @@ def future(days: int) -> str:
     ({"date": "2026-02-30"}, "date"),
     ({"date": "05.11.2026"}, "date"),
     ({"date": "2026-11"}, "date"),
+    ({"date": "2025-06-10T10:00:00Z"}, "date"),
     ({"date": ""}, "date"),
     ({"date": None}, "date"),
     ({"amount": 0}, "amount"),

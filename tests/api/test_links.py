@@ -432,7 +432,7 @@ def test_removing_an_owner_with_dependants_is_409_listing_them(admin, family):
         [{"client_id": family["son"]["client_id"], "full_name": family["son"]["client"]["full_name"], "role": "resident"},
          {"client_id": family["tenant"]["client_id"], "full_name": family["tenant"]["client"]["full_name"],
           "role": "tenant"}], key=lambda d: d["client_id"])
-    assert "зависимые" in err["message"], err
+    assert err["message"].startswith("У собственника есть зависимые клиенты:"), err
     assert family["son"]["client"]["full_name"] in err["message"], err
     assert links(admin, p["id"]) == before
 
@@ -659,3 +659,39 @@ def test_deleting_a_client_who_owns_with_dependants(admin, building):
     for i in after["items"]:
         assert i["owner_client_id"] != owner["client_id"], i
     assert dep["client_id"] in {i["client_id"] for i in after["items"]} or after["total"] == 0
+
+
+def test_a_client_cannot_depend_on_themselves(admin, building):
+    p = flat(admin, building)
+    owner = make_link(admin, p["id"])
+    dep = make_link(admin, p["id"], role="resident", owner_client_id=owner["client_id"])
+    assert_error(admin.patch(f"{P}/{p['id']}/clients/{dep['client_id']}", json={"owner_client_id": dep["client_id"]}),
+                 422, "validation_failed", field="owner_client_id")
+    uo = make_link(admin, p["id"], role="unconfirmed_owner")
+    assert_error(admin.patch(f"{P}/{p['id']}/clients/{uo['client_id']}", json={"owner_client_id": uo["client_id"]}),
+                 422, "validation_failed", field="owner_client_id")
+    assert link_of(admin, p["id"], dep["client_id"]) == dep
+
+
+def test_becoming_an_owner_with_a_share_over_the_whole_is_422(admin, building):
+    p = flat(admin, building)
+    owner = make_link(admin, p["id"], ownership_share="3/4")
+    tenant = make_link(admin, p["id"], role="tenant", owner_client_id=owner["client_id"])
+    path = f"{P}/{p['id']}/clients/{tenant['client_id']}"
+    assert_error(admin.patch(path, json={"role": "owner", "owner_client_id": None, "ownership_share": "1/2"}),
+                 422, "validation_failed", field="ownership_share")
+    assert link_of(admin, p["id"], tenant["client_id"]) == tenant
+    became = assert_status(admin.patch(path, json={"role": "owner", "owner_client_id": None,
+                                                   "ownership_share": "25%"}), 200)
+    assert became["role"] == "owner" and became["ownership_share"] == "25%"
+
+
+def test_links_of_a_deleted_premise_are_404(admin, building):
+    p = flat(admin, building)
+    link = make_link(admin, p["id"])
+    assert_status(admin.delete(f"{P}/{p['id']}"), 200)
+    assert_error(admin.get(f"{P}/{p['id']}/clients"), 404, "not_found")
+    assert_error(admin.post(f"{P}/{p['id']}/clients", json={"client_id": link["client_id"]}), 404, "not_found")
+    assert_error(admin.patch(f"{P}/{p['id']}/clients/{link['client_id']}", json={"comment": "x"}), 404, "not_found")
+    assert_error(admin.post(f"{C}/{link['client_id']}/premises", json={"premise_id": p["id"]}),
+                 422, "validation_failed", field="premise_id")
