@@ -84,7 +84,7 @@ function PremisesCell({ row }: { row: ClientListItem }) {
   return (
     <Flex vertical gap={0} data-testid="client-premises-cell">
       {items.map((p) => (
-        <Typography.Text key={p.id} ellipsis style={{ maxWidth: '100%' }}>
+        <Typography.Text key={p.id}>
           <Link to={`/premises/${p.id}`} onClick={(e) => e.stopPropagation()} style={{ color: 'inherit' }}>
             {typeof p.address === 'string' ? p.address : `#${p.id}`}
           </Link>
@@ -170,6 +170,7 @@ function ClientsRegister() {
       title: t('clients.col.name'),
       dataIndex: 'full_name',
       key: 'name',
+      width: '20%',
       sorter: true,
       sortOrder: sortOrder('name'),
       // the default order: it toggles between the two directions, never off
@@ -202,7 +203,7 @@ function ClientsRegister() {
       title: t('clients.col.phone'),
       dataIndex: 'phone_formatted',
       key: 'phone',
-      width: 190,
+      width: 175,
       sorter: true,
       sortOrder: sortOrder('phone'),
       render: (v: string | null) => (v ? <span style={{ whiteSpace: 'nowrap' }}>{v}</span> : '—'),
@@ -217,7 +218,7 @@ function ClientsRegister() {
       title: t('clients.col.debt'),
       dataIndex: 'debt',
       key: 'debt',
-      width: 150,
+      width: 172,
       align: 'right',
       render: (v: number | undefined) => (v === undefined || v === null ? '—' : <Money kopecks={v} debt />),
     },
@@ -225,7 +226,7 @@ function ClientsRegister() {
       title: t('clients.col.lastSeen'),
       dataIndex: 'last_seen_at',
       key: 'last_seen',
-      width: 170,
+      width: 150,
       sorter: true,
       sortOrder: sortOrder('last_seen'),
       render: (v: string | null) => <span style={{ whiteSpace: 'nowrap' }}>{formatDateTime(v)}</span>,
@@ -344,6 +345,8 @@ function ClientsRegister() {
         columns={columns}
         dataSource={items}
         loading={loading}
+        // fixed widths but the premises': long addresses wrap there instead of squeezing the names
+        tableLayout="fixed"
         onChange={onTableChange}
         showSorterTooltip={false}
         pagination={{
