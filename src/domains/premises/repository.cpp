@@ -161,8 +161,11 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
     // address search alone.
     const bool clearly_address =
         address_possible && !query.street_terms.empty() && (query.house || query.number);
-    const std::vector<long long> others =
-        clearly_address ? std::vector<long long>{} : OtherMatches(organization_id, filter.query);
+    // Looked up once per list (the count and the page share it).
+    if (!others_)
+      others_ =
+          clearly_address ? std::vector<long long>{} : OtherMatches(organization_id, filter.query);
+    const std::vector<long long>& others = *others_;
     if (!address_possible && others.empty()) return false;
     sql << " AND ";
     if (!others.empty()) sql << "(";
@@ -241,25 +244,34 @@ long long PremiseRepository::List(long long organization_id, const PremiseFilter
        "CASE WHEN p.total_area IS NULL THEN 1 ELSE 0 END, p.total_area + 0, p.id"},
       {SortOrder::kAreaDesc,
        "CASE WHEN p.total_area IS NULL THEN 1 ELSE 0 END, p.total_area + 0 DESC, p.id DESC"}};
+  // By address too, when the search found premises by account or client as well: an OR of
+  // the address and those ids would otherwise walk the whole address index.
+  static const std::map<SortOrder, std::string> kAddressBySorting = {
+      {SortOrder::kAddress, "p.address_sort || '', p.id"},
+      {SortOrder::kAddressDesc, "p.address_sort || '' DESC, p.id DESC"}};
   constexpr long long kSortAtMost = 20'000;
   auto where = [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); };
+  others_.reset();
 
   // The whole register's total is kept in record_counts: counting a million rows is slow.
   long long total = 0;
   if (filter.Unfiltered()) {
     if (count) total = db::RecordCount(sql_, organization_id, "premises");
-  } else if (count || kOrderBySorting.count(filter.sort)) {
+  } else if (count || kOrderBySorting.count(filter.sort) || !filter.query.empty()) {
     Sql counting("SELECT COUNT(*) FROM premises p");
     if (!AppendWhere(counting, organization_id, filter, /*for_count=*/true)) return 0;
     total = db::QueryInt(sql_, counting).value_or(0);
     if (total <= filter.offset) return count ? total : 0;
   }
-  const bool sort_matches =
-      !filter.Unfiltered() && total <= kSortAtMost && kOrderBySorting.count(filter.sort);
-  db::ListPage(sql_, kColumnsOfRow, kFromJoined, "FROM premises p", where,
-               sort_matches ? kOrderBySorting.at(filter.sort) : kOrder.at(filter.sort),
-               filter.limit, filter.offset, /*count=*/false,
-               [&](const Row& row) { visit(ReadRow(row)); });
+  const bool found_others = others_ && !others_->empty();
+  const bool sort_matches = !filter.Unfiltered() && total <= kSortAtMost &&
+                            (kOrderBySorting.count(filter.sort) || found_others);
+  std::string order_by = kOrder.at(filter.sort);
+  if (sort_matches)
+    order_by = kOrderBySorting.count(filter.sort) ? kOrderBySorting.at(filter.sort)
+                                                  : kAddressBySorting.at(filter.sort);
+  db::ListPage(sql_, kColumnsOfRow, kFromJoined, "FROM premises p", where, order_by, filter.limit,
+               filter.offset, /*count=*/false, [&](const Row& row) { visit(ReadRow(row)); });
   return count ? total : 0;
 }
 

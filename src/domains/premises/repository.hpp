@@ -98,6 +98,8 @@ class PremiseRepository {
 
   soci::session& sql_;
   db::Dialect dialect_;
+  // The search box's other matches (OtherMatches) of the list being read.
+  std::optional<std::vector<long long>> others_;
 };
 
 }  // namespace upravdom::premises
