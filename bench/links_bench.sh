@@ -96,7 +96,10 @@ generate() {
   mv "$3.tmp" "$3"
 }
 field() { sed -n "s/^$1=//p" "$2"; }
-show_report() { grep -E '^(premise_clients|legal_entities|personal_accounts|account_charges|account_payments|debts|clients|premises|object_groups):' "$1" | sed 's/^/   /'; grep -E '^object_groups=' "$1" | sed 's/^/   /'; }
+show_report() {  # the generator's rows and rows/s per table
+  { grep -E '^(premise_clients|legal_entities|personal_accounts|account_charges|account_payments|debts|clients|premises):' "$1"
+    grep -E '^object_groups=' "$1"; } | sed 's/^/   /' || true
+}
 
 echo "== $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${prio[*]:+; under ${prio[*]}}"
 
