@@ -270,6 +270,20 @@ long long PremiseRepository::List(long long organization_id, const PremiseFilter
   if (sort_matches)
     order_by = kOrderBySorting.count(filter.sort) ? kOrderBySorting.at(filter.sort)
                                                   : kAddressBySorting.at(filter.sort);
+  if (sort_matches && filter.limit >= 0) {
+    // A page: sort the matches' ids alone (a sorter of full joined rows costs ten times more), then
+    // read the rows of the page.
+    Sql page("SELECT p.id FROM premises p");
+    if (!where(page)) return 0;
+    page << " ORDER BY " << order_by;
+    page.Page(filter.limit, filter.offset);
+    std::vector<long long> ids;
+    db::ForEachRow(sql_, page, [&](const Row& row) { ids.push_back(row.Int(0)); });
+    std::map<long long, PremiseRow> rows = FindMany(organization_id, ids);
+    for (long long id : ids)
+      if (auto it = rows.find(id); it != rows.end()) visit(it->second);
+    return count ? total : 0;
+  }
   db::ListPage(sql_, kColumnsOfRow, kFromJoined, "FROM premises p", where, order_by, filter.limit,
                filter.offset, /*count=*/false, [&](const Row& row) { visit(ReadRow(row)); });
   return count ? total : 0;
