@@ -2,7 +2,7 @@
 // server's error under the field → a valid one in lower case with a space is stored upper-case
 // → the row opens its ledger: add a charge (month, service, ₽) and a payment → the debt in ₽
 // with kopecks, an overpayment reads as such → the «Скрыт в приложении» switch saves at once →
-// delete with a confirmation that counts the charges and payments.
+// delete with a confirmation that counts the charges and payments; the English texts.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiCall, create, cyrWord, launch, newPage, norm, randomInn, screenshot, signIn, unique } from './helpers.mjs';
@@ -150,4 +150,28 @@ test('editing keeps the values; deleting names the charges and payments that go 
   assert.deepEqual((await deleted.json()).deleted, { accounts: 1, charges: 1, payments: 1 });
   await accountRow().waitFor({ state: 'detached' });
   assert.equal((await apiCall(page, 'GET', `/accounts/${account.id}`)).status, 404);
+});
+
+test('English: the accounts and clients tabs are translated', async () => {
+  const en = await newPage(browser, { lang: 'en' });
+  await signIn(en);
+  const acc = await create(en, `/premises/${premise.id}/accounts`, { legal_entity_id: legal.id, number: `EN-${number}` });
+  await create(en, `/accounts/${acc.id}/charges`, { period: '2026-10', service: 'Содержание жилья', amount: 100050 });
+  await en.goto(`/premises/${premise.id}?tab=accounts`);
+  await en.getByTestId('premise-accounts-tab').waitFor();
+  for (const header of ['Number', 'Unified account', 'Legal entity', 'Debt', 'Hidden in the app']) {
+    await en.getByRole('columnheader', { name: header }).waitFor();
+  }
+  await en.getByTestId('premise-accounts-table').locator('tbody tr.ant-table-row', { hasText: `EN-${number}` }).click();
+  await en.getByRole('button', { name: 'Add a charge' }).waitFor();
+  assert.match(norm(await en.getByTestId('charges-table').innerText()), /1,000\.50 ₽/);
+  await screenshot(en, 'premise-accounts-05-en');
+  await en.getByRole('tab', { name: 'Clients' }).click();
+  await en.getByTestId('premise-clients-tab').waitFor();
+  for (const header of ['Full name', 'Role', 'Depends on', 'Share']) {
+    await en.getByRole('columnheader', { name: header }).waitFor();
+  }
+  await en.getByTestId('link-add').click();
+  await en.locator('.ant-modal-title', { hasText: 'Link a client to the premise' }).waitFor();
+  await en.context().close();
 });
