@@ -214,6 +214,8 @@ std::vector<long long> PremiseRepository::OtherMatches(long long organization_id
     db::ForEachRow(sql_, accounts, [&](const Row& row) { ids.insert(row.Int(0)); });
   }
   // Linked clients, found by the clients search (name or phone), the first 200 by name.
+  // One or two characters would make it read names one by one: not a client search.
+  if (text::CodePointCount(trimmed) < 3) return {ids.begin(), ids.end()};
   clients::ClientFilter client_filter;
   client_filter.query = trimmed.substr(0, 200);
   client_filter.limit = kClientsAtMost;
