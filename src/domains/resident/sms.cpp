@@ -55,7 +55,7 @@ std::string MaskDigits(const std::string& text) {
 SmsDelivery::SmsDelivery(db::Database& database, std::unique_ptr<SmsSender> sender,
                          DeliveryPolicy policy)
     : database_(database), sender_(std::move(sender)), policy_(policy) {
-  thread_ = std::thread([this] { Run(); });
+  if (policy_.background) thread_ = std::thread([this] { Run(); });
 }
 
 SmsDelivery::~SmsDelivery() {

@@ -53,6 +53,7 @@ struct DeliveryPolicy {
   std::chrono::seconds poll{1};
   std::chrono::seconds lease{60};   // a claimed message is not retried by others before this
   std::chrono::seconds backoff{5};  // after the n-th failure: backoff × n²
+  bool background = true;           // false: no thread, the caller calls DeliverDue (tests)
 };
 
 // One background thread: sends due pending messages (claimed with a conditional UPDATE, so
