@@ -131,6 +131,11 @@ bool ClientRepository::AppendFilters(Sql& sql, long long organization_id,
     if (by_premise) sql << " JOIN premises p ON p.id = l.premise_id";
     sql << " WHERE l.organization_id = ";
     sql.Bind(organization_id);
+    // The premises' indexes lead with the organisation: PostgreSQL cannot skip it.
+    if (by_premise) {
+      sql << " AND p.organization_id = ";
+      sql.Bind(organization_id);
+    }
     const std::pair<const char*, const std::vector<long long>*> columns[] = {
         {"p.object_group_id", &filter.object_group_ids},
         {"p.quarter_id", &filter.quarter_ids},
@@ -264,6 +269,34 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
     const Search search = ParseSearch(filter.query);
     if (!search.matches_nothing && !search.terms.empty())
       return ListSearched(organization_id, filter, search, count, visit, total_capped);
+  }
+  // Through links or debt, a page of few matches is taken by sorting them (counted first):
+  // walking the whole name index to test each client's debt or links reads tens of
+  // thousands of rows for a narrow filter (docs/performance.md, issue 5).
+  const bool by_links = !filter.object_group_ids.empty() || !filter.quarter_ids.empty() ||
+                        !filter.object_ids.empty() || !filter.entrance_ids.empty() ||
+                        !filter.floor_ids.empty() || !filter.premise_ids.empty() ||
+                        !filter.roles.empty() || filter.debt_min || filter.debt_max;
+  if (by_links && count && filter.limit >= 0) {
+    static const std::map<ClientSort, std::string> kOrderBySorting = {
+        {ClientSort::kName, "c.name_sort || '', c.id"},
+        {ClientSort::kNameDesc, "c.name_sort || '' DESC, c.id DESC"},
+        {ClientSort::kPhone, "(c.phone IS NULL), c.phone || '', c.id"},
+        {ClientSort::kPhoneDesc, "(c.phone IS NULL), c.phone || '' DESC, c.id DESC"},
+        {ClientSort::kLastSeen, "(c.last_seen_at IS NULL), c.last_seen_at || '', c.id"},
+        {ClientSort::kLastSeenDesc,
+         "(c.last_seen_at IS NULL), c.last_seen_at || '' DESC, c.id DESC"}};
+    constexpr long long kSortAtMost = 5'000;
+    auto where = [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); };
+    Sql counting("SELECT COUNT(*) FROM clients c");
+    if (!where(counting)) return 0;
+    const long long total = db::QueryInt(sql_, counting).value_or(0);
+    if (total <= filter.offset) return total;
+    db::ListPage(sql_, SelectColumns(), "FROM clients c", "FROM clients c", where,
+                 total <= kSortAtMost ? kOrderBySorting.at(filter.sort) : OrderBy().at(filter.sort),
+                 filter.limit, filter.offset, /*count=*/false,
+                 [&](const Row& row) { visit(ReadClient(row)); });
+    return total;
   }
   // The whole register's total is kept in record_counts: counting a million rows is slow.
   const bool counted = count && filter.Unfiltered();
