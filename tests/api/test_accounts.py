@@ -525,3 +525,36 @@ def test_parallel_charges_and_payments_keep_the_debt(env, admin, building, legal
     got = account(admin, acc["id"])
     assert (got["charges_total"], got["payments_total"], got["debt"]) == (charges, payments, charges - payments)
     assert client_debt(admin, c) == charges - payments
+
+
+def test_debt_after_removing_or_reassigning_dependants(admin, building, legal):
+    p = make_premise(admin, building["id"])
+    acc = make_account(admin, p["id"], legal["id"])
+    add_charge(admin, acc["id"], amount=42000)
+    owner, second, son, wife = (make_client(admin) for _ in range(4))
+    make_link(admin, p["id"], owner["id"])
+    make_link(admin, p["id"], second["id"])
+    make_link(admin, p["id"], son["id"], role="resident", owner_client_id=owner["id"])
+    make_link(admin, p["id"], wife["id"], role="resident", owner_client_id=owner["id"])
+    assert [client_debt(admin, c) for c in (owner, second, son, wife)] == [42000] * 4
+    # re-pointing the dependants keeps their debt; the removed owner's goes
+    assert_status(admin.delete(f"{P}/{p['id']}/clients/{owner['id']}",
+                               params={"dependants": "reassign", "owner_client_id": second["id"]}), 204)
+    assert [client_debt(admin, c) for c in (owner, second, son, wife)] == [0, 42000, 42000, 42000]
+    # removing them with their owner takes it from all
+    assert_status(admin.delete(f"{P}/{p['id']}/clients/{second['id']}", params={"dependants": "remove"}), 204)
+    assert [client_debt(admin, c) for c in (owner, second, son, wife)] == [0, 0, 0, 0]
+    assert accounts(admin, p["id"])["items"][0]["debt"] == 42000
+
+
+def test_other_organisation_never_sees_debtors(env, admin, admin_b, building, legal):
+    p = make_premise(admin, building["id"])
+    acc = make_account(admin, p["id"], legal["id"])
+    add_charge(admin, acc["id"], amount=77700)
+    c = make_client(admin)
+    make_link(admin, p["id"], c["id"])
+    for api in (admin_b, env.token_client("b")):
+        for params in ({"debt_min": 1}, {"debt_min": 77700, "debt_max": 77700}, {"role": "owner"}):
+            body = assert_status(api.get(C, params={"limit": 500, **params}), 200)
+            assert c["id"] not in {i["id"] for i in body["items"]}, params
+        assert_error(api.get(f"{A}/{acc['id']}"), 404, "not_found")

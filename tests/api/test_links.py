@@ -471,6 +471,10 @@ def test_remove_owner_and_reassign_dependants(admin, family):
         assert it["owner_client_id"] == second["client_id"], it
         assert it["owner"] == {"id": second["client_id"], "full_name": second["client"]["full_name"]}
         assert it["role"] == family[k]["role"]
+        # the re-pointed link is in the premise's history
+        [change, *_] = history_link_changes(admin, p["id"], family[k]["client_id"])
+        assert change["changes"][f"link:{family[k]['client_id']}"]["new"], change
+        assert len(history_link_changes(admin, p["id"], family[k]["client_id"])) == 2
 
 
 def test_reassign_to_an_unconfirmed_owner(admin, building):

@@ -81,3 +81,20 @@ def test_writers_can_create_change_and_delete(env, who):
             assert r.json()["items"][0]["action"] == "deleted", r.text
             continue
         assert_error(api.get(path), 404, "not_found")
+
+
+def test_every_write_needs_csrf_and_every_route_a_login(env, admin):
+    """Over the whole catalog (links, accounts and the ledger included): a cookie-authenticated
+    write without `X-CSRF-Token` answers 403 csrf_failed, an anonymous request 401, and nothing
+    changes."""
+    from apikit import Api
+    tree = make_tree(admin)
+    before = {k: assert_status(admin.get(p), 200) for k, p in item_paths(tree).items()}
+    anonymous = Api(env.base_url)
+    for method, tpl, path, body in write_calls(tree):
+        kw = {"json": body} if body is not None else {}
+        assert_error(admin.request(method, path, csrf=False, **kw), 403, "csrf_failed")
+        assert_error(anonymous.request(method, path, **kw), 401, "unauthorized")
+    for tpl, path in read_calls(tree):
+        assert_error(anonymous.get(path), 401, "unauthorized")
+    assert before == {k: assert_status(admin.get(p), 200) for k, p in item_paths(tree).items()}
