@@ -558,3 +558,18 @@ def test_other_organisation_never_sees_debtors(env, admin, admin_b, building, le
             body = assert_status(api.get(C, params={"limit": 500, **params}), 200)
             assert c["id"] not in {i["id"] for i in body["items"]}, params
         assert_error(api.get(f"{A}/{acc['id']}"), 404, "not_found")
+
+
+def test_unified_account_with_yo(admin, building, legal):
+    """Ё is a Cyrillic letter too, and upper-cases to Ё."""
+    p = make_premise(admin, building["id"])
+    assert make_account(admin, p["id"], legal["id"], unified_account="12ёж345678")["unified_account"] == "12ЁЖ345678"
+    assert make_account(admin, p["id"], legal["id"], unified_account="12ЁЁ345678")["unified_account"] == "12ЁЁ345678"
+
+
+def test_text_limits_count_characters_not_bytes(admin, building, legal):
+    p = make_premise(admin, building["id"])
+    acc = make_account(admin, p["id"], legal["id"], number="Ж" * 50, external_id="Ё" * 100)
+    assert acc["number"] == "Ж" * 50
+    add_charge(admin, acc["id"], service="щ" * 200)
+    add_payment(admin, acc["id"], source="ы" * 200)

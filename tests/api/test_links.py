@@ -699,3 +699,41 @@ def test_links_of_a_deleted_premise_are_404(admin, building):
     assert_error(admin.patch(f"{P}/{p['id']}/clients/{link['client_id']}", json={"comment": "x"}), 404, "not_found")
     assert_error(admin.post(f"{C}/{link['client_id']}/premises", json={"premise_id": p["id"]}),
                  422, "validation_failed", field="premise_id")
+
+
+# ------------------------------------------------------------------------- edges
+
+
+def test_text_limits_count_characters_not_bytes(admin, building):
+    p = flat(admin, building)
+    link = make_link(admin, p["id"], ddu_number="Д" * 100, acceptance_act_number="А" * 100,
+                     certificate_number="С" * 100, management_contract_number="У" * 100, comment="ё" * 2000)
+    assert link["comment"] == "ё" * 2000 and link["ddu_number"] == "Д" * 100
+
+
+def test_shares_with_large_denominators_are_exact(admin, building):
+    """Exact sums of fractions whose common denominator is beyond 64 bits: never a 500, and the
+    whole is still the limit."""
+    p = flat(admin, building)
+    primes = [999983, 999979, 999961, 999959, 999953]  # their product is far beyond 64 bits
+    for q in primes:
+        make_link(admin, p["id"], ownership_share=f"1/{q}")
+    c = make_client(admin)
+    # 5 × ~1e-6 + 999990/1000000 < 1
+    make_link(admin, p["id"], c["id"], ownership_share="999990/1000000")
+    c2 = make_client(admin)
+    assert_error(admin.post(f"{P}/{p['id']}/clients", json={"client_id": c2["id"], "ownership_share": "1/100000"}),
+                 422, "validation_failed", field="ownership_share")
+    assert links(admin, p["id"])["total"] == 6
+
+
+@pytest.mark.parametrize("share", ["1/99999999999999999999", "99999999999999999999/99999999999999999999",
+                                   "33.3333333333333333333333%", "1" * 40 + "%"])
+def test_extreme_shares_never_500(admin, building, share):
+    p = flat(admin, building)
+    c = make_client(admin)
+    r = admin.post(f"{P}/{p['id']}/clients", json={"client_id": c["id"], "ownership_share": share})
+    assert r.status_code in (201, 422), f"{r.status_code} {r.text[:300]}"
+    if r.status_code == 422:
+        assert_error(r, 422, "validation_failed", field="ownership_share")
+        assert links(admin, p["id"])["total"] == 0
