@@ -573,3 +573,19 @@ def test_text_limits_count_characters_not_bytes(admin, building, legal):
     assert acc["number"] == "Ж" * 50
     add_charge(admin, acc["id"], service="щ" * 200)
     add_payment(admin, acc["id"], source="ы" * 200)
+
+
+def test_concurrent_duplicate_account_numbers_one_wins(env, admin, building, legal):
+    from concurrent.futures import ThreadPoolExecutor
+    p = make_premise(admin, building["id"])
+    number = f"ГОНКА-{seq()}"
+    apis = [env.token_client("a") for _ in range(6)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        rs = list(pool.map(lambda api: api.post(f"{P}/{p['id']}/accounts",
+                                                json={"legal_entity_id": legal["id"], "number": number}), apis))
+    codes = sorted(r.status_code for r in rs)
+    assert codes == [201] + [409] * 5, [(r.status_code, r.text[:200]) for r in rs]
+    for r in rs:
+        if r.status_code == 409:
+            assert_error(r, 409, "conflict", field="number")
+    assert accounts(admin, p["id"])["total"] == 1

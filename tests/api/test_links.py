@@ -737,3 +737,41 @@ def test_extreme_shares_never_500(admin, building, share):
     if r.status_code == 422:
         assert_error(r, 422, "validation_failed", field="ownership_share")
         assert links(admin, p["id"])["total"] == 0
+
+
+# ------------------------------------------------------------------------- concurrent writes
+
+
+def parallel(env, n, fn):
+    from concurrent.futures import ThreadPoolExecutor
+    apis = [env.token_client("a") for _ in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(lambda i: fn(apis[i], i), range(n)))
+
+
+def test_concurrent_shares_never_exceed_the_whole(env, admin, building):
+    """Eight owners with a half each, at once: exactly two fit; the others answer 422
+    ownership_share, never a 500, and the premise's shares stay within the whole."""
+    for attempt in range(3):
+        p = flat(admin, building)
+        cs = [make_client(admin) for _ in range(8)]
+        rs = parallel(env, 8, lambda api, i: api.post(f"{P}/{p['id']}/clients",
+                                                     json={"client_id": cs[i]["id"], "ownership_share": "1/2"}))
+        codes = sorted(r.status_code for r in rs)
+        assert codes == [201, 201] + [422] * 6, [(r.status_code, r.text[:200]) for r in rs]
+        for r in rs:
+            if r.status_code == 422:
+                assert_error(r, 422, "validation_failed", field="ownership_share")
+        assert links(admin, p["id"])["total"] == 2
+
+
+def test_concurrent_duplicate_links_one_wins(env, admin, building):
+    p = flat(admin, building)
+    c = make_client(admin)
+    rs = parallel(env, 6, lambda api, i: api.post(f"{P}/{p['id']}/clients", json={"client_id": c["id"]}))
+    codes = sorted(r.status_code for r in rs)
+    assert codes == [201] + [409] * 5, [(r.status_code, r.text[:200]) for r in rs]
+    for r in rs:
+        if r.status_code == 409:
+            assert_error(r, 409, "conflict", field="client_id")
+    assert links(admin, p["id"])["total"] == 1
