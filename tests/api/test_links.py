@@ -775,3 +775,26 @@ def test_concurrent_duplicate_links_one_wins(env, admin, building):
         if r.status_code == 409:
             assert_error(r, 409, "conflict", field="client_id")
     assert links(admin, p["id"])["total"] == 1
+
+
+def test_concurrent_owner_removal_and_new_dependant_never_dangle(env, admin, building):
+    """Removing an owner while a dependant on them is being added: either the dependant is
+    refused (422 owner_client_id) or the removal is (409 has_dependants); a dependant never
+    ends up depending on a client no longer linked to the premise."""
+    for _ in range(10):
+        p = flat(admin, building)
+        owner = make_link(admin, p["id"])
+        c = make_client(admin)
+
+        def write(api, i):
+            if i == 0:
+                return api.delete(f"{P}/{p['id']}/clients/{owner['client_id']}")
+            return api.post(f"{P}/{p['id']}/clients",
+                            json={"client_id": c["id"], "role": "resident", "owner_client_id": owner["client_id"]})
+
+        rs = parallel(env, 2, write)
+        assert all(r.status_code in (201, 204, 409, 422) for r in rs), [(r.status_code, r.text[:200]) for r in rs]
+        items = links(admin, p["id"])["items"]
+        linked = {i["client_id"] for i in items}
+        dangling = [i for i in items if i["owner_client_id"] is not None and i["owner_client_id"] not in linked]
+        assert not dangling, f"answers {[r.status_code for r in rs]}; links depending on a removed owner: {dangling}"
