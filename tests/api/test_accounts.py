@@ -589,3 +589,27 @@ def test_concurrent_duplicate_account_numbers_one_wins(env, admin, building, leg
         if r.status_code == 409:
             assert_error(r, 409, "conflict", field="number")
     assert accounts(admin, p["id"])["total"] == 1
+
+
+def test_concurrent_link_and_charges_keep_the_client_debt(env, admin, building, legal):
+    """A client linked while charges are being added ends with the debt of the account: the
+    kept client debt misses no charge that raced with the link."""
+    from concurrent.futures import ThreadPoolExecutor
+    apis = [env.token_client("a") for _ in range(6)]
+    for _ in range(5):
+        p = make_premise(admin, building["id"])
+        acc = make_account(admin, p["id"], legal["id"])
+        add_charge(admin, acc["id"], amount=1000)
+        c = make_client(admin)
+
+        def write(i):
+            if i == 0:
+                return apis[0].post(f"{P}/{p['id']}/clients", json={"client_id": c["id"]}).status_code
+            return apis[i].post(f"{A}/{acc['id']}/charges",
+                                json={"period": "2026-10", "service": "Вода", "amount": 100 * i}).status_code
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            assert list(pool.map(write, range(6))) == [201] * 6
+        debt = account(admin, acc["id"])["debt"]
+        assert debt == 1000 + 100 * (1 + 2 + 3 + 4 + 5)
+        assert client_debt(admin, c) == debt, f"client debt {client_debt(admin, c)}, account debt {debt}"
