@@ -55,3 +55,14 @@ TEST(Config, RejectsBadLogLevel) {
   EXPECT_THROW(ResolveConfig(ParseCommandLine({"--log-level", "loud"}), Env({})),
                std::invalid_argument);
 }
+
+TEST(Config, SmsSinkFromFlagOrEnvironment) {
+  EXPECT_EQ(ResolveConfig(ParseCommandLine({"serve"}), Env({})).sms_sink, "");
+  EXPECT_EQ(
+      ResolveConfig(ParseCommandLine({"serve"}), Env({{"UPRAVDOM_SMS_SINK", "/tmp/a"}})).sms_sink,
+      "/tmp/a");
+  EXPECT_EQ(ResolveConfig(ParseCommandLine({"serve", "--sms-sink", "/tmp/b"}),
+                          Env({{"UPRAVDOM_SMS_SINK", "/tmp/a"}}))
+                .sms_sink,
+            "/tmp/b");
+}
