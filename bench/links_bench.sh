@@ -103,12 +103,16 @@ show_report() {  # the generator's rows and rows/s per table
 
 echo "== $(nproc) cores; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)${prio[*]:+; under ${prio[*]}}"
 
+# The sample differs from run to run (BENCH_SEED to repeat one): the resident class asks one-time
+# codes for the sampled phones, and a phone gets one code a minute and five an hour.
+seed=${BENCH_SEED:-$(date +%s)}
+echo "sample seed $seed (BENCH_SEED=$seed repeats it)"
 run_client() {  # label json db-option…
   local label=$1 json=$2
   shift 2
   "${prio[@]}" "$python" "$client" run --url "http://127.0.0.1:$port" --login bench \
     --password bench-password --org "$org" --label "$label" --json "$json" \
-    --queries "$queries" --server-pid "$server" --sms-sink "$sink" \
+    --queries "$queries" --server-pid "$server" --sms-sink "$sink" --seed "$seed" \
     --class-seconds "$class_seconds" "$@"
 }
 
