@@ -104,6 +104,15 @@ double Row::Real(size_t i) const {
   }
 }
 
+bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
+             long long organization_id, long long id) {
+  Sql query("SELECT id FROM " + table + " WHERE organization_id = ");
+  query.Bind(organization_id) << " AND id = ";
+  query.Bind(id);
+  if (dialect == Dialect::kPostgres) query << " FOR UPDATE";
+  return QueryInt(sql, query).has_value();
+}
+
 const char* PositionFunction(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "instr" : "strpos";
 }

@@ -93,6 +93,13 @@ class Row {
 // A substring test through it treats '%' and '_' typed by users as plain characters.
 const char* PositionFunction(Dialect dialect);
 
+// Whether the organisation's row `id` of `table` exists; on PostgreSQL it is also locked
+// (FOR UPDATE) until the transaction ends. Writes that check rules over a premise's links
+// or ledger lock the premise first, so that two of them at once run one after the other —
+// as on SQLite, where a write transaction holds the database's write lock.
+bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
+             long long organization_id, long long id);
+
 void Exec(soci::session& sql, const Sql& query);
 // Calls `visit` for every row of the result.
 void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(const Row&)>& visit);

@@ -1,6 +1,8 @@
 #include "http/dispatcher.hpp"
 
 #include <chrono>
+#include <map>
+#include <optional>
 
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
@@ -8,6 +10,37 @@
 #include "core/error.hpp"
 
 namespace upravdom::http {
+
+namespace {
+
+// The field a unique-key violation is about, from the database's message: SQLite names the
+// columns («UNIQUE constraint failed: personal_accounts.legal_entity_id,
+// personal_accounts.number» — the last one is the field), PostgreSQL the index.
+std::optional<std::string> ConflictField(const std::string& message) {
+  static const std::map<std::string, std::string> kIndexField = {
+      {"premise_clients_pair", "client_id"},
+      {"personal_accounts_number", "number"},
+      {"personal_accounts_external", "external_id"},
+      {"clients_phone", "phone"},
+      {"premises_external_id", "external_id"},
+      {"client_external_ids_value", "value"},
+      {"tags_name", "name"}};
+  static const std::string kSqlite = "UNIQUE constraint failed: ";
+  if (size_t at = message.find(kSqlite); at != std::string::npos) {
+    std::string columns = message.substr(at + kSqlite.size());
+    columns = columns.substr(0, columns.find_first_of("\n\"'"));
+    size_t comma = columns.rfind(',');
+    std::string last = comma == std::string::npos ? columns : columns.substr(comma + 1);
+    last = last.substr(last.find('.') == std::string::npos ? 0 : last.find('.') + 1);
+    last = last.substr(0, last.find(' '));
+    if (!last.empty()) return last;
+  }
+  for (const auto& [index, field] : kIndexField)
+    if (message.find("\"" + index + "\"") != std::string::npos) return field;
+  return std::nullopt;
+}
+
+}  // namespace
 
 Dispatcher::Dispatcher(const Router& router, Authenticators authenticate,
                        HealthProbe database_healthy, Metrics& metrics,
@@ -106,9 +139,13 @@ Response Dispatcher::Handle(Request& request) const {
     spdlog::error("{} {}: database error: {}", request.method, request.path,
                   error.get_error_message());
     if (error.get_error_category() == soci::soci_error::constraint_violation) {
-      // A race past the service's own checks (two identical creates at once).
-      response = FromError(ApiError(ErrorCode::kConflict,
-                                    "Запись с такими данными уже существует или используется"));
+      // A race past the service's own checks (two identical creates at once): the same
+      // answer the check would have given, naming the field where the index tells it.
+      FieldErrors fields;
+      if (auto field = ConflictField(error.get_error_message()))
+        fields[*field] = "Такое значение уже есть";
+      response = FromError(ApiError(
+          ErrorCode::kConflict, "Запись с такими данными уже существует или используется", fields));
     } else if (!database_healthy_()) {
       // Lost connections surface as many kinds of errors; asking the database tells.
       response = FromError(

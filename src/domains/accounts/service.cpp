@@ -15,11 +15,12 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
+// Also locks the premise on PostgreSQL: account and ledger writes and link changes of one
+// premise (which recompute its clients' debt) run one after the other.
 bool PremiseExists(soci::session& sql, long long organization_id, long long premise_id) {
-  db::Sql query("SELECT id FROM premises WHERE organization_id = ");
-  query.Bind(organization_id) << " AND id = ";
-  query.Bind(premise_id);
-  return db::QueryInt(sql, query).has_value();
+  const bool postgres = sql.get_backend_name() == "postgresql";
+  return db::LockRow(sql, postgres ? db::Dialect::kPostgres : db::Dialect::kSqlite, "premises",
+                     organization_id, premise_id);
 }
 
 [[noreturn]] void ThrowNoAccount() {
@@ -168,6 +169,7 @@ AccountDependents AccountService::Delete(const Actor& actor, long long id) {
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(organization_id, id);
   if (!account) ThrowNoAccount();
+  PremiseExists(sql, organization_id, account->premise_id);  // the lock
   AccountDependents deleted{repository.CountCharges(id), repository.CountPayments(id)};
   repository.Delete(organization_id, id);
   RecomputeClientDebt(sql, organization_id,
@@ -222,6 +224,7 @@ Charge AccountService::AddCharge(const Actor& actor, long long id, const nlohman
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(actor.organization_id, id);
   if (!account) ThrowNoAccount();
+  PremiseExists(sql, actor.organization_id, account->premise_id);  // the lock
   Charge saved = repository.InsertCharge(actor.organization_id, account->premise_id, charge);
   tx.Commit();
   return saved;
@@ -246,6 +249,7 @@ Payment AccountService::AddPayment(const Actor& actor, long long id, const nlohm
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(actor.organization_id, id);
   if (!account) ThrowNoAccount();
+  PremiseExists(sql, actor.organization_id, account->premise_id);  // the lock
   Payment saved = repository.InsertPayment(actor.organization_id, account->premise_id, payment);
   tx.Commit();
   return saved;

@@ -189,11 +189,12 @@ void RecordChange(soci::session& sql, const Actor& actor, long long premise_id, 
       {{"link:" + std::to_string(client_id), {{"old", old_value}, {"new", new_value}}}});
 }
 
+// Also locks the premise on PostgreSQL: its links' rules (one set of owners, shares within
+// the whole, dependants on a linked owner) are checked and written one writer at a time.
 bool PremiseExists(soci::session& sql, long long organization_id, long long id) {
-  db::Sql query("SELECT id FROM premises WHERE organization_id = ");
-  query.Bind(organization_id) << " AND id = ";
-  query.Bind(id);
-  return db::QueryInt(sql, query).has_value();
+  const bool postgres = sql.get_backend_name() == "postgresql";
+  return db::LockRow(sql, postgres ? db::Dialect::kPostgres : db::Dialect::kSqlite, "premises",
+                     organization_id, id);
 }
 
 bool ClientExists(soci::session& sql, long long organization_id, long long id) {

@@ -240,6 +240,8 @@ LinkItem ResidentService::AddDependant(const http::Principal& who, long long pre
   db::WriteTransaction tx(sql, database_.dialect());
   std::optional<Membership> acting = repository.FindMembership(who.resident_phone, premise_id);
   if (!acting) ThrowNotFound("Помещение не найдено");
+  // Link writes of one premise run one at a time (the staff side locks it the same way).
+  db::LockRow(sql, database_.dialect(), "premises", acting->organization_id, premise_id);
   // L-4, in this order: a blocked profile writes nothing; only owners grant access; owners
   // are never added from the app; an unconfirmed owner adds residents and tenants only.
   if (acting->status == "blocked") Forbidden(kBlocked);
@@ -303,6 +305,7 @@ void ResidentService::RemoveDependant(const http::Principal& who, long long prem
   db::WriteTransaction tx(sql, database_.dialect());
   std::optional<Membership> acting = repository.FindMembership(who.resident_phone, premise_id);
   if (!acting) ThrowNotFound("Помещение не найдено");
+  db::LockRow(sql, database_.dialect(), "premises", acting->organization_id, premise_id);
   if (acting->status == "blocked") Forbidden(kBlocked);
   if (!IsOwnerRole(acting->role)) Forbidden(kOnlyOwner);
   std::optional<LinkItem> link =
