@@ -35,6 +35,11 @@ struct PremiseFilter {
     return query.empty() && object_group_ids.empty() && quarter_ids.empty() && object_ids.empty() &&
            types.empty() && client_ids.empty() && tags.empty() && !matches_nothing;
   }
+  // Only the tag filter (one or more tags).
+  bool TagsOnly() const {
+    return !tags.empty() && query.empty() && object_group_ids.empty() && quarter_ids.empty() &&
+           object_ids.empty() && types.empty() && client_ids.empty() && !matches_nothing;
+  }
 };
 
 // A premise with what lists show beside it.
