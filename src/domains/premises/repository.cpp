@@ -109,8 +109,10 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
     // them, so its COUNT may walk the type index and look up 750,000 rows to check the
     // group. Beside any other filter the type is the least selective: "+" keeps the count
     // off the type indexes (the page query keeps them: it needs type + area order).
+    // With tags alone beside it, the type's index is walked and the tags checked there.
     const bool other_filters = !filter.object_ids.empty() || !filter.object_group_ids.empty() ||
-                               !filter.quarter_ids.empty() || !filter.tags.empty() ||
+                               !filter.quarter_ids.empty() ||
+                               (!filter.tags.empty() && !filter.TagsAndTypesOnly()) ||
                                !filter.client_ids.empty() || !filter.query.empty();
     const bool unindexed = for_count && other_filters && dialect_ == db::Dialect::kSqlite;
     sql << (unindexed ? " AND +p.type IN " : " AND p.type IN ");
@@ -127,11 +129,13 @@ bool PremiseRepository::AppendWhere(Sql& sql, long long organization_id,
     // Beside an object, group, quarter or search filter, the tag is checked against the
     // index walk of that filter ("+": not by looking up each of a tag's 40,000 premises,
     // which reads rows all over a cold table: 250 ms instead of 15).
-    // A tag alone: the page walks the order's index and checks the tag there too (a tag is
-    // on a few percent of premises, so 50 are found within a few thousand index entries).
+    // Tags alone (or with types): the page walks the order's index and checks the tag there
+    // too (a tag is on a few percent of premises: 50 are found within a few thousand index
+    // entries); with a type the count walks the type's index the same way.
     const bool narrower_filter = !filter.object_ids.empty() || !filter.object_group_ids.empty() ||
                                  !filter.quarter_ids.empty() || !filter.query.empty();
-    const bool walk = narrower_filter || (filter.TagsOnly() && !for_count);
+    const bool walk = narrower_filter || (filter.TagsAndTypesOnly() && !for_count) ||
+                      (filter.TagsAndTypesOnly() && !filter.types.empty());
     sql << (walk && dialect_ == db::Dialect::kSqlite ? " AND +p.id IN " : " AND p.id IN ")
         << "(SELECT premise_id FROM premise_tags WHERE tag_id IN ";
     sql.BindList(tag_ids) << ")";
@@ -279,7 +283,8 @@ long long PremiseRepository::List(long long organization_id, const PremiseFilter
     if (total <= filter.offset) return count ? total : 0;
   }
   const bool found_others = others_ && !others_->empty();
-  const bool sort_matches = !filter.Unfiltered() && !filter.TagsOnly() && total <= kSortAtMost &&
+  const bool sort_matches = !filter.Unfiltered() && !filter.TagsAndTypesOnly() &&
+                            total <= kSortAtMost &&
                             (kOrderBySorting.count(filter.sort) || found_others);
   std::string order_by = kOrder.at(filter.sort);
   if (sort_matches)

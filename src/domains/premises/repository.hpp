@@ -35,11 +35,13 @@ struct PremiseFilter {
     return query.empty() && object_group_ids.empty() && quarter_ids.empty() && object_ids.empty() &&
            types.empty() && client_ids.empty() && tags.empty() && !matches_nothing;
   }
-  // Only the tag filter (one or more tags).
-  bool TagsOnly() const {
+  // Only tags, or tags and types.
+  bool TagsAndTypesOnly() const {
     return !tags.empty() && query.empty() && object_group_ids.empty() && quarter_ids.empty() &&
-           object_ids.empty() && types.empty() && client_ids.empty() && !matches_nothing;
+           object_ids.empty() && client_ids.empty() && !matches_nothing;
   }
+  // Only the tag filter (one or more tags).
+  bool TagsOnly() const { return TagsAndTypesOnly() && types.empty(); }
 };
 
 // A premise with what lists show beside it.
