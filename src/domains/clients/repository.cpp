@@ -277,7 +277,12 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
                         !filter.object_ids.empty() || !filter.entrance_ids.empty() ||
                         !filter.floor_ids.empty() || !filter.premise_ids.empty() ||
                         !filter.roles.empty() || filter.debt_min || filter.debt_max;
-  if (by_links && count && filter.limit >= 0) {
+  // PostgreSQL's search (LIKE over the trigram index): left to itself the planner walks the
+  // name order testing every name (seconds when the matches sit late in the alphabet);
+  // counted first, a few thousand matches are found by the index and sorted.
+  const bool searched_on_postgres =
+      dialect_ == db::Dialect::kPostgres && !ParseSearch(filter.query).terms.empty();
+  if ((by_links || searched_on_postgres) && count && filter.limit >= 0) {
     static const std::map<ClientSort, std::string> kOrderBySorting = {
         {ClientSort::kName, "c.name_sort || '', c.id"},
         {ClientSort::kNameDesc, "c.name_sort || '' DESC, c.id DESC"},
@@ -295,7 +300,7 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
                            filter.roles.empty() && filter.types.empty() &&
                            filter.statuses.empty() && filter.tags.empty() && filter.query.empty();
     const bool by_name = filter.sort == ClientSort::kName || filter.sort == ClientSort::kNameDesc;
-    const long long sort_at_most = debt_only && by_name ? 20'000 : 5'000;
+    const long long sort_at_most = (debt_only && by_name) || searched_on_postgres ? 20'000 : 5'000;
     auto where = [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); };
     Sql counting("SELECT COUNT(*) FROM clients c");
     if (!where(counting)) return 0;
