@@ -66,9 +66,6 @@ void ConfigureSqlite(soci::session& sql) {
   sql << "PRAGMA busy_timeout=10000";
   sql << "PRAGMA temp_store=MEMORY";
   sql << "PRAGMA cache_size=-65536";  // 64 MiB of page cache per connection, on demand
-  // Reads straight from the file's pages in the OS cache, shared by every connection,
-  // instead of copying each page into each connection's cache (address space only).
-  sql << "PRAGMA mmap_size=2147418112";
 }
 
 }  // namespace
