@@ -460,6 +460,18 @@ void ClientRepository::VisitInOrder(const std::vector<long long>& ids,
     if (auto it = found.find(id); it != found.end()) visit(it->second);
 }
 
+std::vector<ClientRepository::Dependant> ClientRepository::DependantsOf(long long organization_id,
+                                                                        long long owner_client_id) {
+  Sql query("SELECT client_id, premise_id, role FROM premise_clients WHERE organization_id = ");
+  query.Bind(organization_id) << " AND owner_client_id = ";
+  query.Bind(owner_client_id) << " ORDER BY premise_id, client_id";
+  std::vector<Dependant> out;
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    out.push_back({row.Int(0), row.Int(1), row.Text(2)});
+  });
+  return out;
+}
+
 std::optional<Client> ClientRepository::Find(long long organization_id, long long id) {
   Sql query("SELECT " + SelectColumns() + " FROM clients c WHERE c.organization_id = ");
   query.Bind(organization_id) << " AND c.id = ";

@@ -58,6 +58,13 @@ class ClientRepository {
   void Update(long long organization_id, const Client& client);
   void Delete(long long organization_id, long long id);
   std::optional<long long> FindByPhone(long long organization_id, const std::string& phone);
+  // The links whose role depends on this client as the owner: {client_id, premise_id, role}.
+  struct Dependant {
+    long long client_id;
+    long long premise_id;
+    std::string role;
+  };
+  std::vector<Dependant> DependantsOf(long long organization_id, long long owner_client_id);
 
   // The premises of several clients (a page of the list) in one query: the first `at_most`
   // of each by address, and how many there are.

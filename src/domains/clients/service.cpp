@@ -295,8 +295,28 @@ void ClientService::Delete(const Actor& actor, long long id) {
   db::WriteTransaction tx(sql, database_.dialect());
   std::optional<Client> client = repository.Find(actor.organization_id, id);
   if (!client) ThrowNotFound("Клиент не найден");
+  // An owner others depend on (residents, tenants, representatives) is not deleted from
+  // under them: staff first remove them or point them to another owner of the premise.
+  if (auto dependants = repository.DependantsOf(actor.organization_id, id); !dependants.empty()) {
+    std::string names;
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& d : dependants) {
+      std::optional<Client> dependant = repository.Find(actor.organization_id, d.client_id);
+      const std::string name = dependant ? FullName(*dependant) : "";
+      if (!names.empty()) names += ", ";
+      names += name;
+      list.push_back({{"client_id", d.client_id},
+                      {"premise_id", d.premise_id},
+                      {"full_name", name},
+                      {"role", d.role}});
+    }
+    throw ApiError(ErrorCode::kHasDependants,
+                   "Клиент — собственник, от которого зависят другие клиенты: " + names +
+                       ". Сначала удалите их из помещения или укажите другого собственника.",
+                   {}, {{"dependants", list}});
+  }
   Load(repository, sql, actor.organization_id, *client);
-  repository.Delete(actor.organization_id, id);  // external ids and tags cascade
+  repository.Delete(actor.organization_id, id);  // external ids, tags and links cascade
   history::HistoryRepository(sql).Record(
       actor, "client", id, "deleted",
       history::Diff(ToJson(*client), nlohmann::json::object(), kNotHistory));
