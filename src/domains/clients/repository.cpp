@@ -351,12 +351,18 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
 // - more (a common fragment): the page comes from walking the name order and checking each
 //   name for the words, which finds 50 matches after a few hundred names; the count stops at
 //   kCountAtMost and the answer says it is capped («найдено более 1 000 — уточните запрос»).
+namespace {
+// A search whose trigram matches (in every organisation) are at most this many takes them
+// all and counts them exactly; a broader one walks the name order.
+constexpr long long kSparseAtMost = 20'000;
+// A broad search stops counting here (total_capped).
+constexpr long long kCountAtMost = 1'000;
+}  // namespace
+
 long long ClientRepository::ListSearched(long long organization_id, const ClientFilter& filter,
                                          const Search& search, bool count,
                                          const std::function<void(const Client&)>& visit,
                                          bool* total_capped) {
-  constexpr long long kSparseAtMost = 20'000;
-  constexpr long long kCountAtMost = 1'000;
   const std::string match = search.TrigramMatch();
   const std::string at_most = std::to_string(kSparseAtMost);
   const std::string matched =
@@ -414,7 +420,6 @@ long long ClientRepository::ListByScan(long long organization_id, const ClientFi
                                        const Search& search, bool count,
                                        const std::function<void(const Client&)>& visit,
                                        bool* total_capped) {
-  constexpr long long kCountAtMost = 1'000;
   long long total = 0;
   if (count) {
     Sql counting("SELECT COUNT(*) FROM (SELECT 1 FROM clients c INDEXED BY clients_name");
