@@ -104,13 +104,25 @@ double Row::Real(size_t i) const {
   }
 }
 
-bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
-             long long organization_id, long long id) {
+namespace {
+bool FindRow(soci::session& sql, const std::string& table, long long organization_id, long long id,
+             bool for_update) {
   Sql query("SELECT id FROM " + table + " WHERE organization_id = ");
   query.Bind(organization_id) << " AND id = ";
   query.Bind(id);
-  if (dialect == Dialect::kPostgres) query << " FOR UPDATE";
+  if (for_update) query << " FOR UPDATE";
   return QueryInt(sql, query).has_value();
+}
+}  // namespace
+
+bool RowExists(soci::session& sql, const std::string& table, long long organization_id,
+               long long id) {
+  return FindRow(sql, table, organization_id, id, false);
+}
+
+bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
+             long long organization_id, long long id) {
+  return FindRow(sql, table, organization_id, id, dialect == Dialect::kPostgres);
 }
 
 const char* PositionFunction(Dialect dialect) {

@@ -93,6 +93,9 @@ class Row {
 // A substring test through it treats '%' and '_' typed by users as plain characters.
 const char* PositionFunction(Dialect dialect);
 
+// Whether the organisation's row `id` of `table` exists.
+bool RowExists(soci::session& sql, const std::string& table, long long organization_id,
+               long long id);
 // Whether the organisation's row `id` of `table` exists; on PostgreSQL it is also locked
 // (FOR UPDATE) until the transaction ends. Writes that check rules over a premise's links
 // or ledger lock the premise first, so that two of them at once run one after the other —

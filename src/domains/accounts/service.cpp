@@ -15,14 +15,6 @@ nlohmann::json Optional(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-// Also locks the premise on PostgreSQL: account and ledger writes and link changes of one
-// premise (which recompute its clients' debt) run one after the other.
-bool PremiseExists(soci::session& sql, long long organization_id, long long premise_id) {
-  const bool postgres = sql.get_backend_name() == "postgresql";
-  return db::LockRow(sql, postgres ? db::Dialect::kPostgres : db::Dialect::kSqlite, "premises",
-                     organization_id, premise_id);
-}
-
 [[noreturn]] void ThrowNoAccount() {
   ThrowNotFound("Лицевой счёт не найден");
 }
@@ -68,7 +60,8 @@ nlohmann::json ToJson(const Payment& p) {
 
 std::vector<Account> AccountService::List(long long organization_id, long long premise_id) {
   db::Session sql(database_);
-  if (!PremiseExists(sql, organization_id, premise_id)) ThrowNotFound("Помещение не найдено");
+  if (!db::RowExists(sql, "premises", organization_id, premise_id))
+    ThrowNotFound("Помещение не найдено");
   return AccountRepository(sql, database_.dialect()).OfPremise(organization_id, premise_id);
 }
 
@@ -97,7 +90,10 @@ Account AccountService::Save(const Actor& actor, std::optional<long long> premis
   Account account;
   const bool creating = !id;
   if (creating) {
-    if (!PremiseExists(sql, organization_id, *premise_id)) ThrowNotFound("Помещение не найдено");
+    // The premise is locked (PostgreSQL): account and ledger writes and link changes of
+    // one premise (which recompute its clients' debt) run one after the other.
+    if (!db::LockRow(sql, database_.dialect(), "premises", organization_id, *premise_id))
+      ThrowNotFound("Помещение не найдено");
     account.premise_id = *premise_id;
   } else {
     auto existing = repository.Find(organization_id, *id);
@@ -169,7 +165,7 @@ AccountDependents AccountService::Delete(const Actor& actor, long long id) {
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(organization_id, id);
   if (!account) ThrowNoAccount();
-  PremiseExists(sql, organization_id, account->premise_id);  // the lock
+  db::LockRow(sql, database_.dialect(), "premises", organization_id, account->premise_id);
   AccountDependents deleted{repository.CountCharges(id), repository.CountPayments(id)};
   repository.Delete(organization_id, id);
   RecomputeClientDebt(sql, organization_id,
@@ -185,7 +181,8 @@ std::vector<Charge> AccountService::Charges(long long organization_id, long long
                                             long long limit, long long offset, long long& total) {
   db::Session sql(database_);
   AccountRepository repository(sql, database_.dialect());
-  if (!repository.Find(organization_id, id)) ThrowNoAccount();
+  // Only whether it exists: Find also sums the account's whole ledger.
+  if (!db::RowExists(sql, "personal_accounts", organization_id, id)) ThrowNoAccount();
   total = repository.CountCharges(id);
   return repository.Charges(organization_id, id, limit, offset);
 }
@@ -194,7 +191,8 @@ std::vector<Payment> AccountService::Payments(long long organization_id, long lo
                                               long long limit, long long offset, long long& total) {
   db::Session sql(database_);
   AccountRepository repository(sql, database_.dialect());
-  if (!repository.Find(organization_id, id)) ThrowNoAccount();
+  // Only whether it exists: Find also sums the account's whole ledger.
+  if (!db::RowExists(sql, "personal_accounts", organization_id, id)) ThrowNoAccount();
   total = repository.CountPayments(id);
   return repository.Payments(organization_id, id, limit, offset);
 }
@@ -224,7 +222,7 @@ Charge AccountService::AddCharge(const Actor& actor, long long id, const nlohman
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(actor.organization_id, id);
   if (!account) ThrowNoAccount();
-  PremiseExists(sql, actor.organization_id, account->premise_id);  // the lock
+  db::LockRow(sql, database_.dialect(), "premises", actor.organization_id, account->premise_id);
   Charge saved = repository.InsertCharge(actor.organization_id, account->premise_id, charge);
   tx.Commit();
   return saved;
@@ -249,7 +247,7 @@ Payment AccountService::AddPayment(const Actor& actor, long long id, const nlohm
   db::WriteTransaction tx(sql, database_.dialect());
   auto account = repository.Find(actor.organization_id, id);
   if (!account) ThrowNoAccount();
-  PremiseExists(sql, actor.organization_id, account->premise_id);  // the lock
+  db::LockRow(sql, database_.dialect(), "premises", actor.organization_id, account->premise_id);
   Payment saved = repository.InsertPayment(actor.organization_id, account->premise_id, payment);
   tx.Commit();
   return saved;

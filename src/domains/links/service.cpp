@@ -134,17 +134,6 @@ void CheckAgainstPremise(LinkRepository& repository, long long organization_id, 
   if (!errors.empty()) ThrowValidation(errors);
 }
 
-LinkView Decorate(LinkRepository& repository, long long organization_id, const Link& link) {
-  std::vector<long long> client_ids = {link.client_id};
-  if (link.owner_client_id) client_ids.push_back(*link.owner_client_id);
-  auto clients = repository.Clients(organization_id, client_ids);
-  auto premises = repository.Premises(organization_id, {link.premise_id});
-  LinkView view{link, clients[link.client_id], premises[link.premise_id], std::nullopt};
-  if (link.owner_client_id && clients.count(*link.owner_client_id))
-    view.owner = clients[*link.owner_client_id];
-  return view;
-}
-
 std::vector<LinkView> DecorateAll(LinkRepository& repository, long long organization_id,
                                   const std::vector<Link>& links) {
   std::set<long long> client_ids, premise_ids;
@@ -163,6 +152,10 @@ std::vector<LinkView> DecorateAll(LinkRepository& repository, long long organiza
     views.push_back(std::move(view));
   }
   return views;
+}
+
+LinkView Decorate(LinkRepository& repository, long long organization_id, const Link& link) {
+  return DecorateAll(repository, organization_id, {link}).front();
 }
 
 // What the premise's change history keeps of a link.
@@ -187,21 +180,6 @@ void RecordChange(soci::session& sql, const Actor& actor, long long premise_id, 
   history::HistoryRepository(sql).Record(
       actor, "premise", premise_id, "updated",
       {{"link:" + std::to_string(client_id), {{"old", old_value}, {"new", new_value}}}});
-}
-
-// Also locks the premise on PostgreSQL: its links' rules (one set of owners, shares within
-// the whole, dependants on a linked owner) are checked and written one writer at a time.
-bool PremiseExists(soci::session& sql, long long organization_id, long long id) {
-  const bool postgres = sql.get_backend_name() == "postgresql";
-  return db::LockRow(sql, postgres ? db::Dialect::kPostgres : db::Dialect::kSqlite, "premises",
-                     organization_id, id);
-}
-
-bool ClientExists(soci::session& sql, long long organization_id, long long id) {
-  db::Sql query("SELECT id FROM clients WHERE organization_id = ");
-  query.Bind(organization_id) << " AND id = ";
-  query.Bind(id);
-  return db::QueryInt(sql, query).has_value();
 }
 
 nlohmann::json ClientJson(const ClientBrief& c) {
@@ -281,7 +259,7 @@ PremiseLinks LinkService::OfPremise(long long organization_id, long long premise
 
 std::vector<LinkView> LinkService::OfClient(long long organization_id, long long client_id) {
   db::Session sql(database_);
-  if (!ClientExists(sql, organization_id, client_id)) ThrowNotFound("Клиент не найден");
+  if (!db::RowExists(sql, "clients", organization_id, client_id)) ThrowNotFound("Клиент не найден");
   LinkRepository repository(sql, database_.dialect());
   return DecorateAll(repository, organization_id, repository.OfClient(organization_id, client_id));
 }
@@ -302,10 +280,13 @@ LinkView LinkService::Create(const Actor& actor, std::optional<long long> premis
   db::Session sql(database_);
   LinkRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  // The record in the path must exist (404); the one in the body is a field (422).
-  if (premise_id && !PremiseExists(sql, organization_id, *premise_id))
+  // The record in the path must exist (404); the one in the body is a field (422). The
+  // premise is locked (PostgreSQL): its links' rules — one set of owners, shares within the
+  // whole, dependants on a linked owner — are checked and written one writer at a time.
+  if (premise_id &&
+      !db::LockRow(sql, database_.dialect(), "premises", organization_id, *premise_id))
     ThrowNotFound("Помещение не найдено");
-  if (client_id && !ClientExists(sql, organization_id, *client_id))
+  if (client_id && !db::RowExists(sql, "clients", organization_id, *client_id))
     ThrowNotFound("Клиент не найден");
   Link link;
   BodyReader reader(body);
@@ -315,8 +296,9 @@ LinkView LinkService::Create(const Actor& actor, std::optional<long long> premis
   reader.Finish();
   link.premise_id = premise_id ? *premise_id : *other;
   link.client_id = client_id ? *client_id : *other;
-  if (premise_id ? !ClientExists(sql, organization_id, link.client_id)
-                 : !PremiseExists(sql, organization_id, link.premise_id))
+  if (premise_id
+          ? !db::RowExists(sql, "clients", organization_id, link.client_id)
+          : !db::LockRow(sql, database_.dialect(), "premises", organization_id, link.premise_id))
     ThrowFieldError(other_field, premise_id ? "Клиент не найден" : "Помещение не найдено");
   if (repository.Find(organization_id, link.premise_id, link.client_id))
     throw ApiError(ErrorCode::kConflict, "Клиент уже привязан к этому помещению",
@@ -338,7 +320,8 @@ LinkView LinkService::Update(const Actor& actor, long long premise_id, long long
   db::Session sql(database_);
   LinkRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  if (!PremiseExists(sql, organization_id, premise_id)) ThrowNotFound("Помещение не найдено");
+  if (!db::LockRow(sql, database_.dialect(), "premises", organization_id, premise_id))
+    ThrowNotFound("Помещение не найдено");
   std::optional<Link> existing = repository.Find(organization_id, premise_id, client_id);
   if (!existing) ThrowNotFound("Клиент не привязан к этому помещению");
   const LinkView before = Decorate(repository, organization_id, *existing);
@@ -374,7 +357,8 @@ void LinkService::Delete(const Actor& actor, long long premise_id, long long cli
   db::Session sql(database_);
   LinkRepository repository(sql, database_.dialect());
   db::WriteTransaction tx(sql, database_.dialect());
-  if (!PremiseExists(sql, organization_id, premise_id)) ThrowNotFound("Помещение не найдено");
+  if (!db::LockRow(sql, database_.dialect(), "premises", organization_id, premise_id))
+    ThrowNotFound("Помещение не найдено");
   std::optional<Link> existing = repository.Find(organization_id, premise_id, client_id);
   if (!existing) ThrowNotFound("Клиент не привязан к этому помещению");
   std::vector<long long> touched = {client_id};

@@ -9,6 +9,7 @@
 #include "domains/accounts/repository.hpp"
 #include "domains/clients/repository.hpp"
 #include "domains/history/history.hpp"
+#include "domains/links/model.hpp"
 #include "domains/premises/repository.hpp"
 #include "domains/resident/sms.hpp"
 
@@ -42,10 +43,6 @@ std::string NormalizePhone(const std::string& typed) {
 
 [[noreturn]] void Forbidden(const std::string& message) {
   throw ApiError(ErrorCode::kForbidden, message);
-}
-
-bool IsOwnerRole(const std::string& role) {
-  return role == "owner" || role == "unconfirmed_owner";
 }
 
 constexpr const char* kOnlyOwner = "Только собственник может предоставлять доступ к помещению";
@@ -245,9 +242,9 @@ LinkItem ResidentService::AddDependant(const http::Principal& who, long long pre
   // L-4, in this order: a blocked profile writes nothing; only owners grant access; owners
   // are never added from the app; an unconfirmed owner adds residents and tenants only.
   if (acting->status == "blocked") Forbidden(kBlocked);
-  if (!IsOwnerRole(acting->role)) Forbidden(kOnlyOwner);
+  if (!links::IsOwnerRole(acting->role)) Forbidden(kOnlyOwner);
   if (!errors.count("role")) {
-    if (IsOwnerRole(dependant.role))
+    if (links::IsOwnerRole(dependant.role))
       Forbidden("Собственника добавляет только управляющая организация");
     if (acting->role == "unconfirmed_owner" && dependant.role == "representative")
       Forbidden(
@@ -307,7 +304,7 @@ void ResidentService::RemoveDependant(const http::Principal& who, long long prem
   if (!acting) ThrowNotFound("Помещение не найдено");
   db::LockRow(sql, database_.dialect(), "premises", acting->organization_id, premise_id);
   if (acting->status == "blocked") Forbidden(kBlocked);
-  if (!IsOwnerRole(acting->role)) Forbidden(kOnlyOwner);
+  if (!links::IsOwnerRole(acting->role)) Forbidden(kOnlyOwner);
   std::optional<LinkItem> link =
       repository.FindLink(acting->organization_id, premise_id, client_id);
   if (!link) ThrowNotFound("Клиент не найден в этом помещении");
