@@ -293,12 +293,7 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
          "(c.last_seen_at IS NULL), c.last_seen_at || '' DESC, c.id DESC"}};
     // A debt range alone is counted and sorted by name in the index (organization_id, debt,
     // name_sort, id) without reading rows, so far more of its matches can be sorted.
-    const bool debt_only = (filter.debt_min || filter.debt_max) &&
-                           filter.object_group_ids.empty() && filter.quarter_ids.empty() &&
-                           filter.object_ids.empty() && filter.entrance_ids.empty() &&
-                           filter.floor_ids.empty() && filter.premise_ids.empty() &&
-                           filter.roles.empty() && filter.types.empty() &&
-                           filter.statuses.empty() && filter.tags.empty() && filter.query.empty();
+    const bool debt_only = filter.DebtOnly();
     const bool by_name = filter.sort == ClientSort::kName || filter.sort == ClientSort::kNameDesc;
     const long long sort_at_most = (debt_only && by_name) || searched_on_postgres ? 20'000 : 5'000;
     auto where = [&](Sql& sql) { return AppendWhere(sql, organization_id, filter); };

@@ -36,6 +36,13 @@ struct ClientFilter {
            entrance_ids.empty() && floor_ids.empty() && premise_ids.empty() && roles.empty() &&
            !debt_min && !debt_max;
   }
+  // A debt range and nothing else.
+  bool DebtOnly() const {
+    ClientFilter without_debt = *this;
+    without_debt.debt_min.reset();
+    without_debt.debt_max.reset();
+    return (debt_min || debt_max) && without_debt.Unfiltered();
+  }
 };
 
 // One optional text column of a client, in the order of the table.
