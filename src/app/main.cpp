@@ -14,6 +14,7 @@
 #include "db/migrations.hpp"
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
+#include "domains/exchange/import_handlers.hpp"
 #include "domains/resident/sms.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
@@ -98,6 +99,10 @@ void SetUpLogging(const Config& config) {
 int Serve(const Config& config) {
   app::Application application(config, static_cast<size_t>(config.threads) + 2);
   db::ApplyMigrations(application.database());
+  // Imports a previous server left running were cut off by its end (docs/import-api.md).
+  if (long long interrupted = application.operation_log().MarkInterruptedAtStart())
+    spdlog::warn("exchange log: {} operation(s) cut off by a server stop marked failed",
+                 interrupted);
   // SQLite has no statistics until ANALYZE runs, and without them it walks the ORDER BY
   // index even under a selective filter; the keeper analyzes tables that grew or shrank.
   db::StatisticsKeeper statistics(application.database(), std::chrono::hours(1));
@@ -128,6 +133,7 @@ int Serve(const Config& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
+  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit}};
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });

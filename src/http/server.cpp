@@ -139,21 +139,30 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
     parser.body_limit(options.body_limit);
-    co_await bhttp::async_read(stream, buffer, parser,
-                               asio::redirect_error(asio::use_awaitable, ec));
+    size_t body_limit = options.body_limit;
+    co_await bhttp::async_read_header(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) {
+      const std::string_view target = parser.get().target();
+      const std::string_view path = target.substr(0, target.find('?'));
+      for (const auto& [large_path, limit] : options.large_bodies)
+        if (path == large_path) body_limit = limit;
+      parser.body_limit(body_limit);
+      co_await bhttp::async_read(stream, buffer, parser,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::connection_reset ||
         ec == asio::error::eof)
       break;
     if (ec) {
-      Response error =
-          ec == bhttp::error::body_limit
-              ? ErrorOnly(ErrorCode::kPayloadTooLarge,
-                          "Слишком большой запрос: не более " +
-                              std::to_string(options.body_limit / (1024 * 1024)) + " МБ")
-          : ec == bhttp::error::header_limit
-              ? ErrorOnly(ErrorCode::kBadRequest, "Слишком большие заголовки запроса")
-              : ErrorOnly(ErrorCode::kBadRequest, "Некорректный HTTP-запрос");
+      Response error = ec == bhttp::error::body_limit
+                           ? ErrorOnly(ErrorCode::kPayloadTooLarge,
+                                       "Слишком большой запрос: не более " +
+                                           std::to_string(body_limit / (1024 * 1024)) + " МБ")
+                       : ec == bhttp::error::header_limit
+                           ? ErrorOnly(ErrorCode::kBadRequest, "Слишком большие заголовки запроса")
+                           : ErrorOnly(ErrorCode::kBadRequest, "Некорректный HTTP-запрос");
       if (ec == bhttp::error::header_limit) error.status = 431;
       beast::error_code write_ec;
       co_await WriteResponse(stream, error, 11, false, false, write_ec);

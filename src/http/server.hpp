@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "http/dispatcher.hpp"
 
@@ -16,6 +18,9 @@ struct ServerOptions {
   int threads = 4;
   size_t body_limit = 8 * 1024 * 1024;
   size_t header_limit = 16 * 1024;
+  // Paths (exact) that accept a larger body than body_limit: {path, limit}. The import API
+  // takes batches of up to 64 MB.
+  std::vector<std::pair<std::string, size_t>> large_bodies;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds shutdown_grace{30};  // in-flight requests get this long after SIGTERM
 };

@@ -81,6 +81,48 @@ const std::map<std::string, TextRuleOf>& TextRules() {
 
 }  // namespace
 
+void ReadClientFields(BodyReader& reader, const std::function<bool(const std::string&)>& wanted,
+                      Client& client) {
+  if (wanted("type")) {
+    if (auto type = reader.Text("type", {.required = false, .max_length = 30})) {
+      if (IsClientType(*type))
+        client.type = *type;
+      else
+        reader.Fail("type", "Неизвестный тип клиента «" + *type + "»");
+    } else if (reader.IsNull("type")) {
+      reader.Fail("type", "Укажите тип клиента");
+    }
+  }
+  for (const auto& [name, rule] : TextRules()) {
+    if (!wanted(name)) {
+      reader.Text(name, {});
+      continue;
+    }
+    std::optional<std::string> value = reader.Text(name, {.max_length = rule.max_length});
+    if (value && rule.check)
+      if (auto problem = rule.check(*value)) reader.Fail(name, *problem);
+    for (const TextColumn& column : TextColumns())
+      if (name == column.name) client.*column.member = value;
+  }
+  if (client.snils) client.snils = validation::SnilsDigits(*client.snils);
+}
+
+FieldErrors CheckClient(const Client& client) {
+  FieldErrors errors;
+  if (client.type == "individual") {
+    if (!client.last_name && !client.first_name) errors["last_name"] = "Укажите фамилию или имя";
+  } else if (!client.organization_name) {
+    errors["organization_name"] = "Укажите название организации";
+  }
+  if (client.inn) {
+    const size_t expected = IsPerson(client.type) ? 12 : 10;
+    if (client.inn->size() != expected)
+      errors["inn"] = IsPerson(client.type) ? "ИНН физического лица и ИП — 12 цифр"
+                                            : "ИНН организации — 10 цифр";
+  }
+  return errors;
+}
+
 nlohmann::json PremisesJson(const ClientPremises& premises) {
   nlohmann::json out = nlohmann::json::array();
   for (const ClientPremise& p : premises.first)
@@ -146,26 +188,7 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
   const bool creating = !id;
   BodyReader reader(body);
   auto wanted = [&](const std::string& name) { return creating || reader.Has(name); };
-  if (wanted("type")) {
-    if (auto type = reader.Text("type", {.required = !creating, .max_length = 30})) {
-      if (IsClientType(*type))
-        client.type = *type;
-      else
-        reader.Fail("type", "Неизвестный тип клиента «" + *type + "»");
-    }
-  }
-  for (const auto& [name, rule] : TextRules()) {
-    if (!wanted(name)) {
-      reader.Text(name, {});
-      continue;
-    }
-    std::optional<std::string> value = reader.Text(name, {.max_length = rule.max_length});
-    if (value && rule.check)
-      if (auto problem = rule.check(*value)) reader.Fail(name, *problem);
-    for (const TextColumn& column : TextColumns())
-      if (name == column.name) client.*column.member = value;
-  }
-  if (client.snils) client.snils = validation::SnilsDigits(*client.snils);
+  ReadClientFields(reader, wanted, client);
   std::optional<std::string> new_phone = client.phone;
   if (wanted("phone")) {
     new_phone = std::nullopt;
@@ -197,19 +220,7 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
   }
   reader.Finish();
 
-  FieldErrors errors;
-  if (client.type == "individual") {
-    if (!client.last_name && !client.first_name) errors["last_name"] = "Укажите фамилию или имя";
-  } else if (!client.organization_name) {
-    errors["organization_name"] = "Укажите название организации";
-  }
-  if (client.inn) {
-    const size_t expected = IsPerson(client.type) ? 12 : 10;
-    if (client.inn->size() != expected)
-      errors["inn"] = IsPerson(client.type) ? "ИНН физического лица и ИП — 12 цифр"
-                                            : "ИНН организации — 10 цифр";
-  }
-  if (!errors.empty()) ThrowValidation(errors);
+  if (FieldErrors errors = CheckClient(client); !errors.empty()) ThrowValidation(errors);
 
   if (new_phone != client.phone) {
     if (!creating && client.phone && !permissions.change_phone)

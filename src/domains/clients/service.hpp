@@ -2,9 +2,12 @@
 // in the organisation, phone changes only by admins, external ids per space.
 #pragma once
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/json_input.hpp"
 #include "db/database.hpp"
 #include "domains/clients/repository.hpp"
 #include "domains/history/history.hpp"
@@ -55,6 +58,12 @@ class ClientService {
 };
 
 nlohmann::json ToJson(const Client& client);
+// Reads the client's type and personal-data fields that `wanted` names (the card and the
+// import share the rules); problems go to the reader.
+void ReadClientFields(BodyReader& reader, const std::function<bool(const std::string&)>& wanted,
+                      Client& client);
+// What the client as a whole lacks: a name for its type, an ИНН of its type's length.
+FieldErrors CheckClient(const Client& client);
 nlohmann::json ToJson(const ExternalId& external_id);
 
 }  // namespace upravdom::clients

@@ -11,8 +11,6 @@ namespace upravdom::premises {
 
 namespace {
 
-constexpr long long kMaxArea = 100'000'00;  // 100 000 m² in hundredths
-
 nlohmann::json Optional(const std::optional<std::string>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
@@ -108,16 +106,14 @@ void PremiseService::ApplyBody(const nlohmann::json& body, bool creating, Premis
   reader.Finish();
 }
 
-void PremiseService::Validate(PremiseRepository& repository, long long organization_id, Premise& p,
-                              const nlohmann::json& body, bool creating) {
+FieldErrors CheckTypeFields(Premise& p, const std::function<bool(const char*)>& sent) {
   FieldErrors errors;
   const TypeInfo& type = *FindType(p.type);
   // Address fields by type: a field the type does not have is an error when it was sent,
   // and is dropped when it is left over from the previous type.
   auto check = [&](const char* name, Need need, std::optional<std::string>& field) {
-    const bool sent = creating ? body.contains(name) && !body[name].is_null() : body.contains(name);
     if (need == Need::kNo && field) {
-      if (sent)
+      if (sent(name))
         errors[name] = "Это поле не заполняется для типа " + Quoted(type);
       else
         field.reset();
@@ -132,7 +128,14 @@ void PremiseService::Validate(PremiseRepository& repository, long long organizat
   check("room", type.room, p.room);
   if (p.total_area && p.living_area && *p.living_area > *p.total_area)
     errors["living_area"] = "Жилая площадь не может быть больше общей";
+  return errors;
+}
 
+void PremiseService::Validate(PremiseRepository& repository, long long organization_id, Premise& p,
+                              const nlohmann::json& body, bool creating) {
+  FieldErrors errors = CheckTypeFields(p, [&](const char* name) {
+    return creating ? body.contains(name) && !body[name].is_null() : body.contains(name);
+  });
   if (!repository.FindObject(organization_id, p.object_id)) {
     errors["object_id"] = "Объект не найден";
   } else {

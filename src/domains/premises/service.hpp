@@ -2,12 +2,14 @@
 // inside the organisation, unique external ids, tags, and deletion with everything under.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/actor.hpp"
+#include "core/error.hpp"
 #include "db/database.hpp"
 #include "domains/history/history.hpp"
 #include "domains/premises/repository.hpp"
@@ -18,6 +20,13 @@ struct PremisePage {
   std::vector<PremiseRow> items;
   long long total = 0;
 };
+
+// The address fields the premise's type requires or forbids (a forbidden field is an error
+// when `sent`, else dropped), and living area ≤ total area. The card and the import share it.
+FieldErrors CheckTypeFields(Premise& premise, const std::function<bool(const char*)>& sent);
+
+// The largest area accepted, in hundredths of a square metre (100 000 m²).
+inline constexpr long long kMaxArea = 100'000'00;
 
 class PremiseService {
  public:

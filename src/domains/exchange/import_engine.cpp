@@ -1,0 +1,1013 @@
+#include "domains/exchange/import_engine.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/json_input.hpp"
+#include "core/phone.hpp"
+#include "domains/accounts/model.hpp"
+#include "domains/accounts/repository.hpp"
+#include "domains/clients/repository.hpp"
+#include "domains/clients/service.hpp"
+#include "domains/exchange/import_repository.hpp"
+#include "domains/history/history.hpp"
+#include "domains/links/model.hpp"
+#include "domains/links/repository.hpp"
+#include "domains/premises/repository.hpp"
+#include "domains/premises/service.hpp"
+
+namespace upravdom::exchange {
+
+namespace {
+
+using json = nlohmann::json;
+using clients::Client;
+
+// Records per transaction in a real run: a crash loses at most this many finished records'
+// commit (they are re-sent), never part of a record.
+constexpr size_t kBatchSize = 1000;
+
+// One problem of a record: the field's path inside the record and a Russian message.
+struct Problem {
+  std::string field;
+  std::string message;
+};
+struct RecordFailed {
+  std::vector<Problem> problems;
+};
+
+[[noreturn]] void Fail(const std::string& field, const std::string& message) {
+  throw RecordFailed{{{field, message}}};
+}
+
+std::string Path(const std::string& prefix, const std::string& field) {
+  if (field.empty()) return prefix;
+  return prefix.empty() ? field : prefix + "." + field;
+}
+
+// Runs `read` and turns the 422 it throws into the record's problems under `prefix`.
+template <class F>
+void Reading(const std::string& prefix, F&& read) {
+  try {
+    read();
+  } catch (const ApiError& error) {
+    RecordFailed failed;
+    for (const auto& [field, message] : error.fields())
+      failed.problems.push_back({Path(prefix, field), message});
+    if (failed.problems.empty()) failed.problems.push_back({prefix, error.what()});
+    throw failed;
+  }
+}
+
+json Optional(const std::optional<std::string>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+// ---- What a record says -------------------------------------------------------------------
+
+struct ClientEntry {
+  std::string prefix;  // "client" or "clients[1]"
+  std::string external_id;
+  Client fields;                // the values the record gives
+  std::set<std::string> given;  // which of type / the text columns the record has
+  bool phone_given = false;
+  std::optional<std::string> phone;  // E.164
+  // In a consolidated record: the link.
+  std::string role = "owner";
+  std::optional<links::Share> share;
+  std::optional<std::string> owner_external_id;
+};
+
+ClientEntry ReadClient(const json& body, const std::string& prefix, bool with_link) {
+  ClientEntry entry;
+  entry.prefix = prefix;
+  if (!body.is_object()) Fail(prefix, "Ожидается объект клиента");
+  Reading(prefix, [&] {
+    BodyReader reader(body);
+    if (auto id = reader.Text("external_id", {.required = true, .max_length = 100}))
+      entry.external_id = *id;
+    clients::ReadClientFields(
+        reader, [&](const std::string& name) { return reader.Has(name); }, entry.fields);
+    if (reader.Has("phone")) {
+      entry.phone_given = true;
+      if (auto typed = reader.Text("phone", {.max_length = 40})) {
+        entry.phone = phone::ToE164(*typed);
+        if (!entry.phone) reader.Fail("phone", "Неверный номер телефона");
+      }
+    }
+    if (with_link) {
+      if (auto role = reader.Text("role", {.max_length = 30})) {
+        if (links::IsRole(*role))
+          entry.role = *role;
+        else
+          reader.Fail("role", "Неизвестная роль «" + *role + "»");
+      }
+      if (auto share = reader.Text("share", {.max_length = 30})) {
+        entry.share = links::ParseShare(*share);
+        if (!entry.share)
+          reader.Fail("share", "Доля — дробь (1/2) или процент (50%), не больше целого");
+        else if (!links::IsOwnerRole(entry.role))
+          reader.Fail("share", "Доля указывается только у собственника");
+      }
+      entry.owner_external_id = reader.Text("owner_external_id", {.max_length = 100});
+    }
+    reader.Finish();
+    // The phone is a text column too, but it is matched and changed by the rules of I-2.
+    for (const auto& [name, value] : body.items())
+      if (name == "type" ||
+          (name != "phone" &&
+           std::any_of(clients::TextColumns().begin(), clients::TextColumns().end(),
+                       [&](const auto& c) { return name == c.name; })))
+        entry.given.insert(name);
+  });
+  return entry;
+}
+
+struct PremiseEntry {
+  std::optional<std::string> external_id;
+  std::optional<long long> object_id;
+  std::optional<std::string> object_external_id;
+  std::optional<std::string> type;
+  std::optional<std::string> number;
+  std::optional<long long> total_area, living_area, rooms;
+  std::set<std::string> given;
+};
+
+PremiseEntry ReadPremise(const json& body) {
+  PremiseEntry entry;
+  if (!body.is_object()) Fail("premise", "Ожидается объект помещения");
+  Reading("premise", [&] {
+    BodyReader reader(body);
+    entry.external_id = reader.Text("external_id", {.max_length = 100});
+    entry.object_id = reader.Integer("object_id", {.min = 1});
+    entry.object_external_id = reader.Text("object_external_id", {.max_length = 100});
+    if ((entry.type = reader.Text("type", {.max_length = 40})) && !premises::FindType(*entry.type))
+      reader.Fail("type", "Неизвестный тип помещения «" + *entry.type + "»");
+    entry.number = reader.Text("number", {.max_length = 20});
+    // 1С sends 0 for an area it does not know: that is "no area", not an error.
+    auto area = [&](const char* name) -> std::optional<long long> {
+      auto value = reader.Fixed(name, 2, 0, premises::kMaxArea);
+      return value && *value > 0 ? value : std::nullopt;
+    };
+    entry.total_area = area("total_area");
+    entry.living_area = area("living_area");
+    entry.rooms = reader.Integer("rooms", {.min = 0, .max = 50});
+    reader.Finish();
+    for (const auto& [name, value] : body.items()) entry.given.insert(name);
+  });
+  if (!entry.external_id && !(entry.object_id || entry.object_external_id))
+    Fail("premise.external_id", "Укажите внешний идентификатор помещения или объект и номер");
+  return entry;
+}
+
+struct AccountEntry {
+  std::string prefix;
+  std::optional<std::string> external_id;
+  std::string legal_entity_inn;
+  std::string number;
+  bool unified_given = false;
+  std::optional<std::string> unified_account;
+  std::optional<bool> hidden_from_resident;
+};
+
+AccountEntry ReadAccount(const json& body, const std::string& prefix) {
+  AccountEntry entry;
+  entry.prefix = prefix;
+  if (!body.is_object()) Fail(prefix, "Ожидается объект лицевого счёта");
+  Reading(prefix, [&] {
+    BodyReader reader(body);
+    entry.external_id = reader.Text("external_id", {.max_length = 100});
+    if (auto inn = reader.Text("legal_entity_inn", {.required = true, .max_length = 12}))
+      entry.legal_entity_inn = *inn;
+    if (auto number = reader.Text("number", {.required = true, .max_length = 50}))
+      entry.number = *number;
+    entry.unified_given = reader.Has("unified_account");
+    if (auto unified = reader.Text("unified_account", {.max_length = 30})) {
+      entry.unified_account = accounts::NormalizeUnifiedAccount(*unified);
+      if (!entry.unified_account)
+        reader.Fail("unified_account", "ЕЛС — 2 цифры, 2 буквы и 6 цифр, например 12АБ345678");
+    }
+    entry.hidden_from_resident = reader.Bool("hidden_from_resident");
+    reader.Finish();
+  });
+  return entry;
+}
+
+// ---- Comparing and changing clients -----------------------------------------------------
+
+// The change-history form of one field's change.
+void Changed(json& changes, const std::string& field, const json& old_value,
+             const json& new_value) {
+  if (old_value != new_value) changes[field] = {{"old", old_value}, {"new", new_value}};
+}
+
+// Copies the fields the record gives onto `client`; notes each change.
+void ApplyGiven(const ClientEntry& entry, Client& client, json& changes) {
+  for (const std::string& name : entry.given) {
+    if (name == "type") {
+      Changed(changes, "type", client.type, entry.fields.type);
+      client.type = entry.fields.type;
+      continue;
+    }
+    for (const clients::TextColumn& column : clients::TextColumns()) {
+      if (name != column.name) continue;
+      Changed(changes, name, Optional(client.*column.member),
+              Optional(entry.fields.*column.member));
+      client.*column.member = entry.fields.*column.member;
+    }
+  }
+}
+
+void CheckClientWhole(const ClientEntry& entry, const Client& client) {
+  FieldErrors errors = clients::CheckClient(client);
+  if (errors.empty()) return;
+  RecordFailed failed;
+  for (const auto& [field, message] : errors)
+    failed.problems.push_back({Path(entry.prefix, field), message});
+  throw failed;
+}
+
+const char* const kSignedInError =
+    "Невозможно изменить номер телефона, так как клиент уже выполнил вход в личный кабинет";
+const char* const kSeveralOrganizationsError =
+    "Невозможно изменить номер телефона клиента, так как он зарегистрирован в нескольких "
+    "организациях";
+
+// ---- One run ------------------------------------------------------------------------------
+
+struct ClientOutcome {
+  long long client_id = 0;
+  std::string outcome;
+};
+
+class ImportRun {
+ public:
+  ImportRun(soci::session& sql, db::Dialect dialect, const Actor& actor,
+            const ImportSettings& settings, long long operation_id)
+      : sql_(sql),
+        dialect_(dialect),
+        actor_(actor),
+        organization_id_(actor.organization_id),
+        settings_(settings),
+        operation_id_(operation_id),
+        imports_(sql, dialect),
+        premises_(sql, dialect),
+        clients_(sql, dialect),
+        links_(sql, dialect),
+        accounts_(sql, dialect),
+        history_(sql) {}
+
+  // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
+  json Apply(size_t index, const json& record) {
+    imports_.Savepoint();
+    try {
+      json result = ApplyRecord(index, record);
+      imports_.Release();
+      return result;
+    } catch (...) {
+      imports_.RollbackToSavepoint();
+      throw;
+    }
+  }
+
+  json merges = json::array();
+  json warnings = json::array();
+
+ private:
+  json ApplyRecord(size_t index, const json& record) {
+    if (!record.is_object())
+      Fail("", "Запись должна быть объектом: {\"client\": …} или {\"premise\": …}");
+    if (record.contains("client")) {
+      for (const auto& [key, value] : record.items())
+        if (key != "client") Fail(key, "Неизвестное поле записи клиента");
+      ClientEntry entry = ReadClient(record["client"], "client", false);
+      ClientOutcome outcome = SaveClient(index, entry);
+      return {{"index", index},
+              {"outcome", outcome.outcome},
+              {"clients", json::array({{{"external_id", entry.external_id},
+                                        {"client_id", outcome.client_id},
+                                        {"outcome", outcome.outcome}}})}};
+    }
+    if (record.contains("premise")) return ApplyConsolidated(index, record);
+    Fail("", "Неизвестный вид записи: ожидается \"client\" или \"premise\"");
+  }
+
+  // ---- premises ----
+
+  long long ResolveObject(const PremiseEntry& entry) {
+    if (entry.object_external_id) {
+      auto cached = objects_by_external_id_.find(*entry.object_external_id);
+      if (cached != objects_by_external_id_.end()) return cached->second;
+      auto id = imports_.ObjectByExternalId(organization_id_, *entry.object_external_id);
+      if (!id)
+        Fail("premise.object_external_id", "Объект с таким внешним идентификатором не найден");
+      return objects_by_external_id_[*entry.object_external_id] = *id;
+    }
+    if (!Object(*entry.object_id)) Fail("premise.object_id", "Объект не найден");
+    return *entry.object_id;
+  }
+
+  const premises::ObjectAddress* Object(long long id) {
+    auto cached = objects_.find(id);
+    if (cached == objects_.end())
+      cached = objects_.emplace(id, premises_.FindObject(organization_id_, id)).first;
+    return cached->second ? &*cached->second : nullptr;
+  }
+
+  // Finds or creates the premise and applies the record's fields; returns its id and outcome.
+  std::pair<long long, std::string> SavePremise(size_t index, const PremiseEntry& entry,
+                                                json& changes) {
+    std::optional<long long> object_id;
+    if (entry.object_id || entry.object_external_id) object_id = ResolveObject(entry);
+    if (entry.external_id) {
+      auto [seen, inserted] = premises_in_batch_.emplace(*entry.external_id, index);
+      if (!inserted)
+        Fail("premise.external_id",
+             "Помещение с этим внешним идентификатором уже есть в пакете: запись " +
+                 std::to_string(seen->second));
+    }
+    std::optional<long long> id;
+    if (entry.external_id) id = premises_.FindByExternalId(organization_id_, *entry.external_id);
+    if (!id && object_id && entry.number && entry.type) {
+      auto numbered =
+          imports_.PremiseByNumber(organization_id_, *object_id, *entry.type, *entry.number);
+      if (numbered) {
+        if (numbered->external_id && entry.external_id &&
+            *numbered->external_id != *entry.external_id)
+          Fail("premise.number",
+               "В объекте уже есть помещение с этим номером и другим внешним "
+               "идентификатором «" +
+                   *numbered->external_id + "»");
+        id = numbered->id;
+      }
+    }
+    if (!id && !entry.external_id && !(object_id && entry.number && entry.type))
+      Fail("premise.external_id",
+           "Укажите внешний идентификатор помещения или объект, тип и номер");
+
+    premises::Premise premise;
+    std::optional<premises::PremiseRow> existing;
+    if (id) {
+      existing = premises_.Find(organization_id_, *id);
+      premise = existing->premise;
+    } else {
+      FieldErrors missing;
+      if (!object_id) missing["premise.object_id"] = "Укажите объект нового помещения";
+      if (!entry.type) missing["premise.type"] = "Укажите тип нового помещения";
+      if (!missing.empty()) {
+        RecordFailed failed;
+        for (const auto& [field, message] : missing) failed.problems.push_back({field, message});
+        throw failed;
+      }
+    }
+    const premises::Premise before = premise;
+    if (object_id) premise.object_id = *object_id;
+    if (entry.type) premise.type = *entry.type;
+    if (entry.given.count("number")) premise.number = entry.number;
+    if (entry.given.count("total_area")) premise.total_area = entry.total_area;
+    if (entry.given.count("living_area")) premise.living_area = entry.living_area;
+    if (entry.given.count("rooms")) premise.rooms = entry.rooms;
+    if (entry.external_id) premise.external_id = entry.external_id;
+    FieldErrors errors = premises::CheckTypeFields(
+        premise, [&](const char* name) { return entry.given.count(name) > 0; });
+    if (!errors.empty()) {
+      RecordFailed failed;
+      for (const auto& [field, message] : errors)
+        failed.problems.push_back({Path("premise", field), message});
+      throw failed;
+    }
+    auto area = [](const std::optional<long long>& value) {
+      return value ? json(premises::AreaToMetres(*value)) : json(nullptr);
+    };
+    auto number = [](const std::optional<long long>& value) {
+      return value ? json(*value) : json(nullptr);
+    };
+    json own = json::object();
+    if (!id || premise.object_id != before.object_id)
+      Changed(own, "object_id", id ? json(before.object_id) : json(nullptr), premise.object_id);
+    if (!id || premise.type != before.type)
+      Changed(own, "type", id ? json(before.type) : json(nullptr), premise.type);
+    Changed(own, "number", Optional(before.number), Optional(premise.number));
+    Changed(own, "total_area", area(before.total_area), area(premise.total_area));
+    Changed(own, "living_area", area(before.living_area), area(premise.living_area));
+    Changed(own, "rooms", number(before.rooms), number(premise.rooms));
+    Changed(own, "external_id", Optional(before.external_id), Optional(premise.external_id));
+    // Fields the record does not carry are left alone, but a type change may drop some.
+    Changed(own, "street", Optional(before.street), Optional(premise.street));
+    Changed(own, "house", Optional(before.house), Optional(premise.house));
+    Changed(own, "level", Optional(before.level), Optional(premise.level));
+    Changed(own, "room", Optional(before.room), Optional(premise.room));
+    if (id && own.empty()) return {*id, "unchanged"};
+
+    const premises::ObjectAddress& object = *Object(premise.object_id);
+    const premises::SearchKeys keys = premises::MakeSearchKeys(premise, object);
+    if (id) {
+      premises_.Update(organization_id_, premise, object, keys);
+    } else {
+      id = premises_.Insert(organization_id_, premise, object, keys);
+    }
+    changes.update(own);
+    return {*id, existing ? "updated" : "created"};
+  }
+
+  // ---- clients (I-2) ----
+
+  ClientOutcome SaveClient(size_t index, const ClientEntry& entry) {
+    const std::string& space = settings_.space;
+    std::optional<long long> by_external_id =
+        clients_.ClientByExternalId(organization_id_, space, entry.external_id);
+    std::optional<long long> by_phone;
+    if (entry.phone) by_phone = clients_.FindByPhone(organization_id_, *entry.phone);
+
+    if (by_external_id) {
+      Client client = *clients_.Find(organization_id_, *by_external_id);
+      if (!entry.phone || client.phone == entry.phone)  // case 1 (or no phone given)
+        return UpdateClient(entry, client, false);
+      // Case 2: the phone changes.
+      const std::string phone_field = Path(entry.prefix, "phone");
+      if ((client.phone && imports_.PhoneInOtherOrganization(organization_id_, *client.phone)) ||
+          imports_.PhoneInOtherOrganization(organization_id_, *entry.phone))
+        Fail(phone_field, kSeveralOrganizationsError);  // 2c
+      if (by_phone) {
+        if (imports_.SignedIn(organization_id_, *by_phone))
+          Fail(phone_field, kSignedInError);            // 2b
+        return Merge(index, entry, client, *by_phone);  // 2d
+      }
+      return UpdateClient(entry, client, true);  // 2a
+    }
+    if (by_phone) {  // case 3: a new external id for the client with this phone
+      Client client = *clients_.Find(organization_id_, *by_phone);
+      json changes = json::object();
+      // Fill in what the client lacks; what staff entered stays.
+      for (const std::string& name : entry.given) {
+        for (const clients::TextColumn& column : clients::TextColumns()) {
+          if (name != column.name || client.*column.member || !(entry.fields.*column.member))
+            continue;
+          Changed(changes, name, nullptr, *(entry.fields.*column.member));
+          client.*column.member = entry.fields.*column.member;
+        }
+      }
+      if (!changes.empty()) clients_.Update(organization_id_, client);
+      AddExternalId(client.id, entry.external_id, changes);
+      history_.Record(actor_, "client", client.id, "updated", changes);
+      return {client.id, "external_id_added"};
+    }
+    // Case 4: a new client.
+    Client client;
+    json changes = json::object();
+    ApplyGiven(entry, client, changes);
+    client.phone = entry.phone;
+    CheckClientWhole(entry, client);
+    client.id = clients_.Insert(organization_id_, client);
+    if (client.phone) Changed(changes, "phone", nullptr, *client.phone);
+    AddExternalId(client.id, entry.external_id, changes);
+    history_.Record(actor_, "client", client.id, "created", changes);
+    return {client.id, "created"};
+  }
+
+  void AddExternalId(long long client_id, const std::string& value, json& changes) {
+    clients::ExternalId external_id{0, settings_.space, settings_.source, value, std::nullopt, "",
+                                    ""};
+    clients_.InsertExternalId(organization_id_, client_id, external_id);
+    changes["external_ids"] = {
+        {"old", nullptr},
+        {"new", {{"space", settings_.space}, {"system", settings_.source}, {"value", value}}}};
+  }
+
+  ClientOutcome UpdateClient(const ClientEntry& entry, Client& client, bool new_phone) {
+    json changes = json::object();
+    ApplyGiven(entry, client, changes);
+    if (new_phone) {
+      Changed(changes, "phone", Optional(client.phone), Optional(entry.phone));
+      client.phone = entry.phone;
+    }
+    if (changes.empty()) return {client.id, "unchanged"};
+    CheckClientWhole(entry, client);
+    clients_.Update(organization_id_, client);
+    history_.Record(actor_, "client", client.id, "updated", changes);
+    return {client.id, "updated"};
+  }
+
+  // I-2 case 2d: the client found by external id absorbs the one that holds the phone.
+  ClientOutcome Merge(size_t index, const ClientEntry& entry, Client& survivor,
+                      long long absorbed_id) {
+    Client absorbed = *clients_.Find(organization_id_, absorbed_id);
+    json absorbed_json = clients::ToJson(absorbed);
+    json replaced = json::object();
+    json changes = json::object();
+    auto merge_text = [&](const char* name, std::optional<std::string>& mine,
+                          const std::optional<std::string>& theirs, bool given,
+                          const std::optional<std::string>& imported) {
+      std::optional<std::string> value = given ? imported : (mine ? mine : theirs);
+      json lost = json::array();
+      if (mine && mine != value) lost.push_back(*mine);
+      if (theirs && theirs != value && theirs != mine) lost.push_back(*theirs);
+      if (!lost.empty()) replaced[name] = lost.size() == 1 ? lost[0] : lost;
+      Changed(changes, name, Optional(mine), Optional(value));
+      mine = value;
+    };
+    for (const clients::TextColumn& column : clients::TextColumns())
+      merge_text(column.name, survivor.*column.member, absorbed.*column.member,
+                 entry.given.count(column.name) > 0, entry.fields.*column.member);
+    if (entry.given.count("type")) {
+      if (survivor.type != entry.fields.type) replaced["type"] = survivor.type;
+      Changed(changes, "type", survivor.type, entry.fields.type);
+      survivor.type = entry.fields.type;
+    }
+    if (survivor.phone) replaced["phone"] = *survivor.phone;
+    Changed(changes, "phone", Optional(survivor.phone), Optional(entry.phone));
+    survivor.phone = entry.phone;
+    CheckClientWhole(entry, survivor);
+
+    // The survivor keeps its own link where both were linked to one premise, and takes the
+    // absorbed link's fields it lacks.
+    for (const links::Link& theirs : links_.OfClient(organization_id_, absorbed_id)) {
+      auto mine = links_.Find(organization_id_, theirs.premise_id, survivor.id);
+      if (!mine) continue;
+      links::Link filled = *mine;
+      bool changed = false;
+      auto fill = [&](std::optional<std::string>& field, const std::optional<std::string>& from) {
+        if (!field && from) {
+          field = from;
+          changed = true;
+        }
+      };
+      fill(filled.ddu_number, theirs.ddu_number);
+      fill(filled.ddu_date, theirs.ddu_date);
+      fill(filled.acceptance_act_number, theirs.acceptance_act_number);
+      fill(filled.acceptance_act_date, theirs.acceptance_act_date);
+      fill(filled.certificate_number, theirs.certificate_number);
+      fill(filled.certificate_date, theirs.certificate_date);
+      fill(filled.management_contract_number, theirs.management_contract_number);
+      fill(filled.management_contract_date, theirs.management_contract_date);
+      fill(filled.comment, theirs.comment);
+      if (!filled.ownership_share && theirs.ownership_share) {
+        filled.ownership_share = theirs.ownership_share;
+        filled.share_numerator = theirs.share_numerator;
+        filled.share_denominator = theirs.share_denominator;
+        changed = true;
+      }
+      if (theirs.keep_on_sync && !filled.keep_on_sync) {
+        filled.keep_on_sync = true;
+        changed = true;
+      }
+      if (changed) links_.Update(organization_id_, filled);
+    }
+    imports_.MoveToSurvivor(organization_id_, absorbed_id, survivor.id);
+    // The absorbed client goes first: the survivor then takes its phone.
+    clients_.Delete(organization_id_, absorbed_id);
+    clients_.Update(organization_id_, survivor);
+    accounts::RecomputeClientDebt(sql_, organization_id_, {survivor.id});
+    imports_.RecordMerge(organization_id_, operation_id_, survivor.id, absorbed_id,
+                         absorbed_json.dump(), replaced.dump());
+    changes["merged_client"] = {
+        {"old", {{"id", absorbed_id}, {"full_name", clients::FullName(absorbed)}}},
+        {"new", nullptr}};
+    history_.Record(actor_, "client", survivor.id, "updated", changes);
+    history_.Record(actor_, "client", absorbed_id, "deleted",
+                    {{"merged_into", {{"old", nullptr}, {"new", survivor.id}}}});
+    merges.push_back({{"index", index},
+                      {"surviving_client_id", survivor.id},
+                      {"absorbed_client_id", absorbed_id},
+                      {"absorbed", absorbed_json},
+                      {"replaced", replaced}});
+    return {survivor.id, "merged"};
+  }
+
+  // ---- consolidated records ----
+
+  json ApplyConsolidated(size_t index, const json& record) {
+    for (const auto& [key, value] : record.items())
+      if (key != "premise" && key != "clients" && key != "accounts")
+        Fail(key, "Неизвестное поле записи помещения");
+    PremiseEntry premise_entry = ReadPremise(record["premise"]);
+    std::vector<ClientEntry> client_entries;
+    const bool sync = record.contains("clients");
+    if (sync) {
+      const json& list = record["clients"];
+      if (!list.is_array()) Fail("clients", "Ожидается массив клиентов");
+      std::set<std::string> seen;
+      for (size_t i = 0; i < list.size(); ++i) {
+        client_entries.push_back(ReadClient(list[i], "clients[" + std::to_string(i) + "]", true));
+        if (!seen.insert(client_entries.back().external_id).second)
+          Fail(client_entries.back().prefix + ".external_id", "Клиент указан в записи дважды");
+      }
+    }
+    std::vector<AccountEntry> account_entries;
+    if (record.contains("accounts")) {
+      const json& list = record["accounts"];
+      if (!list.is_array()) Fail("accounts", "Ожидается массив лицевых счетов");
+      for (size_t i = 0; i < list.size(); ++i)
+        account_entries.push_back(ReadAccount(list[i], "accounts[" + std::to_string(i) + "]"));
+    }
+
+    json premise_changes = json::object();
+    auto [premise_id, outcome] = SavePremise(index, premise_entry, premise_changes);
+    const bool created = outcome == "created";
+    std::set<long long> debt_clients;  // whose kept debt must be recomputed
+
+    json account_results = json::array();
+    for (const AccountEntry& entry : account_entries) {
+      auto [account_id, account_outcome] =
+          SaveAccount(premise_id, entry, premise_changes, debt_clients);
+      account_results.push_back(
+          {{"number", entry.number}, {"account_id", account_id}, {"outcome", account_outcome}});
+      if (account_outcome != "unchanged" && outcome == "unchanged") outcome = "updated";
+    }
+
+    json client_results = json::array();
+    json links_removed = json::array();
+    json clients_deleted = json::array();
+    if (sync) {
+      bool links_changed = false;
+      std::vector<ClientOutcome> saved;
+      std::map<std::string, long long> by_external_id;
+      for (const ClientEntry& entry : client_entries) {
+        saved.push_back(SaveClient(index, entry));
+        by_external_id[entry.external_id] = saved.back().client_id;
+        client_results.push_back({{"external_id", entry.external_id},
+                                  {"client_id", saved.back().client_id},
+                                  {"outcome", saved.back().outcome}});
+      }
+      std::vector<links::Link> current =
+          created ? std::vector<links::Link>{} : links_.OfPremise(organization_id_, premise_id);
+      std::optional<long long> first_owner;
+      for (size_t i = 0; i < client_entries.size(); ++i)
+        if (links::IsOwnerRole(client_entries[i].role) && !first_owner)
+          first_owner = saved[i].client_id;
+      if (!first_owner)
+        for (const links::Link& link : current)
+          if (links::IsOwnerRole(link.role)) first_owner = link.client_id;
+      // Owners first, so that dependants can name them.
+      for (int pass = 0; pass < 2; ++pass) {
+        for (size_t i = 0; i < client_entries.size(); ++i) {
+          const ClientEntry& entry = client_entries[i];
+          if (links::IsOwnerRole(entry.role) != (pass == 0)) continue;
+          std::optional<long long> owner;
+          if (links::NeedsOwner(entry.role)) {
+            if (entry.owner_external_id) {
+              auto named = by_external_id.find(*entry.owner_external_id);
+              if (named == by_external_id.end())
+                Fail(entry.prefix + ".owner_external_id",
+                     "Собственник с этим внешним идентификатором не указан в записи");
+              owner = named->second;
+            } else {
+              owner = first_owner;
+            }
+            if (!owner)
+              Fail(entry.prefix + ".role",
+                   "У помещения нет собственника, от которого зависит клиент");
+          }
+          links_changed |=
+              SaveLink(premise_id, saved[i].client_id, entry, owner, current, premise_changes);
+        }
+      }
+      // Sync (I-11): owners not listed leave the premise, unless kept (M-1).
+      std::set<long long> listed;
+      for (const ClientOutcome& s : saved) listed.insert(s.client_id);
+      for (const links::Link& link : current) {
+        if (!links::IsOwnerRole(link.role) || listed.count(link.client_id)) continue;
+        if (link.keep_on_sync || imports_.KeptOnSync(organization_id_, link.client_id)) {
+          warnings.push_back({{"index", index},
+                              {"field", "clients"},
+                              {"message", "Собственник (клиент " + std::to_string(link.client_id) +
+                                              ") не указан, но оставлен: отметка «Не удалять "
+                                              "клиента при интеграции»"}});
+          continue;
+        }
+        imports_.ForgetOwner(organization_id_, premise_id, link.client_id);
+        links_.Delete(organization_id_, link.id);
+        links_changed = true;
+        premise_changes["link:" + std::to_string(link.client_id)] = {
+            {"old", {{"role", link.role}, {"ownership_share", Optional(link.ownership_share)}}},
+            {"new", nullptr}};
+        links_removed.push_back({{"premise_id", premise_id}, {"client_id", link.client_id}});
+        if (imports_.LinkCount(organization_id_, link.client_id) == 0) {
+          clients_.Delete(organization_id_, link.client_id);
+          history_.Record(actor_, "client", link.client_id, "deleted",
+                          {{"premises", {{"old", premise_id}, {"new", nullptr}}}});
+          clients_deleted.push_back(link.client_id);
+        } else {
+          debt_clients.insert(link.client_id);
+        }
+      }
+      CheckShares(premise_id);
+      if (links_changed) {
+        if (outcome == "unchanged") outcome = "updated";
+        if (!created && imports_.PremiseDebt(organization_id_, premise_id) != 0)
+          for (const ClientOutcome& s : saved) debt_clients.insert(s.client_id);
+      }
+      for (const ClientOutcome& s : saved)
+        if (s.outcome != "unchanged" && outcome == "unchanged") outcome = "updated";
+    }
+    for (const json& id : clients_deleted) debt_clients.erase(id.get<long long>());
+    if (!debt_clients.empty())
+      accounts::RecomputeClientDebt(
+          sql_, organization_id_, std::vector<long long>(debt_clients.begin(), debt_clients.end()));
+    if (!premise_changes.empty())
+      history_.Record(actor_, "premise", premise_id, created ? "created" : "updated",
+                      premise_changes);
+    return {{"index", index},
+            {"outcome", outcome},
+            {"premise_id", premise_id},
+            {"clients", client_results},
+            {"accounts", account_results},
+            {"links_removed", links_removed},
+            {"clients_deleted", clients_deleted}};
+  }
+
+  // Creates or updates the link; returns whether anything changed.
+  bool SaveLink(long long premise_id, long long client_id, const ClientEntry& entry,
+                std::optional<long long> owner, const std::vector<links::Link>& current,
+                json& changes) {
+    const links::Link* existing = nullptr;
+    for (const links::Link& link : current)
+      if (link.client_id == client_id) existing = &link;
+    links::Link link = existing ? *existing : links::Link{};
+    link.premise_id = premise_id;
+    link.client_id = client_id;
+    link.role = entry.role;
+    link.owner_client_id = owner;
+    if (!links::IsOwnerRole(entry.role)) {
+      link.ownership_share.reset();
+      link.share_numerator.reset();
+      link.share_denominator.reset();
+    } else if (entry.share) {
+      link.ownership_share = entry.share->text;
+      link.share_numerator = entry.share->numerator;
+      link.share_denominator = entry.share->denominator;
+    }
+    if (existing && existing->role == link.role &&
+        existing->owner_client_id == link.owner_client_id &&
+        existing->ownership_share == link.ownership_share)
+      return false;
+    json now = {{"role", link.role}, {"ownership_share", Optional(link.ownership_share)}};
+    if (existing) {
+      links_.Update(organization_id_, link);
+      changes["link:" + std::to_string(client_id)] = {
+          {"old",
+           {{"role", existing->role}, {"ownership_share", Optional(existing->ownership_share)}}},
+          {"new", now}};
+    } else {
+      link.created_by = "import";
+      links_.Insert(organization_id_, link);
+      changes["link:" + std::to_string(client_id)] = {{"old", nullptr}, {"new", now}};
+    }
+    return true;
+  }
+
+  void CheckShares(long long premise_id) {
+    std::vector<links::Share> shares;
+    for (const links::Link& link : links_.OfPremise(organization_id_, premise_id))
+      if (links::IsOwnerRole(link.role) && link.share_numerator && link.share_denominator)
+        shares.push_back({*link.share_numerator, *link.share_denominator, ""});
+    if (links::SharesExceedWhole(shares))
+      Fail("clients", "Сумма долей собственников помещения больше целого");
+  }
+
+  // ---- accounts ----
+
+  std::pair<long long, std::string> SaveAccount(long long premise_id, const AccountEntry& entry,
+                                                json& changes, std::set<long long>& debt_clients) {
+    long long legal_entity_id = 0;
+    if (auto cached = legal_entities_.find(entry.legal_entity_inn);
+        cached != legal_entities_.end()) {
+      legal_entity_id = cached->second;
+    } else {
+      auto id = imports_.LegalEntityByInn(organization_id_, entry.legal_entity_inn);
+      if (!id) Fail(entry.prefix + ".legal_entity_inn", "Юридическое лицо с таким ИНН не найдено");
+      legal_entity_id = legal_entities_[entry.legal_entity_inn] = *id;
+    }
+    std::optional<long long> id = accounts_.FindByNumber(legal_entity_id, entry.number);
+    if (!id && entry.external_id)
+      id = accounts_.FindByExternalId(organization_id_, *entry.external_id);
+    accounts::Account account;
+    std::optional<accounts::Account> existing;
+    if (id) {
+      existing = accounts_.Find(organization_id_, *id);
+      account = *existing;
+    }
+    account.premise_id = premise_id;
+    account.legal_entity_id = legal_entity_id;
+    account.number = entry.number;
+    if (entry.external_id) account.external_id = entry.external_id;
+    if (entry.unified_given) account.unified_account = entry.unified_account;
+    if (entry.hidden_from_resident) account.hidden_from_resident = *entry.hidden_from_resident;
+    if (existing && existing->premise_id == account.premise_id &&
+        existing->legal_entity_id == account.legal_entity_id &&
+        existing->number == account.number && existing->external_id == account.external_id &&
+        existing->unified_account == account.unified_account &&
+        existing->hidden_from_resident == account.hidden_from_resident)
+      return {*id, "unchanged"};
+    if (entry.external_id) {
+      auto holder = accounts_.FindByExternalId(organization_id_, *entry.external_id);
+      if (holder && holder != id)
+        Fail(entry.prefix + ".external_id", "Этот внешний идентификатор у другого лицевого счёта");
+    }
+    json now = {{"number", account.number},
+                {"unified_account", Optional(account.unified_account)},
+                {"hidden_from_resident", account.hidden_from_resident}};
+    if (existing) {
+      accounts_.Update(organization_id_, account);
+      if (existing->premise_id != premise_id && existing->debt != 0) {
+        // The debt moves with the account: clients of both premises.
+        for (long long c : accounts::ClientsOfPremise(sql_, organization_id_, existing->premise_id))
+          debt_clients.insert(c);
+        for (long long c : accounts::ClientsOfPremise(sql_, organization_id_, premise_id))
+          debt_clients.insert(c);
+      }
+      changes["account:" + std::to_string(*id)] = {
+          {"old",
+           {{"number", existing->number},
+            {"unified_account", Optional(existing->unified_account)},
+            {"hidden_from_resident", existing->hidden_from_resident},
+            {"premise_id", existing->premise_id}}},
+          {"new", now}};
+      return {*id, "updated"};
+    }
+    id = accounts_.Insert(organization_id_, account);
+    changes["account:" + std::to_string(*id)] = {{"old", nullptr}, {"new", now}};
+    return {*id, "created"};
+  }
+
+  soci::session& sql_;
+  [[maybe_unused]] db::Dialect dialect_;
+  const Actor& actor_;
+  long long organization_id_;
+  const ImportSettings& settings_;
+  long long operation_id_;
+  ImportRepository imports_;
+  premises::PremiseRepository premises_;
+  clients::ClientRepository clients_;
+  links::LinkRepository links_;
+  accounts::AccountRepository accounts_;
+  history::HistoryRepository history_;
+  std::unordered_map<long long, std::optional<premises::ObjectAddress>> objects_;
+  std::unordered_map<std::string, long long> objects_by_external_id_;
+  std::unordered_map<std::string, long long> legal_entities_;
+  std::unordered_map<std::string, size_t> premises_in_batch_;
+};
+
+const char* const kOutcomes[] = {"created", "updated", "unchanged", "merged", "external_id_added"};
+
+std::string Summary(const json& counts, bool dry_run, const std::string& status) {
+  std::string text = dry_run ? "Проверка: " : "";
+  text += "записей " + std::to_string(counts["processed"].get<long long>()) + " из " +
+          std::to_string(counts["records"].get<long long>());
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"created", "создано"},
+      {"updated", "изменено"},
+      {"unchanged", "без изменений"},
+      {"merged", "склеено"},
+      {"external_id_added", "добавлен внешний идентификатор"},
+      {"links_removed", "снято связей"},
+      {"clients_deleted", "удалено клиентов"},
+      {"errors", "ошибок"}};
+  for (const auto& [key, name] : kNames)
+    if (counts[key].get<long long>() > 0)
+      text += ", " + std::string(name) + " " + std::to_string(counts[key].get<long long>());
+  if (status == "failed" && !dry_run) text += ". Импорт остановлен на первой ошибке";
+  return text;
+}
+
+}  // namespace
+
+json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
+                       const RecordSource& records) {
+  const long long organization_id = actor.organization_id;
+  const std::string kind = settings.dry_run ? "import_dry_run" : "import";
+  const long long operation_id = log_.Start(organization_id, kind, settings.source, actor.name);
+  Actor importer = actor;
+  importer.name =
+      "Импорт «" + settings.source + "»" + (actor.name.empty() ? "" : ": " + actor.name);
+
+  json counts = {{"records", static_cast<long long>(settings.expected_records)},
+                 {"processed", 0},
+                 {"errors", 0},
+                 {"links_removed", 0},
+                 {"clients_deleted", 0}};
+  for (const char* outcome : kOutcomes) counts[outcome] = 0;
+  json results = json::array();
+  json errors = json::array();
+  json merges = json::array(), warnings = json::array();
+  bool stopped = false;
+  std::string crash;
+
+  auto count = [&](const json& result) {
+    counts["processed"] = counts["processed"].get<long long>() + 1;
+    const std::string outcome = result["outcome"];
+    counts[outcome] = counts.value(outcome, 0LL) + 1;
+    if (result.contains("links_removed"))
+      counts["links_removed"] = counts["links_removed"].get<long long>() +
+                                static_cast<long long>(result["links_removed"].size());
+    if (result.contains("clients_deleted"))
+      counts["clients_deleted"] = counts["clients_deleted"].get<long long>() +
+                                  static_cast<long long>(result["clients_deleted"].size());
+  };
+
+  try {
+    db::Session sql(database_);
+    std::unique_ptr<db::WriteTransaction> tx;
+    ImportRun importing(sql.get(), database_.dialect(), importer, settings, operation_id);
+    ImportRun* run = &importing;
+    size_t in_batch = 0;
+    auto open = [&] {
+      tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
+      in_batch = 0;
+    };
+    auto collect = [&] {
+      for (auto& m : run->merges) merges.push_back(std::move(m));
+      for (auto& w : run->warnings) warnings.push_back(std::move(w));
+      run->merges = json::array();
+      run->warnings = json::array();
+    };
+    // Notes a failed record; a real run stops at it (false: stop reading).
+    auto failed_record = [&](size_t index, const RecordFailed& failed) {
+      counts["processed"] = counts["processed"].get<long long>() + 1;
+      counts["errors"] = counts["errors"].get<long long>() + 1;
+      for (const Problem& p : failed.problems)
+        errors.push_back({{"index", index}, {"field", p.field}, {"message", p.message}});
+      results.push_back({{"index", index}, {"outcome", "error"}});
+      if (settings.dry_run) return true;
+      stopped = true;
+      return false;
+    };
+    open();
+    records([&](size_t index, json& record) {
+      try {
+        json result = run->Apply(index, record);
+        count(result);
+        results.push_back(std::move(result));
+      } catch (const RecordFailed& failed) {
+        return failed_record(index, failed);
+      } catch (const ApiError& error) {
+        RecordFailed failed;
+        for (const auto& [field, message] : error.fields())
+          failed.problems.push_back({field, message});
+        if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
+        return failed_record(index, failed);
+      } catch (const soci::soci_error& error) {
+        // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
+        // record is rolled back like any failing record.
+        spdlog::warn("import {} record {}: {}", operation_id, index, error.what());
+        return failed_record(index, RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
+                                                           std::string(error.what())}}});
+      }
+      if (!settings.dry_run && ++in_batch >= kBatchSize) {
+        collect();
+        tx->Commit();
+        log_.Progress(organization_id, operation_id, counts);
+        open();
+      }
+      return true;
+    });
+    collect();
+    if (settings.dry_run)
+      tx.reset();  // rolls everything back
+    else
+      tx->Commit();
+  } catch (const ApiError& error) {
+    crash = error.what();
+  } catch (const std::exception& error) {
+    spdlog::error("import {} failed: {}", operation_id, error.what());
+    crash = "Внутренняя ошибка при импорте";
+  }
+  if (!crash.empty()) {
+    errors.push_back({{"index", nullptr}, {"field", ""}, {"message", crash}});
+    stopped = true;
+  }
+  const bool failed = stopped || (settings.dry_run && !errors.empty());
+  const std::string status = failed ? "failed" : (warnings.empty() ? "ok" : "warnings");
+  std::string message = Summary(counts, settings.dry_run, status);
+  for (size_t i = 0; i < errors.size() && i < 100; ++i) {
+    const json& e = errors[i];
+    message += "\nОшибка";
+    if (!e["index"].is_null())
+      message += " в записи " + std::to_string(e["index"].get<long long>());
+    if (!e["field"].get<std::string>().empty())
+      message += ", поле " + e["field"].get<std::string>();
+    message += ": " + e["message"].get<std::string>();
+  }
+  for (size_t i = 0; i < warnings.size() && i < 100; ++i)
+    message += "\nПредупреждение в записи " +
+               std::to_string(warnings[i]["index"].get<long long>()) + ": " +
+               warnings[i]["message"].get<std::string>();
+  log_.Finish(organization_id, operation_id, status, message, counts,
+              {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
+  return {{"operation_id", operation_id},
+          {"dry_run", settings.dry_run},
+          {"status", status},
+          {"counts", counts},
+          {"results", results},
+          {"errors", errors},
+          {"warnings", warnings},
+          {"merges", merges}};
+}
+
+}  // namespace upravdom::exchange

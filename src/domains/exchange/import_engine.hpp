@@ -1,0 +1,43 @@
+// The import engine (SPEC I-1 … I-3, I-8, I-11, B-1, M-1; docs/import-api.md): records
+// (a client, or a premise with its clients and accounts) are validated, matched by the
+// documented rules and applied in order, each atomically; the first failing record stops a
+// real run, a dry run goes through every record and writes nothing. Every source (the JSON
+// API, XML, Excel) only turns its input into these records.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
+#include "db/database.hpp"
+#include "domains/exchange/operations.hpp"
+
+namespace upravdom::exchange {
+
+struct ImportSettings {
+  std::string space = "operations";  // the CRM space of the external ids
+  std::string source = "api";        // the accounting system: the external ids' `system`
+  bool dry_run = false;
+  size_t expected_records = 0;  // for the progress shown in the log (0: unknown)
+};
+
+// Hands the records over one at a time: calls `visit(index, record)` until it returns false.
+using RecordSource = std::function<void(const std::function<bool(size_t, nlohmann::json&)>& visit)>;
+
+class ImportEngine {
+ public:
+  ImportEngine(db::Database& database, OperationLog& log) : database_(database), log_(log) {}
+
+  // Runs the import as one operation of the exchange log and gives the answer of
+  // docs/import-api.md («The answer»).
+  nlohmann::json Run(const Actor& actor, const ImportSettings& settings,
+                     const RecordSource& records);
+
+ private:
+  db::Database& database_;
+  OperationLog& log_;
+};
+
+}  // namespace upravdom::exchange
