@@ -8,6 +8,7 @@
 #include "domains/access/service.hpp"
 #include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/exchange/operations.hpp"
 #include "domains/links/service.hpp"
 #include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
@@ -31,6 +32,7 @@ class Application {
   links::LinkService& links() { return link_service_; }
   accounts::AccountService& accounts() { return account_service_; }
   resident::ResidentService& resident() { return resident_service_; }
+  exchange::OperationLog& operation_log() { return operation_log_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.
@@ -49,6 +51,7 @@ class Application {
   links::LinkService link_service_;
   accounts::AccountService account_service_;
   resident::ResidentService resident_service_;
+  exchange::OperationLog operation_log_;
   http::Metrics metrics_;
   http::Router router_;
 };

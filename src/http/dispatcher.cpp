@@ -95,6 +95,10 @@ void Dispatcher::Authorize(Request& request, const http::Route& route) const {
   }
   if (route.access == Access::kAdmin && who.role != Role::kAdmin)
     throw ApiError(ErrorCode::kForbidden, "Это действие доступно только администратору");
+  if (route.access == Access::kAdminOrIntegration && who.role != Role::kAdmin &&
+      who.role != Role::kIntegration)
+    throw ApiError(ErrorCode::kForbidden,
+                   "Это действие доступно только администратору или интеграции (API-токену)");
 }
 
 Response Dispatcher::Route(Request& request, std::string& route_label) const {

@@ -73,3 +73,35 @@ TEST_F(DispatcherTest, ResidentRoutesWithoutAResidentAuthenticatorAnswer401) {
   request.headers = {{"authorization", "Bearer resident"}};
   EXPECT_EQ(dispatcher.Handle(request).status, 401);
 }
+
+TEST(DispatcherAccess, AdminOrIntegrationRoutesTakeAdminsAndApiTokensOnly) {
+  Router router;
+  router.Add(
+      "GET", "/api/v1/exchange/things", [](Request&) { return Response::Json({}); },
+      Access::kAdminOrIntegration);
+  Metrics metrics;
+  // "Bearer <role>" signs in with that role.
+  auto staff = [](const Request& request) -> std::optional<Principal> {
+    const std::string* authorization = request.Header("authorization");
+    if (!authorization || authorization->rfind("Bearer ", 0) != 0) return std::nullopt;
+    const std::string name = authorization->substr(7);
+    if (name == "integration") return Principal{.role = Role::kIntegration};
+    auto role = ParseRole(name);
+    if (!role) return std::nullopt;
+    return Principal{.role = *role};
+  };
+  Dispatcher dispatcher(
+      router, {staff, nullptr}, [] { return true; }, metrics, nullptr);
+  auto status = [&](const std::string& role) {
+    Request request;
+    request.method = "GET";
+    request.path = "/api/v1/exchange/things";
+    request.headers = {{"authorization", "Bearer " + role}};
+    return dispatcher.Handle(request).status;
+  };
+  EXPECT_EQ(status("admin"), 200);
+  EXPECT_EQ(status("integration"), 200);
+  EXPECT_EQ(status("operator"), 403);
+  EXPECT_EQ(status("readonly"), 403);
+  EXPECT_EQ(status("nobody"), 401);
+}

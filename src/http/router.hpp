@@ -19,6 +19,9 @@ enum class Access {
   kSelf,      // any signed-in principal, writes included (sign-out of a read-only user)
   kResident,  // the resident app (/api/resident/v1): a resident session's Bearer token only;
               // staff sessions, cookies and API tokens are not accepted, no CSRF, no roles
+  // Admins and API tokens (the integration role), not operators or read-only users: the data
+  // exchange (imports and their log, docs/import-api.md).
+  kAdminOrIntegration,
 };
 
 struct Route {

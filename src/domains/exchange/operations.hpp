@@ -1,0 +1,91 @@
+// The exchange log (SPEC I-9): every import, export and broadcast as an operation with its
+// status, counts, message (warnings and errors) and dates (docs/import-api.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "db/database.hpp"
+
+namespace upravdom::exchange {
+
+struct Operation {
+  long long id = 0;
+  std::string kind;     // "import", "import_dry_run" (later: "export", "broadcast")
+  std::string source;   // "api", "1c", "xml", "excel" …
+  std::string status;   // "running", "ok", "warnings", "failed"
+  std::string message;  // human-readable, Russian: warnings and errors, one per line
+  nlohmann::json counts = nlohmann::json::object();  // {"records":…, "created":…, …}
+  nlohmann::json details =
+      nlohmann::json::object();           // {"errors":[…], "warnings":[…], "merges":[…]}
+  std::optional<std::string> actor_name;  // who started it ("API: 1С", a user's name)
+  std::string started_at;
+  std::string updated_at;
+  std::optional<std::string> finished_at;
+};
+
+struct OperationFilter {
+  std::optional<std::string> kind;
+  std::optional<std::string> status;
+  long long limit = 50;
+  long long offset = 0;
+};
+
+struct OperationPage {
+  std::vector<Operation> items;
+  long long total = 0;
+};
+
+// Writes and reads the log. Every method opens its own session and commits at once, so the
+// log is visible while an import's own transaction is still open, and survives its rollback.
+class OperationLog {
+ public:
+  explicit OperationLog(db::Database& database) : database_(database) {}
+
+  // A new operation in status "running"; returns its id.
+  long long Start(long long organization_id, const std::string& kind, const std::string& source,
+                  const std::string& actor_name);
+  // Replaces the counts of a running operation and touches updated_at.
+  void Progress(long long organization_id, long long id, const nlohmann::json& counts);
+  // Ends the operation: status "ok", "warnings" or "failed", with message, counts, details.
+  void Finish(long long organization_id, long long id, const std::string& status,
+              const std::string& message, const nlohmann::json& counts,
+              const nlohmann::json& details);
+
+  OperationPage List(long long organization_id, const OperationFilter& filter);
+  std::optional<Operation> Find(long long organization_id, long long id);
+
+  // At start-up: every operation still "running" was cut off by a crash or kill; it becomes
+  // "failed" with «Операция прервана: сервер был остановлен». Returns how many.
+  // (With several instances over PostgreSQL only operations whose updated_at is older than
+  // `stale_seconds` are marked, so a sibling's live import is not.)
+  // `stale_seconds` ≤ 0 marks every running operation.
+  long long MarkInterrupted(long long stale_seconds);
+  // The start-up sweep (called by `serve` after the migrations): on SQLite, where one server
+  // owns the file, every running operation; on PostgreSQL only those not touched for
+  // kStaleSeconds. List and Find repeat the PostgreSQL sweep for their organisation, so the
+  // operation of a sibling instance that died turns failed without a restart.
+  long long MarkInterruptedAtStart();
+
+  // An operation on PostgreSQL whose updated_at is older than this is taken as cut off: the
+  // import engine reports progress (Progress) after every batch, far more often.
+  static constexpr long long kStaleSeconds = 120;
+  static constexpr const char* kInterruptedMessage = "Операция прервана: сервер был остановлен";
+
+ private:
+  // The lazy PostgreSQL sweep of one organisation's stale running operations.
+  void SweepStale(soci::session& sql, long long organization_id);
+
+  db::Database& database_;
+};
+
+// The kinds and statuses the log knows (filters are checked against them).
+bool IsKnownKind(const std::string& kind);
+bool IsKnownStatus(const std::string& status);
+
+nlohmann::json ToJson(const Operation& operation, bool with_details);
+
+}  // namespace upravdom::exchange
