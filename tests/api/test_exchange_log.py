@@ -54,9 +54,9 @@ def operations(api, **params) -> dict:
     return validate(assert_status(api.get(OPS, params=params), 200), "OperationList")
 
 
-def find_by_message(api, message: str) -> dict:
-    items = [op for op in operations(api, limit=200)["items"] if op["message"] == message]
-    assert len(items) == 1, f"operation «{message}»: {items}"
+def find_by(api, value: str, key: str = "message") -> dict:
+    items = [op for op in operations(api, limit=200)["items"] if op[key] == value]
+    assert len(items) == 1, f"operation with {key} «{value}»: {items}"
     return items[0]
 
 
@@ -77,7 +77,7 @@ def test_admins_and_api_tokens_read_the_log(admin, integration):
 def test_operators_and_readonly_users_are_refused(env, request, who):
     api = request.getfixturevalue(who)
     insert_operation(env, env.a.id, message=f"Недоступная {who} операция")
-    op_id = find_by_message(request.getfixturevalue("admin"), f"Недоступная {who} операция")["id"]
+    op_id = find_by(request.getfixturevalue("admin"), f"Недоступная {who} операция")["id"]
     assert_error(api.get(OPS), 403, "forbidden")
     assert_error(api.get(f"{OPS}/{op_id}"), 403, "forbidden")
     assert_error(api.get(f"{OPS}/999999"), 403, "forbidden")
@@ -136,7 +136,7 @@ def logged(env, admin):
         # the running one is fresh (not for a sweep); the others ended a few seconds after start
         updated = now_iso() if row["status"] == "running" else iso(started + datetime.timedelta(seconds=7))
         insert_operation(env, env.a.id, started_at=iso(started), updated_at=updated, **row)
-    ops = [find_by_message(admin, row["message"]) for row in rows]
+    ops = [find_by(admin, row["message"]) for row in rows]
     return {"tag": tag, "rows": rows, "ops": ops}
 
 
@@ -204,7 +204,7 @@ def test_another_organisations_operation_is_not_found(env, admin, admin_b, integ
     assert_error(admin.get(f"{OPS}/abc"), 404, "not_found")
     # and B's own operation is not A's
     insert_operation(env, env.b.id, message="Операция Беты")
-    b_op = find_by_message(admin_b, "Операция Беты")
+    b_op = find_by(admin_b, "Операция Беты")
     assert_error(admin.get(f"{OPS}/{b_op['id']}"), 404, "not_found")
     assert validate(assert_status(admin_b.get(f"{OPS}/{b_op['id']}"), 200), "Operation")["id"] == b_op["id"]
 
@@ -217,12 +217,13 @@ def test_operations_left_running_by_a_stopped_server_fail(env, admin, workdir):
     every one (one server per file), on PostgreSQL those silent for over 120 s (a sibling instance
     may be running the others); on PostgreSQL the log's reads sweep them too."""
     tag = f"#{seq()}"
-    insert_operation(env, env.a.id, status="running", message=f"Старая {tag}",
+    # found by actor_name: the sweep replaces the message
+    insert_operation(env, env.a.id, status="running", actor=f"Старая {tag}",
                      started_at=now_iso(-3600), updated_at=now_iso(-600))
-    insert_operation(env, env.a.id, status="running", message=f"Свежая {tag}",
+    insert_operation(env, env.a.id, status="running", actor=f"Свежая {tag}",
                      started_at=now_iso(-5), updated_at=now_iso())
-    old = find_by_message(admin, f"Старая {tag}")
-    fresh = find_by_message(admin, f"Свежая {tag}")
+    old = find_by(admin, f"Старая {tag}", key="actor_name")
+    fresh = find_by(admin, f"Свежая {tag}", key="actor_name")
     assert fresh["status"] == "running"
     if env.db.kind == "postgres":
         # the read swept the silent one already
