@@ -6,9 +6,9 @@ import { AppLayout } from './components/AppLayout';
 import { LegalEntitiesPage } from './pages/LegalEntitiesPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { PlaceholderPage } from './pages/PlaceholderPage';
 import { ClientCardPage } from './pages/clients/ClientCardPage';
 import { ClientsPage } from './pages/clients/ClientsPage';
+import { IntegrationPage } from './pages/integration/IntegrationPage';
 import { ObjectCardPage } from './pages/objects/ObjectCardPage';
 import { ObjectsPage } from './pages/objects/ObjectsPage';
 import { PremiseCardPage } from './pages/premises/PremiseCardPage';
@@ -43,7 +43,7 @@ export function App() {
           <Route path="objects" element={<ObjectsPage />} />
           <Route path="objects/:id" element={<ObjectCardPage />} />
           <Route path="legal-entities" element={<LegalEntitiesPage />} />
-          <Route path="settings/integration" element={<PlaceholderPage titleKey="menu.integration" />} />
+          <Route path="settings/integration" element={<IntegrationPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

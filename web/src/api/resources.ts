@@ -9,6 +9,7 @@ import type {
   RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams,
   Account, AccountCreate, AccountDeleteResult, AccountDependents, AccountPatch, Charge, ChargeInput, ClientLinkCreate, ClientListItem,
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
+  ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -115,4 +116,15 @@ export const accountsApi = {
   addCharge: (id: number, body: ChargeInput) => api.post<Charge>(`/accounts/${id}/charges`, body),
   payments: (id: number, params: { limit?: number; offset?: number } = {}) => api.get<ListResponse<Payment>>(`/accounts/${id}/payments`, params),
   addPayment: (id: number, body: PaymentInput) => api.post<Payment>(`/accounts/${id}/payments`, body),
+};
+
+/** The data exchange (docs/import-api.md): admins and API tokens only. */
+export const exchangeApi = {
+  /** The exchange log, newest first, without `details`. */
+  operations: (params: ExchangeOperationListParams, signal?: AbortSignal) =>
+    api.get<ListResponse<ExchangeOperation>>('/exchange/operations', params, signal),
+  /** One operation with its errors, warnings and merges. */
+  operation: (id: number, signal?: AbortSignal) => api.get<ExchangeOperation>(`/exchange/operations/${id}`, undefined, signal),
+  /** Runs (or, with `dry_run`, checks) an import batch; 200 whenever the batch was read. */
+  importBatch: (body: ImportRequest) => api.post<ImportAnswer>('/exchange/import', body),
 };

@@ -110,3 +110,16 @@ export type PaymentInput = S['PaymentCreate'];
 export type ClientListPremise = S['ClientPremise'];
 export type ClientListItem = Client;
 export type ClientListQuery = ClientListParams;
+
+// ---- Issue 6: the data exchange — imports and their log (docs/import-api.md) ----
+
+export type ExchangeOperation = S['Operation'];
+export type ExchangeOperationKind = S['OperationKind'];
+export type ExchangeOperationStatus = S['OperationStatus'];
+export type ExchangeOperationListParams = QueryOf<'listExchangeOperations'>;
+export type ImportRequest = S['ImportRequest'];
+export type ImportAnswer = S['ImportAnswer'];
+export type ImportResult = S['ImportResult'];
+export type ImportProblem = S['ImportProblem'];
+export type ImportMerge = S['ImportMerge'];
+export type ImportOutcome = S['ImportOutcome'];

@@ -17,7 +17,7 @@ const roleColor: Record<string, string> = { admin: 'gold', operator: 'blue', rea
 
 export function AppLayout() {
   const { t, lang, setLang } = useI18n();
-  const { user, logout, space, setSpace } = useAuth();
+  const { user, logout, space, setSpace, isAdmin } = useAuth();
   const { message } = App.useApp();
   const showError = useApiError();
   const [switching, setSwitching] = useState(false);
@@ -36,6 +36,17 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
 
+  // settings are for admins only (the API refuses the others anyway)
+  const settings: NonNullable<MenuProps['items']> = isAdmin
+    ? [
+        {
+          type: 'group',
+          key: 'settings',
+          label: t('menu.settings'),
+          children: [{ key: '/settings/integration', icon: <ApiOutlined />, label: t('menu.integration') }],
+        },
+      ]
+    : [];
   const items: MenuProps['items'] = [
     {
       type: 'group',
@@ -55,12 +66,7 @@ export function AppLayout() {
         { key: '/legal-entities', icon: <BankOutlined />, label: t('menu.legalEntities') },
       ],
     },
-    {
-      type: 'group',
-      key: 'settings',
-      label: t('menu.settings'),
-      children: [{ key: '/settings/integration', icon: <ApiOutlined />, label: t('menu.integration') }],
-    },
+    ...settings,
     { type: 'divider' },
     { key: 'logout', icon: <LogoutOutlined />, label: t('menu.logout'), danger: true },
   ];

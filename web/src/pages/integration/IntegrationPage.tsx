@@ -1,0 +1,63 @@
+// «Настройки» → «Интеграция» (admins only): tab «Обмен данными» with the exchange log and the
+// JSON check and load. The section lives in `?section=` (log by default).
+import { Card, Result, Tabs } from 'antd';
+import { useSearchParams } from 'react-router-dom';
+import { useAuth } from '../../auth/AuthContext';
+import { PageHeader } from '../../components/PageHeader';
+import { useI18n } from '../../i18n';
+import { ExchangeLogTab } from './ExchangeLogTab';
+import { JsonImportTab } from './JsonImportTab';
+
+const SECTIONS = ['log', 'json'] as const;
+type Section = (typeof SECTIONS)[number];
+
+export function IntegrationPage() {
+  const { t } = useI18n();
+  const { isAdmin } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const requested = params.get('section') ?? '';
+  const section: Section = (SECTIONS as readonly string[]).includes(requested) ? (requested as Section) : 'log';
+
+  if (!isAdmin) {
+    return (
+      <>
+        <PageHeader title={t('integration.title')} />
+        <Card>
+          <Result status="403" title="403" subTitle={t('integration.adminOnly')} />
+        </Card>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader title={t('integration.title')} />
+      <Card styles={{ body: { paddingTop: 8 } }}>
+        <Tabs
+          activeKey="exchange"
+          data-testid="integration-tabs"
+          items={[
+            {
+              key: 'exchange',
+              label: t('integration.tab.exchange'),
+              children: (
+                <Tabs
+                  type="card"
+                  size="small"
+                  activeKey={section}
+                  onChange={(key) => setParams(key === 'log' ? {} : { section: key }, { replace: true })}
+                  destroyOnHidden
+                  data-testid="exchange-sections"
+                  items={[
+                    { key: 'log', label: t('integration.section.log'), children: <ExchangeLogTab /> },
+                    { key: 'json', label: t('integration.section.json'), children: <JsonImportTab /> },
+                  ]}
+                />
+              ),
+            },
+          ]}
+        />
+      </Card>
+    </>
+  );
+}
