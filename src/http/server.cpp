@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <utility>  // Boost 1.74's asio coroutine header needs it first on g++ 12
 
 #include "http/server.hpp"
@@ -138,8 +139,12 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
     InFlight in_flight(state);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-    parser.body_limit(options.body_limit);
+    // Beast checks a Content-Length against the limit while reading the header, so the
+    // header is read under the largest limit and the path's own limit is applied after it.
     size_t body_limit = options.body_limit;
+    size_t largest = options.body_limit;
+    for (const auto& large : options.large_bodies) largest = std::max(largest, large.second);
+    parser.body_limit(largest);
     co_await bhttp::async_read_header(stream, buffer, parser,
                                       asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) {
@@ -147,10 +152,14 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
       const std::string_view path = target.substr(0, target.find('?'));
       for (const auto& [large_path, limit] : options.large_bodies)
         if (path == large_path) body_limit = limit;
-      parser.body_limit(body_limit);
+      if (parser.content_length() && *parser.content_length() > body_limit)
+        ec = bhttp::error::body_limit;
+      else
+        parser.body_limit(body_limit);
+    }
+    if (!ec)
       co_await bhttp::async_read(stream, buffer, parser,
                                  asio::redirect_error(asio::use_awaitable, ec));
-    }
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
         ec == beast::error::timeout || ec == asio::error::connection_reset ||
         ec == asio::error::eof)

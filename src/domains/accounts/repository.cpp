@@ -15,7 +15,9 @@ const std::string kSelect =
     "(SELECT COALESCE(SUM(amount), 0) FROM account_charges WHERE account_id = a.id), "
     "(SELECT COALESCE(SUM(amount), 0) FROM account_payments WHERE account_id = a.id) "
     "FROM personal_accounts a JOIN legal_entities le ON le.id = a.legal_entity_id "
-    "WHERE a.organization_id = ";
+    // `+`: by id or by premise, never by walking the organisation's accounts in number order
+    // (what SQLite picks for «premise's accounts by number» without planner statistics).
+    "WHERE +a.organization_id = ";
 
 Account ReadAccount(const Row& row) {
   Account a;
@@ -225,7 +227,7 @@ void RecomputeClientDebt(soci::session& sql, long long organization_id,
 
 std::vector<long long> ClientsOfPremise(soci::session& sql, long long organization_id,
                                         long long premise_id) {
-  Sql query("SELECT client_id FROM premise_clients WHERE organization_id = ");
+  Sql query("SELECT client_id FROM premise_clients WHERE +organization_id = ");
   query.Bind(organization_id) << " AND premise_id = ";
   query.Bind(premise_id);
   std::vector<long long> ids;

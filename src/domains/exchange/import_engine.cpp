@@ -439,6 +439,9 @@ class ImportRun {
           Fail(phone_field, kSignedInError);            // 2b
         return Merge(index, entry, client, *by_phone);  // 2d
       }
+      // 2b also when P was used by a client who has signed in and has since changed it: the
+      // resident identity of P has signed in (2c has ruled out other organisations).
+      if (imports_.ResidentSignedIn(*entry.phone)) Fail(phone_field, kSignedInError);
       return UpdateClient(entry, client, true);  // 2a
     }
     if (by_phone) {  // case 3: a new external id for the client with this phone
@@ -513,14 +516,15 @@ class ImportRun {
       mine = value;
     };
     for (const clients::TextColumn& column : clients::TextColumns())
-      merge_text(column.name, survivor.*column.member, absorbed.*column.member,
+      if (std::string_view(column.name) != "phone")
+        merge_text(column.name, survivor.*column.member, absorbed.*column.member,
                  entry.given.count(column.name) > 0, entry.fields.*column.member);
     if (entry.given.count("type")) {
       if (survivor.type != entry.fields.type) replaced["type"] = survivor.type;
       Changed(changes, "type", survivor.type, entry.fields.type);
       survivor.type = entry.fields.type;
     }
-    if (survivor.phone) replaced["phone"] = *survivor.phone;
+    if (survivor.phone && survivor.phone != entry.phone) replaced["phone"] = *survivor.phone;
     Changed(changes, "phone", Optional(survivor.phone), Optional(entry.phone));
     survivor.phone = entry.phone;
     CheckClientWhole(entry, survivor);
@@ -697,8 +701,8 @@ class ImportRun {
           debt_clients.insert(link.client_id);
         }
       }
-      CheckShares(premise_id);
       if (links_changed) {
+        CheckShares(premise_id);
         if (outcome == "unchanged") outcome = "updated";
         if (!created && imports_.PremiseDebt(organization_id_, premise_id) != 0)
           for (const ClientOutcome& s : saved) debt_clients.insert(s.client_id);

@@ -52,6 +52,12 @@ bool ImportRepository::SignedIn(long long organization_id, long long client_id) 
   return db::QueryInt(sql_, query).has_value();
 }
 
+bool ImportRepository::ResidentSignedIn(const std::string& phone) {
+  Sql query("SELECT 1 FROM residents WHERE phone = ");
+  query.Bind(phone) << " AND last_seen_at IS NOT NULL";
+  return db::QueryInt(sql_, query).has_value();
+}
+
 bool ImportRepository::KeptOnSync(long long organization_id, long long client_id) {
   Sql query("SELECT 1 FROM premise_clients WHERE client_id = ");
   query.Bind(client_id) << " AND organization_id = ";

@@ -32,6 +32,8 @@ class ImportRepository {
   bool PhoneInOtherOrganization(long long organization_id, const std::string& phone);
   // Whether the client has ever signed in to the resident app (I-2 case 2b).
   bool SignedIn(long long organization_id, long long client_id);
+  // Whether anyone has ever signed in to the resident app with this phone.
+  bool ResidentSignedIn(const std::string& phone);
   // Whether any link of the client is marked «Не удалять клиента при интеграции».
   bool KeptOnSync(long long organization_id, long long client_id);
   long long LinkCount(long long organization_id, long long client_id);

@@ -81,7 +81,9 @@ std::optional<Link> LinkRepository::Find(long long organization_id, long long pr
 }
 
 std::vector<Link> LinkRepository::OfPremise(long long organization_id, long long premise_id) {
-  Sql query("SELECT " + Columns() + " FROM premise_clients l WHERE l.organization_id = ");
+  // `+`: the premise's links by premise_clients_pair. Without planner statistics (a new
+  // database, a first import) SQLite would walk every link of the organisation instead.
+  Sql query("SELECT " + Columns() + " FROM premise_clients l WHERE +l.organization_id = ");
   query.Bind(organization_id) << " AND l.premise_id = ";
   query.Bind(premise_id) << " ORDER BY l.id";
   return Select(query);

@@ -338,7 +338,7 @@ std::map<long long, long long> PremiseRepository::ClientsCounts(long long organi
                                                                 const std::vector<long long>& ids) {
   std::map<long long, long long> counts;
   if (ids.empty()) return counts;
-  Sql query("SELECT premise_id, COUNT(*) FROM premise_clients WHERE organization_id = ");
+  Sql query("SELECT premise_id, COUNT(*) FROM premise_clients WHERE +organization_id = ");
   query.Bind(organization_id) << " AND premise_id IN ";
   query.BindList(ids);
   query << " GROUP BY premise_id";
