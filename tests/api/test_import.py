@@ -604,13 +604,16 @@ def test_imported_links_and_clients_keep_their_schemas(integration, admin, obj, 
 
 
 def test_premise_field_edges_are_accepted(integration, admin, obj):
-    """rooms 0 … 100 and areas ≥ 0 with up to 2 decimals (the contract's premise fields)."""
-    for change in ({"rooms": 100}, {"rooms": 0}, {"total_area": 0.01, "living_area": 0.01},
-                   {"total_area": 99999.99}):
+    """rooms 0 … 50; areas 0 … 100,000 with up to 2 decimals, 0 meaning «unknown» (as 1С sends
+    it), stored as no area."""
+    for change, stored in (({"rooms": 50}, {"rooms": 50}), ({"rooms": 0}, {"rooms": 0}),
+                           ({"total_area": 0.01, "living_area": 0.01}, {"total_area": 0.01, "living_area": 0.01}),
+                           ({"total_area": 100000}, {"total_area": 100000}),
+                           ({"total_area": 0, "living_area": 0}, {"total_area": None, "living_area": None})):
         ans = run_import(integration, [consolidated(obj, **change)])
         pc = premise_card(admin, ans["results"][0]["premise_id"])
-        for k, v in change.items():
-            assert pc[k] == v, (k, pc[k], v)
+        for k, v in stored.items():
+            assert pc[k] == v, (change, k, pc[k], v)
 
 
 def test_premise_matched_by_external_id(integration, admin, obj):
@@ -1080,7 +1083,10 @@ def test_unparsable_phone(integration, phone, nothing_written):
     ({"type": "spaceship"}, "premise.type"),
     ({"total_area": -1}, "premise.total_area"),
     ({"total_area": 10.123}, "premise.total_area"),
-    ({"rooms": 101}, "premise.rooms"),
+    ({"rooms": 51}, "premise.rooms"),
+    ({"rooms": 2.5}, "premise.rooms"),
+    ({"total_area": 100000.01}, "premise.total_area"),
+    ({"total_area": "много"}, "premise.total_area"),
     ({"object_id": 987654321}, "premise.object_id"),
     ({"external_id": "Щ" * 101}, "premise.external_id"),
 ])
