@@ -434,6 +434,24 @@ def test_case_2b_phone_of_a_client_who_signed_in_is_an_error(env, sms_sink, inte
     assert card(admin, x) == x_before and card(admin, y["id"]) == y_before
 
 
+def test_case_2b_phone_once_used_by_a_client_who_signed_in(env, sms_sink, integration, admin):
+    """P «is or was used»: the client who signed in with P has since got another phone, so no
+    client holds P now, but P's resident identity has signed in."""
+    p = unique_phone()
+    y = make_client(admin, phone=p)
+    sign_in(env, sms_sink, p)
+    assert_status(admin.patch(f"{C}/{y['id']}", json={"phone": unique_phone()}), 200)
+    assert clients_with_phone(admin, p) == []
+    first = client(phone=unique_phone())
+    x = client_id(run_import(integration, [{"client": first}]), 0)
+    x_before = card(admin, x)
+    ans = run_import(integration, [{"client": client(external_id=first["external_id"], phone=p)}],
+                     status="failed")
+    [err] = ans["errors"]
+    assert err["index"] == 0 and err["message"] == MSG_SIGNED_IN, err
+    assert card(admin, x) == x_before
+
+
 @pytest.mark.parametrize("whose", ["own_phone", "new_phone"])
 def test_case_2c_client_registered_in_several_organisations(integration, admin, admin_b, whose):
     """2c: the client's phone (or the new phone P) belongs to a client of another organisation."""
