@@ -8,6 +8,7 @@
 #include "domains/access/service.hpp"
 #include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/exchange/import_engine.hpp"
 #include "domains/exchange/operations.hpp"
 #include "domains/links/service.hpp"
 #include "domains/premises/service.hpp"
@@ -52,6 +53,7 @@ class Application {
   accounts::AccountService account_service_;
   resident::ResidentService resident_service_;
   exchange::OperationLog operation_log_;
+  exchange::ImportEngine import_engine_;
   http::Metrics metrics_;
   http::Router router_;
 };

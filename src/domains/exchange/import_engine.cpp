@@ -298,6 +298,12 @@ class ImportRun {
     Fail("", "Неизвестный вид записи: ожидается \"client\" или \"premise\"");
   }
 
+  // The change history of a real run; a dry run is rolled back, so it skips the writes.
+  void Remember(const Actor& actor, const std::string& entity, long long id,
+                const std::string& action, const json& changes) {
+    if (!settings_.dry_run) history_.Record(actor, entity, id, action, changes);
+  }
+
   // ---- premises ----
 
   long long ResolveObject(const PremiseEntry& entry) {
@@ -458,7 +464,7 @@ class ImportRun {
       }
       if (!changes.empty()) clients_.Update(organization_id_, client);
       AddExternalId(client.id, entry.external_id, changes);
-      history_.Record(actor_, "client", client.id, "updated", changes);
+      Remember(actor_, "client", client.id, "updated", changes);
       return {client.id, "external_id_added"};
     }
     // Case 4: a new client.
@@ -470,7 +476,7 @@ class ImportRun {
     client.id = clients_.Insert(organization_id_, client);
     if (client.phone) Changed(changes, "phone", nullptr, *client.phone);
     AddExternalId(client.id, entry.external_id, changes);
-    history_.Record(actor_, "client", client.id, "created", changes);
+    Remember(actor_, "client", client.id, "created", changes);
     return {client.id, "created"};
   }
 
@@ -493,7 +499,7 @@ class ImportRun {
     if (changes.empty()) return {client.id, "unchanged"};
     CheckClientWhole(entry, client);
     clients_.Update(organization_id_, client);
-    history_.Record(actor_, "client", client.id, "updated", changes);
+    Remember(actor_, "client", client.id, "updated", changes);
     return {client.id, "updated"};
   }
 
@@ -518,7 +524,7 @@ class ImportRun {
     for (const clients::TextColumn& column : clients::TextColumns())
       if (std::string_view(column.name) != "phone")
         merge_text(column.name, survivor.*column.member, absorbed.*column.member,
-                 entry.given.count(column.name) > 0, entry.fields.*column.member);
+                   entry.given.count(column.name) > 0, entry.fields.*column.member);
     if (entry.given.count("type")) {
       if (survivor.type != entry.fields.type) replaced["type"] = survivor.type;
       Changed(changes, "type", survivor.type, entry.fields.type);
@@ -573,9 +579,9 @@ class ImportRun {
     changes["merged_client"] = {
         {"old", {{"id", absorbed_id}, {"full_name", clients::FullName(absorbed)}}},
         {"new", nullptr}};
-    history_.Record(actor_, "client", survivor.id, "updated", changes);
-    history_.Record(actor_, "client", absorbed_id, "deleted",
-                    {{"merged_into", {{"old", nullptr}, {"new", survivor.id}}}});
+    Remember(actor_, "client", survivor.id, "updated", changes);
+    Remember(actor_, "client", absorbed_id, "deleted",
+             {{"merged_into", {{"old", nullptr}, {"new", survivor.id}}}});
     merges.push_back({{"index", index},
                       {"surviving_client_id", survivor.id},
                       {"absorbed_client_id", absorbed_id},
@@ -694,8 +700,8 @@ class ImportRun {
         links_removed.push_back({{"premise_id", premise_id}, {"client_id", link.client_id}});
         if (imports_.LinkCount(organization_id_, link.client_id) == 0) {
           clients_.Delete(organization_id_, link.client_id);
-          history_.Record(actor_, "client", link.client_id, "deleted",
-                          {{"premises", {{"old", premise_id}, {"new", nullptr}}}});
+          Remember(actor_, "client", link.client_id, "deleted",
+                   {{"premises", {{"old", premise_id}, {"new", nullptr}}}});
           clients_deleted.push_back(link.client_id);
         } else {
           debt_clients.insert(link.client_id);
@@ -715,8 +721,7 @@ class ImportRun {
       accounts::RecomputeClientDebt(
           sql_, organization_id_, std::vector<long long>(debt_clients.begin(), debt_clients.end()));
     if (!premise_changes.empty())
-      history_.Record(actor_, "premise", premise_id, created ? "created" : "updated",
-                      premise_changes);
+      Remember(actor_, "premise", premise_id, created ? "created" : "updated", premise_changes);
     return {{"index", index},
             {"outcome", outcome},
             {"premise_id", premise_id},
