@@ -75,7 +75,8 @@ long long AccountRepository::Insert(long long organization_id, const Account& a)
 }
 
 void AccountRepository::Update(long long organization_id, const Account& a) {
-  Sql update("UPDATE personal_accounts SET legal_entity_id = ");
+  Sql update("UPDATE personal_accounts SET premise_id = ");
+  update.Bind(a.premise_id) << ", legal_entity_id = ";
   update.Bind(a.legal_entity_id) << ", number = ";
   update.Bind(a.number) << ", unified_account = ";
   update.Bind(a.unified_account) << ", external_id = ";

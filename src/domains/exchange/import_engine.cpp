@@ -282,7 +282,9 @@ class ImportRun {
  private:
   json ApplyRecord(size_t index, const json& record) {
     if (!record.is_object())
-      Fail("", "Запись должна быть объектом: {\"client\": …} или {\"premise\": …}");
+      Fail("",
+           "Неизвестный вид записи: запись должна быть объектом {\"client\": …} или {\"premise\": "
+           "…}");
     if (record.contains("client")) {
       for (const auto& [key, value] : record.items())
         if (key != "client") Fail(key, "Неизвестное поле записи клиента");
@@ -1007,6 +1009,19 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
     message += "\nПредупреждение в записи " +
                std::to_string(warnings[i]["index"].get<long long>()) + ": " +
                warnings[i]["message"].get<std::string>();
+  if (settings.dry_run) {
+    // Ids of records a dry run would create come from its rolled-back transaction: none yet.
+    for (json& result : results) {
+      if (result["outcome"] == "created" && result.contains("premise_id"))
+        result["premise_id"] = nullptr;
+      for (const char* list : {"clients", "accounts"}) {
+        if (!result.contains(list)) continue;
+        const char* id = list == std::string("clients") ? "client_id" : "account_id";
+        for (json& item : result[list])
+          if (item["outcome"] == "created") item[id] = nullptr;
+      }
+    }
+  }
   log_.Finish(organization_id, operation_id, status, message, counts,
               {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
   return {{"operation_id", operation_id},
