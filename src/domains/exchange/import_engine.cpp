@@ -865,6 +865,33 @@ class ImportRun {
   std::unordered_map<std::string, size_t> premises_in_batch_;
 };
 
+// Errors kept as values for the message and the exchange log (the answer has them all).
+constexpr long long kLoggedErrors = 1000;
+
+// A JSON array written as text, one element at a time.
+class JsonArrayText {
+ public:
+  void Add(const json& value) {
+    text_ += text_.empty() ? "[" : ",";
+    text_ += value.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  std::string Finish() { return text_.empty() ? "[]" : std::move(text_) + "]"; }
+
+ private:
+  std::string text_;
+};
+
+// Ids of what a dry run would create come from its rolled-back transaction: none yet.
+void ForgetCreatedIds(json& result) {
+  if (result["outcome"] == "created" && result.contains("premise_id"))
+    result["premise_id"] = nullptr;
+  for (const auto& [list, id] : {std::pair{"clients", "client_id"}, {"accounts", "account_id"}}) {
+    if (!result.contains(list)) continue;
+    for (json& item : result[list])
+      if (item["outcome"] == "created") item[id] = nullptr;
+  }
+}
+
 const char* const kOutcomes[] = {"created", "updated", "unchanged", "merged", "external_id_added"};
 
 std::string Summary(const json& counts, bool dry_run, const std::string& status) {
@@ -889,8 +916,8 @@ std::string Summary(const json& counts, bool dry_run, const std::string& status)
 
 }  // namespace
 
-json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
-                       const RecordSource& records) {
+ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
+                               const RecordSource& records) {
   const long long organization_id = actor.organization_id;
   const std::string kind = settings.dry_run ? "import_dry_run" : "import";
   const long long operation_id = log_.Start(organization_id, kind, settings.source, actor.name);
@@ -904,9 +931,14 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
                  {"links_removed", 0},
                  {"clients_deleted", 0}};
   for (const char* outcome : kOutcomes) counts[outcome] = 0;
-  json results = json::array();
-  json errors = json::array();
+  // The answer's per-record results and errors are kept as JSON text, not as json values:
+  // a result is ~200 bytes as text and several times that as a json tree, and a batch has
+  // up to 200,000 of them. The first errors are also kept as values, for the message and
+  // the log.
+  JsonArrayText results, all_errors;
+  json errors = json::array();  // the first kLoggedErrors
   json merges = json::array(), warnings = json::array();
+  long long error_count = 0;
   bool stopped = false;
   std::string crash;
 
@@ -942,9 +974,12 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
     auto failed_record = [&](size_t index, const RecordFailed& failed) {
       counts["processed"] = counts["processed"].get<long long>() + 1;
       counts["errors"] = counts["errors"].get<long long>() + 1;
-      for (const Problem& p : failed.problems)
-        errors.push_back({{"index", index}, {"field", p.field}, {"message", p.message}});
-      results.push_back({{"index", index}, {"outcome", "error"}});
+      for (const Problem& p : failed.problems) {
+        json error = {{"index", index}, {"field", p.field}, {"message", p.message}};
+        all_errors.Add(error);
+        if (++error_count <= kLoggedErrors) errors.push_back(std::move(error));
+      }
+      results.Add({{"index", index}, {"outcome", "error"}});
       if (settings.dry_run) return true;
       stopped = true;
       return false;
@@ -954,7 +989,8 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
       try {
         json result = run->Apply(index, record);
         count(result);
-        results.push_back(std::move(result));
+        if (settings.dry_run) ForgetCreatedIds(result);
+        results.Add(result);
       } catch (const RecordFailed& failed) {
         return failed_record(index, failed);
       } catch (const ApiError& error) {
@@ -990,13 +1026,16 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
     crash = "Внутренняя ошибка при импорте";
   }
   if (!crash.empty()) {
-    errors.push_back({{"index", nullptr}, {"field", ""}, {"message", crash}});
+    json error = {{"index", nullptr}, {"field", ""}, {"message", crash}};
+    all_errors.Add(error);
+    errors.push_back(std::move(error));
+    ++error_count;
     stopped = true;
   }
-  const bool failed = stopped || (settings.dry_run && !errors.empty());
+  const bool failed = stopped || (settings.dry_run && error_count > 0);
   const std::string status = failed ? "failed" : (warnings.empty() ? "ok" : "warnings");
   std::string message = Summary(counts, settings.dry_run, status);
-  for (size_t i = 0; i < errors.size() && i < 100; ++i) {
+  for (size_t i = 0; i < errors.size() && i < 100; ++i) {  // the message: the first 100
     const json& e = errors[i];
     message += "\nОшибка";
     if (!e["index"].is_null())
@@ -1009,29 +1048,27 @@ json ImportEngine::Run(const Actor& actor, const ImportSettings& settings,
     message += "\nПредупреждение в записи " +
                std::to_string(warnings[i]["index"].get<long long>()) + ": " +
                warnings[i]["message"].get<std::string>();
-  if (settings.dry_run) {
-    // Ids of records a dry run would create come from its rolled-back transaction: none yet.
-    for (json& result : results) {
-      if (result["outcome"] == "created" && result.contains("premise_id"))
-        result["premise_id"] = nullptr;
-      for (const char* list : {"clients", "accounts"}) {
-        if (!result.contains(list)) continue;
-        const char* id = list == std::string("clients") ? "client_id" : "account_id";
-        for (json& item : result[list])
-          if (item["outcome"] == "created") item[id] = nullptr;
-      }
-    }
-  }
+  if (error_count > kLoggedErrors)
+    message += "\n… и ещё " + std::to_string(error_count - kLoggedErrors) + " ошибок";
   log_.Finish(organization_id, operation_id, status, message, counts,
               {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
-  return {{"operation_id", operation_id},
-          {"dry_run", settings.dry_run},
-          {"status", status},
-          {"counts", counts},
-          {"results", results},
-          {"errors", errors},
-          {"warnings", warnings},
-          {"merges", merges}};
+  ImportAnswer answer;
+  answer.summary = {{"operation_id", operation_id},
+                    {"dry_run", settings.dry_run},
+                    {"status", status},
+                    {"counts", counts},
+                    {"warnings", warnings},
+                    {"merges", merges}};
+  answer.results = results.Finish();
+  answer.errors = all_errors.Finish();
+  return answer;
+}
+
+std::string ImportAnswer::Body() const {
+  std::string body = summary.dump(-1, ' ', false, json::error_handler_t::replace);
+  body.pop_back();  // the closing brace
+  body += ",\"results\":" + results + ",\"errors\":" + errors + "}";
+  return body;
 }
 
 }  // namespace upravdom::exchange

@@ -26,14 +26,22 @@ struct ImportSettings {
 // Hands the records over one at a time: calls `visit(index, record)` until it returns false.
 using RecordSource = std::function<void(const std::function<bool(size_t, nlohmann::json&)>& visit)>;
 
+// The answer of docs/import-api.md («The answer»). The per-record results and the errors
+// are JSON text: a batch of 200,000 records has as many results.
+struct ImportAnswer {
+  nlohmann::json summary;  // operation_id, dry_run, status, counts, warnings, merges
+  std::string results;     // JSON array
+  std::string errors;      // JSON array
+  std::string Body() const;
+};
+
 class ImportEngine {
  public:
   ImportEngine(db::Database& database, OperationLog& log) : database_(database), log_(log) {}
 
   // Runs the import as one operation of the exchange log and gives the answer of
   // docs/import-api.md («The answer»).
-  nlohmann::json Run(const Actor& actor, const ImportSettings& settings,
-                     const RecordSource& records);
+  ImportAnswer Run(const Actor& actor, const ImportSettings& settings, const RecordSource& records);
 
  private:
   db::Database& database_;

@@ -12,11 +12,14 @@ void RegisterImportRoutes(http::Router& router, ImportEngine& engine) {
         const BatchHeader header = ReadBatchHeader(request.body);
         ImportSettings settings{header.space, header.source, header.dry_run, header.records};
         const std::string& body = request.body;
-        return http::Response::Json(
+        ImportAnswer answer =
             engine.Run(request.AsActor(), settings,
                        [&body](const std::function<bool(size_t, nlohmann::json&)>& visit) {
                          ForEachRecord(body, visit);
-                       }));
+                       });
+        http::Response response;
+        response.body = answer.Body();
+        return response;
       },
       http::Access::kAdminOrIntegration);
 }
