@@ -6,6 +6,9 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include "db/sql.hpp"
+#include "db/statement_cache.hpp"
+
 namespace upravdom::db {
 
 namespace {
@@ -79,6 +82,7 @@ Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_s
     if (dialect_ == Dialect::kSqlite) {
       sql.open(soci::sqlite3, parsed.connect);
       ConfigureSqlite(sql);
+      statement_caches_.push_back(std::make_unique<StatementCache>(sql));
     } else {
       sql.open(soci::postgresql, parsed.connect);
       ConfigurePostgres(sql);
@@ -86,7 +90,10 @@ Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_s
   }
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  statement_caches_.clear();  // before the pool closes their connections
+  pool_.reset();
+}
 
 Session::Session(Database& database) : sql_(database.pool()) {
   if (database.dialect() != Dialect::kPostgres) return;
@@ -116,21 +123,28 @@ void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) 
 }
 
 WriteTransaction::WriteTransaction(soci::session& sql, Dialect dialect) : sql_(sql) {
-  sql_ << (dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  Run(dialect == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 WriteTransaction::~WriteTransaction() {
   if (!open_) return;
   try {
-    sql_ << "ROLLBACK";
+    Run("ROLLBACK");
   } catch (...) {
     // The connection may be broken; nothing more can be done here.
   }
 }
 
 void WriteTransaction::Commit() {
-  sql_ << "COMMIT";
+  Run("COMMIT");
   open_ = false;
+}
+
+void WriteTransaction::Run(const char* statement) {
+  if (StatementCache::Of(sql_))
+    Exec(sql_, Sql(statement));
+  else
+    sql_ << statement;
 }
 
 }  // namespace upravdom::db

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -18,6 +19,8 @@ struct DbUrl {
 
 // Throws std::invalid_argument with a Russian message on an unknown scheme.
 DbUrl ParseDbUrl(const std::string& url);
+
+class StatementCache;
 
 class Database {
  public:
@@ -35,6 +38,9 @@ class Database {
   Dialect dialect_;
   size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
+  // SQLite: one per connection of the pool; destroyed (their statements finalized) before
+  // the pool closes the connections.
+  std::vector<std::unique_ptr<StatementCache>> statement_caches_;
 };
 
 // A session leased from the pool for one unit of work. A PostgreSQL connection that was
@@ -56,7 +62,9 @@ void ExecScript(soci::session& sql, Dialect dialect, const std::string& script);
 
 // A write transaction. On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE) so two
 // writers wait on the busy timeout instead of failing on a lock upgrade. Rolls back unless
-// Commit() was called.
+// Commit() was called. On SQLite BEGIN, COMMIT and ROLLBACK are cached statements too; every
+// statement of the cache is reset when its call returns or throws, so none is in progress
+// (holding a read transaction) at COMMIT or ROLLBACK.
 class WriteTransaction {
  public:
   WriteTransaction(soci::session& sql, Dialect dialect);
@@ -66,6 +74,8 @@ class WriteTransaction {
   void Commit();
 
  private:
+  void Run(const char* statement);
+
   soci::session& sql_;
   bool open_ = true;
 };

@@ -1,8 +1,14 @@
 #include "db/sql.hpp"
 
+#include <cctype>
+#include <map>
 #include <stdexcept>
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 namespace upravdom::db {
+
+using sqlite_api::sqlite3_stmt;
 
 Sql& Sql::AddParam(Param param) {
   params_.push_back(std::move(param));
@@ -43,6 +49,38 @@ soci::details::prepare_temp_type Sql::Prepare(soci::session& sql) const {
   return prepared;
 }
 
+void Sql::BindTo(sqlite3_stmt* statement) const {
+  const int count = sqlite_api::sqlite3_bind_parameter_count(statement);
+  if (count != static_cast<int>(params_.size()))
+    throw std::logic_error("statement has " + std::to_string(count) + " parameters, " +
+                           std::to_string(params_.size()) + " bound: " + text_);
+  int position = 0;
+  for (const Param& param : params_) {
+    ++position;
+    int result = SQLITE_OK;
+    if (param.indicator == soci::i_null) {
+      result = sqlite_api::sqlite3_bind_null(statement, position);
+    } else {
+      switch (param.kind) {
+        case Param::Kind::kInteger:
+          result = sqlite_api::sqlite3_bind_int64(statement, position, param.integer);
+          break;
+        case Param::Kind::kText:
+          // SQLITE_STATIC: the text stays here, unchanged, until the statement is reset.
+          result =
+              sqlite_api::sqlite3_bind_text(statement, position, param.text.data(),
+                                            static_cast<int>(param.text.size()), SQLITE_STATIC);
+          break;
+        case Param::Kind::kReal:
+          result = sqlite_api::sqlite3_bind_double(statement, position, param.real);
+          break;
+      }
+    }
+    if (result != SQLITE_OK)
+      ThrowSqliteError(sqlite_api::sqlite3_db_handle(statement), result, text_);
+  }
+}
+
 Sql& Sql::Page(long long limit, long long offset) {
   if (limit < 0) return *this;
   *this << " LIMIT ";
@@ -50,18 +88,132 @@ Sql& Sql::Page(long long limit, long long offset) {
   return Bind(offset);
 }
 
+namespace detail {
+
+// The result columns of a cached SQLite statement during one run, typed as SOCI's SQLite
+// backend types them (so that Row reads them as it reads SOCI's rows): by the declared type
+// (sqlite3_column_decltype: none → text; INTEGER → integer; REAL, NUMERIC… → double; DATE…
+// → date; BLOB → blob; the part before "(" or a space counts); a declared type SOCI does not
+// know takes the storage class of the value where the column is first read (SOCI looks at
+// the first row). Each column is typed once a run, when first read.
+class SqliteColumns {
+ public:
+  enum class Type : signed char { kUnknown, kString, kInteger, kDouble, kDate, kBlob };
+
+  explicit SqliteColumns(sqlite3_stmt* statement)
+      : statement_(statement),
+        types_(static_cast<size_t>(sqlite_api::sqlite3_column_count(statement)), Type::kUnknown) {}
+
+  sqlite3_stmt* statement() const { return statement_; }
+  size_t size() const { return types_.size(); }
+
+  // The column's SQLite storage class of the current row (SQLITE_INTEGER…); throws
+  // std::out_of_range past the last column, as SOCI's row does.
+  int Storage(size_t i) const {
+    if (i >= types_.size())
+      throw std::out_of_range("column " + std::to_string(i) + " of " +
+                              std::to_string(types_.size()));
+    return sqlite_api::sqlite3_column_type(statement_, static_cast<int>(i));
+  }
+
+  Type TypeOf(size_t i) {
+    const int storage = Storage(i);
+    Type& type = types_[i];
+    if (type == Type::kUnknown) type = Declared(i, storage);
+    return type;
+  }
+
+ private:
+  Type Declared(size_t i, int storage) const {
+    static const std::map<std::string, Type, std::less<>> kTypes = {
+        {"blob", Type::kBlob},        {"date", Type::kDate},       {"time", Type::kDate},
+        {"datetime", Type::kDate},    {"decimal", Type::kDouble},  {"double", Type::kDouble},
+        {"float", Type::kDouble},     {"number", Type::kDouble},   {"numeric", Type::kDouble},
+        {"real", Type::kDouble},      {"boolean", Type::kInteger}, {"int", Type::kInteger},
+        {"integer", Type::kInteger},  {"int2", Type::kInteger},    {"mediumint", Type::kInteger},
+        {"smallint", Type::kInteger}, {"tinyint", Type::kInteger}, {"bigint", Type::kInteger},
+        {"int8", Type::kInteger},     {"char", Type::kString},     {"character", Type::kString},
+        {"clob", Type::kString},      {"nchar", Type::kString},    {"nvarchar", Type::kString},
+        {"text", Type::kString},      {"varchar", Type::kString}};
+    const char* declared = sqlite_api::sqlite3_column_decltype(statement_, static_cast<int>(i));
+    if (!declared) return Type::kString;
+    // Up to the first character that is not a letter or a digit ("varchar(20)" → varchar),
+    // in lower case.
+    std::string name;
+    for (const char* c = declared; std::isalnum(static_cast<unsigned char>(*c)); ++c)
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+    if (auto found = kTypes.find(name); found != kTypes.end()) return found->second;
+    switch (storage) {
+      case SQLITE_INTEGER:
+        return Type::kInteger;
+      case SQLITE_FLOAT:
+        return Type::kDouble;
+      default:
+        return Type::kString;
+    }
+  }
+
+  sqlite3_stmt* statement_;
+  std::vector<Type> types_;
+};
+
+}  // namespace detail
+
+namespace {
+
+using SqliteType = detail::SqliteColumns::Type;
+
+[[noreturn]] void ThrowNull() {
+  // What SOCI's row::get throws for a NULL read without an indicator.
+  throw soci::soci_error("Null value not allowed for this type");
+}
+
+std::string ColumnText(sqlite3_stmt* statement, int i) {
+  const auto* text = reinterpret_cast<const char*>(sqlite_api::sqlite3_column_text(statement, i));
+  return std::string(text ? text : "",
+                     static_cast<size_t>(sqlite_api::sqlite3_column_bytes(statement, i)));
+}
+
+}  // namespace
+
+bool Row::IsNull(size_t i) const {
+  if (row_) return row_->get_indicator(i) == soci::i_null;
+  return columns_->Storage(i) == SQLITE_NULL;
+}
+
+size_t Row::size() const {
+  return row_ ? row_->size() : columns_->size();
+}
+
 long long Row::Int(size_t i) const {
-  switch (row_.get_properties(i).get_data_type()) {
+  if (columns_) {
+    const SqliteType type = columns_->TypeOf(i);
+    sqlite3_stmt* statement = columns_->statement();
+    const int column = static_cast<int>(i);
+    if (type == SqliteType::kDate || type == SqliteType::kBlob)
+      throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
+    if (columns_->Storage(i) == SQLITE_NULL) ThrowNull();
+    switch (type) {
+      case SqliteType::kInteger:
+        return sqlite_api::sqlite3_column_int64(statement, column);
+      case SqliteType::kDouble:
+        return static_cast<long long>(sqlite_api::sqlite3_column_double(statement, column));
+      default:
+        return std::stoll(ColumnText(statement, column));
+    }
+  }
+  const soci::row& row = *row_;
+  switch (row.get_properties(i).get_data_type()) {
     case soci::dt_integer:
-      return row_.get<int>(i);
+      return row.get<int>(i);
     case soci::dt_long_long:
-      return row_.get<long long>(i);
+      return row.get<long long>(i);
     case soci::dt_unsigned_long_long:
-      return static_cast<long long>(row_.get<unsigned long long>(i));
+      return static_cast<long long>(row.get<unsigned long long>(i));
     case soci::dt_double:
-      return static_cast<long long>(row_.get<double>(i));
+      return static_cast<long long>(row.get<double>(i));
     case soci::dt_string:
-      return std::stoll(row_.get<std::string>(i));
+      return std::stoll(row.get<std::string>(i));
     default:
       throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
   }
@@ -74,15 +226,30 @@ std::optional<long long> Row::OptInt(size_t i) const {
 
 std::string Row::Text(size_t i) const {
   if (IsNull(i)) return {};
-  switch (row_.get_properties(i).get_data_type()) {
+  if (columns_) {
+    sqlite3_stmt* statement = columns_->statement();
+    const int column = static_cast<int>(i);
+    switch (columns_->TypeOf(i)) {
+      case SqliteType::kString:
+        return ColumnText(statement, column);
+      case SqliteType::kInteger:
+        return std::to_string(Int(i));
+      case SqliteType::kDouble:
+        return std::to_string(sqlite_api::sqlite3_column_double(statement, column));
+      default:
+        throw std::runtime_error("column " + std::to_string(i) + " is not text");
+    }
+  }
+  const soci::row& row = *row_;
+  switch (row.get_properties(i).get_data_type()) {
     case soci::dt_string:
-      return row_.get<std::string>(i);
+      return row.get<std::string>(i);
     case soci::dt_integer:
     case soci::dt_long_long:
     case soci::dt_unsigned_long_long:
       return std::to_string(Int(i));
     case soci::dt_double:
-      return std::to_string(row_.get<double>(i));
+      return std::to_string(row.get<double>(i));
     default:
       throw std::runtime_error("column " + std::to_string(i) + " is not text");
   }
@@ -94,11 +261,26 @@ std::optional<std::string> Row::OptText(size_t i) const {
 }
 
 double Row::Real(size_t i) const {
-  switch (row_.get_properties(i).get_data_type()) {
+  if (columns_) {
+    sqlite3_stmt* statement = columns_->statement();
+    const int column = static_cast<int>(i);
+    switch (columns_->TypeOf(i)) {
+      case SqliteType::kDouble:
+        if (columns_->Storage(i) == SQLITE_NULL) ThrowNull();
+        return sqlite_api::sqlite3_column_double(statement, column);
+      case SqliteType::kString:
+        if (columns_->Storage(i) == SQLITE_NULL) ThrowNull();
+        return std::stod(ColumnText(statement, column));
+      default:
+        return static_cast<double>(Int(i));
+    }
+  }
+  const soci::row& row = *row_;
+  switch (row.get_properties(i).get_data_type()) {
     case soci::dt_double:
-      return row_.get<double>(i);
+      return row.get<double>(i);
     case soci::dt_string:
-      return std::stod(row_.get<std::string>(i));
+      return std::stod(row.get<std::string>(i));
     default:
       return static_cast<double>(Int(i));
   }
@@ -129,13 +311,36 @@ const char* PositionFunction(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "instr" : "strpos";
 }
 
+namespace {
+
+// Runs the query on a cached statement, visiting each row (when `visit`).
+void RunCached(StatementCache& cache, const Sql& query,
+               const std::function<void(const Row&)>* visit) {
+  StatementCache::Lease lease = cache.Acquire(query.text());
+  sqlite3_stmt* statement = lease.statement();
+  if (!statement) return;
+  query.BindTo(statement);
+  detail::SqliteColumns columns(statement);
+  const Row row(columns);
+  for (;;) {
+    const int result = sqlite_api::sqlite3_step(statement);
+    if (result == SQLITE_DONE) return;
+    if (result != SQLITE_ROW) ThrowSqliteError(cache.connection(), result, query.text());
+    if (visit) (*visit)(row);
+  }
+}
+
+}  // namespace
+
 void Exec(soci::session& sql, const Sql& query) {
+  if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, nullptr);
   soci::statement statement(query.Prepare(sql));
   statement.execute(true);
 }
 
 void ForEachRow(soci::session& sql, const Sql& query,
                 const std::function<void(const Row&)>& visit) {
+  if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, &visit);
   soci::rowset<soci::row> rows(query.Prepare(sql));
   for (const soci::row& row : rows) visit(Row(row));
 }

@@ -12,6 +12,7 @@
 #include <soci/soci.h>
 
 #include "db/database.hpp"
+#include "db/statement_cache.hpp"
 
 namespace upravdom::db {
 
@@ -56,6 +57,9 @@ class Sql {
 
   // Starts a SOCI statement with every parameter bound (used by the helpers below).
   soci::details::prepare_temp_type Prepare(soci::session& sql) const;
+  // Binds every parameter to a prepared SQLite statement of this text, by position (the
+  // placeholders are :p1…:pN in order). The values must outlive the statement's use.
+  void BindTo(sqlite_api::sqlite3_stmt* statement) const;
 
  private:
   struct Param {
@@ -72,21 +76,33 @@ class Sql {
   mutable std::deque<Param> params_;
 };
 
-// One result row, read by column index, whatever integer type the backend reports.
+namespace detail {
+class SqliteColumns;  // the result columns of a cached SQLite statement (sql.cpp)
+}
+
+// One result row, read by column index, whatever integer type the backend reports: a SOCI
+// row (PostgreSQL, uncached SQLite) or the current row of a cached SQLite statement, read
+// with the semantics of SOCI's SQLite rows (a column is typed by its declared type; Int reads
+// integers, reals (truncated) and text holding an integer; Text renders integers in decimal
+// and reals of REAL/NUMERIC… columns with std::to_string; Int and Real of NULL throw
+// soci::soci_error) — except that INTEGER columns are read as 64-bit, where SOCI 4.0 reads
+// 32 bits.
 class Row {
  public:
-  explicit Row(const soci::row& row) : row_(row) {}
-  bool IsNull(size_t i) const { return row_.get_indicator(i) == soci::i_null; }
+  explicit Row(const soci::row& row) : row_(&row) {}
+  explicit Row(detail::SqliteColumns& columns) : columns_(&columns) {}
+  bool IsNull(size_t i) const;
   long long Int(size_t i) const;
   std::optional<long long> OptInt(size_t i) const;
   std::string Text(size_t i) const;
   std::optional<std::string> OptText(size_t i) const;
   double Real(size_t i) const;
   bool Bool(size_t i) const { return Int(i) != 0; }
-  size_t size() const { return row_.size(); }
+  size_t size() const;
 
  private:
-  const soci::row& row_;
+  const soci::row* row_ = nullptr;
+  detail::SqliteColumns* columns_ = nullptr;
 };
 
 // The name of the substring-position function: instr (SQLite) or strpos (PostgreSQL).
@@ -103,6 +119,8 @@ bool RowExists(soci::session& sql, const std::string& table, long long organizat
 bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
              long long organization_id, long long id);
 
+// These run on the connection's StatementCache when it has one (SQLite connections of a
+// Database), through SOCI otherwise.
 void Exec(soci::session& sql, const Sql& query);
 // Calls `visit` for every row of the result.
 void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(const Row&)>& visit);

@@ -481,10 +481,11 @@ std::optional<Client> ClientRepository::Find(long long organization_id, long lon
   return found;
 }
 
-long long ClientRepository::Insert(long long organization_id, const Client& client) {
+long long ClientRepository::Insert(long long organization_id, Client& client) {
   db::AdjustRecordCount(sql_, organization_id, "clients", +1);
   const Keys keys = MakeKeys(client);
   const std::string now = timeutil::NowIso();
+  client.created_at = client.updated_at = now;
   Sql insert("INSERT INTO clients (organization_id, type, status, tester");
   for (const TextColumn& column : TextColumns()) insert << ", " << column.name;
   insert << ", name_key, name_sort, phone_digits, created_at, updated_at) VALUES (";
@@ -502,7 +503,8 @@ long long ClientRepository::Insert(long long organization_id, const Client& clie
   insert.Bind(keys.phone_digits) << ", ";
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
-  return db::InsertReturningId(sql_, insert);
+  client.id = db::InsertReturningId(sql_, insert);
+  return client.id;
 }
 
 void ClientRepository::Update(long long organization_id, const Client& client) {

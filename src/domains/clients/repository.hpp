@@ -61,7 +61,8 @@ class ClientRepository {
   // 1,000 matches and sets `*total_capped` when there are more.
   long long List(long long organization_id, const ClientFilter& filter, bool count,
                  const std::function<void(const Client&)>& visit, bool* total_capped = nullptr);
-  long long Insert(long long organization_id, const Client& client);
+  // Sets the client's id, created_at and updated_at, and returns the id.
+  long long Insert(long long organization_id, Client& client);
   void Update(long long organization_id, const Client& client);
   void Delete(long long organization_id, long long id);
   std::optional<long long> FindByPhone(long long organization_id, const std::string& phone);

@@ -140,7 +140,11 @@ nlohmann::json ToJson(const ExternalId& e) {
           {"updated_at", e.updated_at}};
 }
 
-nlohmann::json ToJson(const Client& client) {
+namespace {
+
+// The client as the history compares it: ToJson without phone_formatted, which the history
+// leaves out (kNotHistory) and which costs a libphonenumber parse and format.
+nlohmann::json RecordedJson(const Client& client) {
   nlohmann::json out = {{"id", client.id},
                         {"type", client.type},
                         {"full_name", FullName(client)},
@@ -154,10 +158,17 @@ nlohmann::json ToJson(const Client& client) {
                         {"created_at", client.created_at},
                         {"updated_at", client.updated_at}};
   for (const TextColumn& column : TextColumns()) out[column.name] = Optional(client.*column.member);
-  out["phone_formatted"] = client.phone ? nlohmann::json(phone::Format(*client.phone)) : nullptr;
   nlohmann::json ids = nlohmann::json::array();
   for (const ExternalId& id : client.external_ids) ids.push_back(ToJson(id));
   out["external_ids"] = ids;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const Client& client) {
+  nlohmann::json out = RecordedJson(client);
+  out["phone_formatted"] = client.phone ? nlohmann::json(phone::Format(*client.phone)) : nullptr;
   return out;
 }
 
@@ -183,7 +194,7 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
     if (!existing) ThrowNotFound("Клиент не найден");
     client = *existing;
     Load(repository, sql, organization_id, client);
-    before = ToJson(client);
+    before = RecordedJson(client);
   }
   const bool creating = !id;
   BodyReader reader(body);
@@ -244,15 +255,28 @@ Client ClientService::Save(const Actor& actor, const Permissions& permissions,
   if (id)
     repository.Update(organization_id, client);
   else
-    client.id = repository.Insert(organization_id, client);
-  if (tag_names)
+    repository.Insert(organization_id, client);
+  // A new client has no tags to replace.
+  if (tag_names && (id || !tag_names->empty()))
     tag_repository.SetTags(tags::kClientTags, organization_id, client.id,
                            tag_repository.Ensure(organization_id, *tag_names));
   if (first_external_id)
     repository.InsertExternalId(organization_id, client.id, *first_external_id);
-  Client saved = *repository.Find(organization_id, client.id);
-  Load(repository, sql, organization_id, saved);
-  nlohmann::json changes = history::Diff(before, ToJson(saved), kNotHistory);
+  Client saved;
+  if (creating) {
+    // The row holds what was just written (its debt 0, no last visit); of the related
+    // records only those given can exist yet, and the tags are read back for the names of
+    // tags that already existed in another spelling, in their order. Three to five fewer
+    // statements per create.
+    saved = std::move(client);
+    if (tag_names && !tag_names->empty())
+      saved.tags = tag_repository.TagsOf(tags::kClientTags, organization_id, {saved.id})[saved.id];
+    if (first_external_id) saved.external_ids = repository.ExternalIds(organization_id, saved.id);
+  } else {
+    saved = *repository.Find(organization_id, client.id);
+    Load(repository, sql, organization_id, saved);
+  }
+  nlohmann::json changes = history::Diff(before, RecordedJson(saved), kNotHistory);
   if (creating || !changes.empty())
     history::HistoryRepository(sql).Record(actor, "client", saved.id,
                                            creating ? "created" : "updated", changes);
@@ -330,7 +354,7 @@ void ClientService::Delete(const Actor& actor, long long id) {
   repository.Delete(actor.organization_id, id);  // external ids, tags and links cascade
   history::HistoryRepository(sql).Record(
       actor, "client", id, "deleted",
-      history::Diff(ToJson(*client), nlohmann::json::object(), kNotHistory));
+      history::Diff(RecordedJson(*client), nlohmann::json::object(), kNotHistory));
   tx.Commit();
 }
 
