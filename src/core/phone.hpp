@@ -10,6 +10,8 @@ namespace upravdom::phone {
 
 // The number in E.164 ("+79161234567"), or nullopt when it is not a valid number.
 std::optional<std::string> ToE164(std::string_view input, const char* region = "RU");
+// ToE164 without its fast path for Russian mobile numbers: libphonenumber alone.
+std::optional<std::string> ParseNumber(std::string_view input, const char* region = "RU");
 // "+7 916 123-45-67" for people to read.
 std::string Format(const std::string& e164);
 // The digits a search for part of a number should look for: "8 916 12" → "791612",

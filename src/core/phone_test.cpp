@@ -28,3 +28,20 @@ TEST(Phone, SearchDigitsFollowTrunkPrefix) {
   EXPECT_EQ(SearchDigits("9161234567"), "79161234567");
   EXPECT_EQ(SearchDigits("45"), "");
 }
+
+TEST(Phone, FastPathAgreesWithLibphonenumber) {
+  // Every mobile range 900…999, in the formats people and accounting systems write.
+  for (int code = 900; code <= 999; ++code) {
+    const std::string n = std::to_string(code) + "1234567";
+    for (const std::string& typed : {"+7" + n, "8" + n, "7" + n, n,
+                                     "+7 (" + n.substr(0, 3) + ") " + n.substr(3, 3) + "-" +
+                                         n.substr(6, 2) + "-" + n.substr(8),
+                                     "8 " + n.substr(0, 3) + " " + n.substr(3)}) {
+      EXPECT_EQ(ToE164(typed), ParseNumber(typed)) << typed;
+    }
+  }
+  for (const char* odd :
+       {"+8 912 345 67 89", "++79123456789", "8912345678", "89123456789x", "+7 912 345 67 890",
+        "9123456789 доб. 12", "+79123456789", "8-800-555-35-35"})
+    EXPECT_EQ(ToE164(odd), ParseNumber(odd)) << odd;
+}
