@@ -240,7 +240,7 @@ def cmd_report(args) -> None:
             if r.get("big_org_of"):
                 base = rate_a.get(r["big_org_of"])
                 target_text = f"≥{base / 2:,.0f}" if base else "½ of (a)"
-                title = "(f) " + title + " of an org with 1M clients"
+                title = "(f) (a) into an org with 1M clients"
             else:
                 target_text = f"≥{target:,}" if target else "—"
                 title = f"({ph['phase']}) " + title
