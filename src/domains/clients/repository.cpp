@@ -504,11 +504,54 @@ long long ClientRepository::Insert(long long organization_id, Client& client) {
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
   client.id = db::InsertReturningId(sql_, insert);
+  IndexForSearch({client.id, std::nullopt, SearchKeys{keys.name_key, keys.phone_digits}});
   return client.id;
+}
+
+std::optional<SearchKeys> ClientRepository::StoredKeys(long long organization_id, long long id) {
+  if (dialect_ != db::Dialect::kSqlite) return std::nullopt;
+  Sql query("SELECT name_key, phone_digits FROM clients WHERE organization_id = ");
+  query.Bind(organization_id) << " AND id = ";
+  query.Bind(id);
+  std::optional<SearchKeys> keys;
+  db::ForEachRow(sql_, query, [&](const Row& row) { keys = SearchKeys{row.Text(0), row.Text(1)}; });
+  return keys;
+}
+
+void ClientRepository::IndexForSearch(const SearchChange& change) {
+  if (dialect_ != db::Dialect::kSqlite) return;  // PostgreSQL searches the table itself
+  if (change.before && change.after && *change.before == *change.after) return;
+  if (deferred_search_) {
+    deferred_search_->push_back(change);
+    return;
+  }
+  WriteSearchIndex(sql_, {change});
+}
+
+void WriteSearchIndex(soci::session& sql, const std::vector<SearchChange>& changes) {
+  for (const SearchChange& change : changes) {
+    if (change.before) {
+      Sql remove(
+          "INSERT INTO clients_search(clients_search, rowid, name_key, phone_digits) VALUES "
+          "('delete', ");
+      remove.Bind(change.id) << ", ";
+      remove.Bind(change.before->name_key) << ", ";
+      remove.Bind(change.before->phone_digits) << ")";
+      db::Exec(sql, remove);
+    }
+    if (change.after) {
+      Sql insert("INSERT INTO clients_search(rowid, name_key, phone_digits) VALUES (");
+      insert.Bind(change.id) << ", ";
+      insert.Bind(change.after->name_key) << ", ";
+      insert.Bind(change.after->phone_digits) << ")";
+      db::Exec(sql, insert);
+    }
+  }
 }
 
 void ClientRepository::Update(long long organization_id, const Client& client) {
   const Keys keys = MakeKeys(client);
+  const std::optional<SearchKeys> before = StoredKeys(organization_id, client.id);
   Sql update("UPDATE clients SET type = ");
   update.Bind(client.type) << ", status = ";
   update.Bind(client.status) << ", tester = ";
@@ -525,13 +568,16 @@ void ClientRepository::Update(long long organization_id, const Client& client) {
   update.Bind(organization_id) << " AND id = ";
   update.Bind(client.id);
   db::Exec(sql_, update);
+  if (before) IndexForSearch({client.id, before, SearchKeys{keys.name_key, keys.phone_digits}});
 }
 
 void ClientRepository::Delete(long long organization_id, long long id) {
+  const std::optional<SearchKeys> before = StoredKeys(organization_id, id);
   Sql remove("DELETE FROM clients WHERE organization_id = ");
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
   db::Exec(sql_, remove);
+  if (before) IndexForSearch({id, before, std::nullopt});
   db::AdjustRecordCount(sql_, organization_id, "clients", -1);
 }
 

@@ -52,6 +52,23 @@ struct TextColumn {
 };
 const std::vector<TextColumn>& TextColumns();
 
+// A change of a client's row in the SQLite FTS5 index clients_search (name_key,
+// phone_digits). The index is written by the repository, not by triggers: a trigger makes
+// every client write a statement with its own savepoint, and FTS5 flushes its pending terms
+// at every savepoint — about 100 µs a row instead of 5.
+struct SearchKeys {
+  std::string name_key;
+  std::string phone_digits;
+  bool operator==(const SearchKeys&) const = default;
+};
+struct SearchChange {
+  long long id = 0;
+  std::optional<SearchKeys> before;  // the row to remove from the index
+  std::optional<SearchKeys> after;   // the row to add
+};
+// Applies the changes in order (SQLite only).
+void WriteSearchIndex(soci::session& sql, const std::vector<SearchChange>& changes);
+
 class ClientRepository {
  public:
   ClientRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
@@ -94,7 +111,14 @@ class ClientRepository {
   void UpdateExternalId(long long organization_id, const ExternalId& external_id);
   void DeleteExternalId(long long organization_id, long long id);
 
+  // Collects the search-index changes into `pending` instead of writing them, for the
+  // caller to write with WriteSearchIndex outside its per-record savepoints (an import).
+  void DeferSearchIndex(std::vector<SearchChange>* pending) { deferred_search_ = pending; }
+
  private:
+  std::optional<SearchKeys> StoredKeys(long long organization_id, long long id);
+  void IndexForSearch(const SearchChange& change);
+
   // The search box (`q`) as SQL: a whole phone number, or words / digits to find anywhere in
   // the folded full name / the phone's digits.
   struct Search {
@@ -130,6 +154,7 @@ class ClientRepository {
 
   soci::session& sql_;
   db::Dialect dialect_;
+  std::vector<SearchChange>* deferred_search_ = nullptr;
 };
 
 }  // namespace upravdom::clients

@@ -261,17 +261,28 @@ class ImportRun {
         clients_(sql, dialect),
         links_(sql, dialect),
         accounts_(sql, dialect),
-        history_(sql) {}
+        history_(sql) {
+    clients_.DeferSearchIndex(&pending_search_);
+  }
+
+  // Writes the clients' search-index changes of the records applied so far; called before
+  // each commit, outside the per-record savepoints (see clients::SearchChange).
+  void WriteSearchIndex() {
+    if (!settings_.dry_run) clients::WriteSearchIndex(sql_, pending_search_);
+    pending_search_.clear();
+  }
 
   // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
   json Apply(size_t index, const json& record) {
     imports_.Savepoint();
+    const size_t search_mark = pending_search_.size();
     try {
       json result = ApplyRecord(index, record);
       imports_.Release();
       return result;
     } catch (...) {
       imports_.RollbackToSavepoint();
+      pending_search_.resize(search_mark);
       throw;
     }
   }
@@ -863,6 +874,7 @@ class ImportRun {
   std::unordered_map<std::string, long long> objects_by_external_id_;
   std::unordered_map<std::string, long long> legal_entities_;
   std::unordered_map<std::string, size_t> premises_in_batch_;
+  std::vector<clients::SearchChange> pending_search_;
 };
 
 // Errors kept as values for the message and the exchange log (the answer has them all).
@@ -1008,6 +1020,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       }
       if (!settings.dry_run && ++in_batch >= kBatchSize) {
         collect();
+        run->WriteSearchIndex();
         tx->Commit();
         log_.Progress(organization_id, operation_id, counts);
         open();
@@ -1015,6 +1028,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       return true;
     });
     collect();
+    run->WriteSearchIndex();
     if (settings.dry_run)
       tx.reset();  // rolls everything back
     else
