@@ -721,7 +721,13 @@ class ImportRun {
         }
       }
       if (links_changed) {
-        CheckShares(premise_id);
+        // Shares can only exceed the whole if the record gives one or the premise had one.
+        const bool shares = std::any_of(client_entries.begin(), client_entries.end(),
+                                        [](const ClientEntry& e) { return e.share.has_value(); }) ||
+                            std::any_of(current.begin(), current.end(), [](const links::Link& l) {
+                              return l.share_numerator.has_value();
+                            });
+        if (shares) CheckShares(premise_id);
         if (outcome == "unchanged") outcome = "updated";
         if (!created && imports_.PremiseDebt(organization_id_, premise_id) != 0)
           for (const ClientOutcome& s : saved) debt_clients.insert(s.client_id);
