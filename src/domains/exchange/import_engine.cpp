@@ -275,7 +275,9 @@ class ImportRun {
   // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
   json Apply(size_t index, const json& record) {
     imports_.Savepoint();
+    // What the record noted besides the database goes with it when it is rolled back.
     const size_t search_mark = pending_search_.size();
+    const size_t merges_mark = merges.size(), warnings_mark = warnings.size();
     try {
       json result = ApplyRecord(index, record);
       imports_.Release();
@@ -283,6 +285,8 @@ class ImportRun {
     } catch (...) {
       imports_.RollbackToSavepoint();
       pending_search_.resize(search_mark);
+      while (merges.size() > merges_mark) merges.erase(merges.size() - 1);
+      while (warnings.size() > warnings_mark) warnings.erase(warnings.size() - 1);
       throw;
     }
   }
