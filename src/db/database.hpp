@@ -21,6 +21,7 @@ struct DbUrl {
 DbUrl ParseDbUrl(const std::string& url);
 
 class StatementCache;
+class WalCheckpointer;
 
 class Database {
  public:
@@ -37,6 +38,8 @@ class Database {
  private:
   Dialect dialect_;
   size_t pool_size_;
+  // SQLite: checkpoints the WAL for the connections of the pool, which signal it.
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::unique_ptr<soci::connection_pool> pool_;
   // SQLite: one per connection of the pool; destroyed (their statements finalized) before
   // the pool closes the connections.

@@ -29,8 +29,9 @@ struct Registry {
 };
 
 Registry& TheRegistry() {
-  static Registry registry;
-  return registry;
+  // Never destroyed: a Database destroyed during static destruction still finds it.
+  static Registry* registry = new Registry;
+  return *registry;
 }
 
 sqlite3* NativeConnection(soci::session& sql) {

@@ -4,10 +4,6 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,6 +11,7 @@
 
 #include "db/database.hpp"
 #include "db/sql.hpp"
+#include "db/test_database.hpp"
 
 namespace upravdom::db {
 namespace {
@@ -35,27 +32,6 @@ int StatementsInProgress(soci::session& sql) {
     busy += sqlite_api::sqlite3_stmt_busy(s) ? 1 : 0;
   return busy;
 }
-
-// A database file of its own for each test.
-class TempDatabase {
- public:
-  TempDatabase() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("upravdom-cache-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-             ".db");
-    Remove();
-  }
-  ~TempDatabase() { Remove(); }
-  std::string url() const { return "sqlite:" + path_.string(); }
-
- private:
-  void Remove() {
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(path_.string() + suffix);
-  }
-  std::filesystem::path path_;
-};
 
 std::vector<long long> Ints(soci::session& sql, const Sql& query) {
   std::vector<long long> out;
@@ -133,7 +109,7 @@ TEST(StatementCache, BindsAndReadsNulls) {
 
 // Every accessor of Row gives what it gives on SOCI's row of the same value.
 TEST(StatementCache, RowsReadAsSociRows) {
-  TempDatabase file;
+  TestDatabaseFile file;
   const std::string setup =
       "CREATE TABLE v (i INTEGER, t TEXT, n NUMERIC, b BIGINT, x, r REAL, d DATE, bl BLOB,"
       " dec DECIMAL(10,2), vc VARCHAR(20), j JSON, big INTEGER, dp DOUBLE PRECISION);"
@@ -204,7 +180,7 @@ TEST(StatementCache, RowsReadAsSociRows) {
     return out;
   };
 
-  soci::session plain(soci::sqlite3, "db=\"" + file.url().substr(7) + "\"");
+  soci::session plain(soci::sqlite3, file.connect());
   ASSERT_EQ(StatementCache::Of(plain), nullptr);
   std::vector<std::string> soci_rows = read_all(plain);
 
@@ -314,8 +290,8 @@ TEST(StatementCache, RunsTheSameTextNestedInAVisitor) {
 }
 
 TEST(StatementCache, AReopenedConnectionNeverSeesTheOldStatements) {
-  TempDatabase file;
-  const std::string connect = "db=\"" + file.url().substr(7) + "\"";
+  TestDatabaseFile file;
+  const std::string connect = file.connect();
   soci::session sql(soci::sqlite3, connect);
   Exec(sql, Sql("CREATE TABLE t (id INTEGER PRIMARY KEY)"));
   {
@@ -347,7 +323,7 @@ TEST(StatementCache, AReopenedConnectionNeverSeesTheOldStatements) {
 }
 
 TEST(StatementCache, NoStatementHoldsAReadTransactionAcrossCalls) {
-  TempDatabase file;
+  TestDatabaseFile file;
   Database database(file.url(), 2);
   {
     Session setup(database);
