@@ -1191,11 +1191,11 @@ def test_body_over_the_general_8_mib_limit_is_read(integration, nothing_written)
 # =========================================================================== a server killed mid-way
 
 
-CRASH_RECORDS = 30_000
+CRASH_RECORDS = 8_000
 
 
 def crash_batch(object_id: int, inn: str) -> list[dict]:
-    """30,000 consolidated records: premise CR-i, one owner (two for odd i), one account."""
+    """CRASH_RECORDS consolidated records: premise CR-i, one owner (two for odd i), one account."""
     recs = []
     for i in range(CRASH_RECORDS):
         owners = [{"external_id": f"CRC-{i}-0", "last_name": "Крахов", "first_name": "Иван",
