@@ -390,7 +390,11 @@ class ImportRun {
       }
     }
     const premises::Premise before = premise;
-    if (object_id) premise.object_id = *object_id;
+    if (object_id && premise.object_id != *object_id) {
+      // Entrances and floors belong to an object: a premise moved to another one leaves them.
+      if (id) premise.entrance_id.reset(), premise.floor_id.reset();
+      premise.object_id = *object_id;
+    }
     if (entry.type) premise.type = *entry.type;
     if (entry.given.count("number")) premise.number = entry.number;
     if (entry.given.count("total_area")) premise.total_area = entry.total_area;
@@ -416,6 +420,8 @@ class ImportRun {
       Changed(own, "object_id", id ? json(before.object_id) : json(nullptr), premise.object_id);
     if (!id || premise.type != before.type)
       Changed(own, "type", id ? json(before.type) : json(nullptr), premise.type);
+    Changed(own, "entrance_id", number(before.entrance_id), number(premise.entrance_id));
+    Changed(own, "floor_id", number(before.floor_id), number(premise.floor_id));
     Changed(own, "number", Optional(before.number), Optional(premise.number));
     Changed(own, "total_area", area(before.total_area), area(premise.total_area));
     Changed(own, "living_area", area(before.living_area), area(premise.living_area));
