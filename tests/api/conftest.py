@@ -298,12 +298,15 @@ def workdir():
     shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
-def env(workdir):
-    """The module's server: fresh database, seeded, serving with a test web dir."""
+def serve_module(workdir: Path, sms_sink: Path | None = None):
+    """Yields the module's server: fresh database, seeded, serving with a test web dir; with
+    `sms_sink`, the resident app's SMS go to that file (--sms-sink via the environment)."""
     if not upravdom_bin().exists():
         pytest.fail(f"upravdom binary not found at {upravdom_bin()} (build it or set UPRAVDOM_BIN)")
     db = Database(workdir)
+    saved = os.environ.get("UPRAVDOM_SMS_SINK")
+    if sms_sink is not None:
+        os.environ["UPRAVDOM_SMS_SINK"] = str(sms_sink)
     try:
         a, b = seed(db.url)
         web = make_web_dir(workdir)
@@ -313,7 +316,18 @@ def env(workdir):
         rc = server.stop()
         assert rc == 0, f"upravdom exited {rc} after SIGTERM:\n{server.log_tail()}"
     finally:
+        if sms_sink is not None:
+            if saved is None:
+                os.environ.pop("UPRAVDOM_SMS_SINK", None)
+            else:
+                os.environ["UPRAVDOM_SMS_SINK"] = saved
         db.drop()
+
+
+@pytest.fixture(scope="module")
+def env(workdir):
+    """The module's server: fresh database, seeded, serving with a test web dir."""
+    yield from serve_module(workdir)
 
 
 @pytest.fixture(scope="module")

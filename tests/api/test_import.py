@@ -12,7 +12,6 @@ resident app (case 2b) the way a resident does."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -25,7 +24,7 @@ import requests
 from apikit import (Api, add_charge, add_external_id, assert_error, assert_status, letters,
                     make_client, make_legal_entity, make_link, make_object, make_premise, seq,
                     unique_phone, validate)
-from conftest import Database, Env, ServerProcess, make_web_dir, seed
+from conftest import Database, ServerProcess, seed, serve_module
 from test_bad_input import MiB, raw_request
 
 IMPORT = "/api/v1/exchange/import"
@@ -58,23 +57,7 @@ def sms_sink(workdir):
 def env(workdir, sms_sink):
     """conftest's server, started with the file SMS sender, so that case 2b can sign a client
     in to the resident app with a real one-time code."""
-    db = Database(workdir)
-    saved = os.environ.get("UPRAVDOM_SMS_SINK")
-    os.environ["UPRAVDOM_SMS_SINK"] = str(sms_sink)
-    try:
-        a, b = seed(db.url)
-        web = make_web_dir(workdir)
-        server = ServerProcess(db.url, workdir, web)
-        e = Env(server=server, db=db, workdir=workdir, web_dir=web, a=a, b=b)
-        yield e
-        rc = server.stop()
-        assert rc == 0, f"upravdom exited {rc} after SIGTERM:\n{server.log_tail()}"
-    finally:
-        if saved is None:
-            os.environ.pop("UPRAVDOM_SMS_SINK", None)
-        else:
-            os.environ["UPRAVDOM_SMS_SINK"] = saved
-        db.drop()
+    yield from serve_module(workdir, sms_sink)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
-import os
 import re
 import sqlite3
 import time
@@ -21,7 +20,7 @@ import pytest
 
 from apikit import (Api, assert_error, assert_status, make_account, make_client, make_link,
                     make_premise, add_charge, seq, unique_phone, validate)
-from conftest import Database, Env, ServerProcess, make_web_dir, seed
+from conftest import serve_module
 
 R = "/api/resident/v1"
 PER_ADDRESS_PER_HOUR = 30
@@ -39,23 +38,7 @@ def sms_sink(workdir):
 @pytest.fixture(scope="module")
 def env(workdir, sms_sink):
     """conftest's server, started with the file SMS sender (--sms-sink via the environment)."""
-    db = Database(workdir)
-    saved = os.environ.get("UPRAVDOM_SMS_SINK")
-    os.environ["UPRAVDOM_SMS_SINK"] = str(sms_sink)
-    try:
-        a, b = seed(db.url)
-        web = make_web_dir(workdir)
-        server = ServerProcess(db.url, workdir, web)
-        e = Env(server=server, db=db, workdir=workdir, web_dir=web, a=a, b=b)
-        yield e
-        rc = server.stop()
-        assert rc == 0, f"upravdom exited {rc} after SIGTERM:\n{server.log_tail()}"
-    finally:
-        if saved is None:
-            os.environ.pop("UPRAVDOM_SMS_SINK", None)
-        else:
-            os.environ["UPRAVDOM_SMS_SINK"] = saved
-        db.drop()
+    yield from serve_module(workdir, sms_sink)
 
 
 def query(env, sql: str) -> list[tuple]:

@@ -251,12 +251,11 @@ class ImportRun {
   ImportRun(soci::session& sql, db::Dialect dialect, const Actor& actor,
             const ImportSettings& settings, long long operation_id)
       : sql_(sql),
-        dialect_(dialect),
         actor_(actor),
         organization_id_(actor.organization_id),
         settings_(settings),
         operation_id_(operation_id),
-        imports_(sql, dialect),
+        imports_(sql),
         premises_(sql, dialect),
         clients_(sql, dialect),
         links_(sql, dialect),
@@ -460,8 +459,9 @@ class ImportRun {
         return UpdateClient(entry, client, false);
       // Case 2: the phone changes.
       const std::string phone_field = Path(entry.prefix, "phone");
-      if ((client.phone && imports_.PhoneInOtherOrganization(organization_id_, *client.phone)) ||
-          imports_.PhoneInOtherOrganization(organization_id_, *entry.phone))
+      std::vector<std::string> phones = {*entry.phone};
+      if (client.phone) phones.push_back(*client.phone);
+      if (imports_.PhoneInOtherOrganization(organization_id_, phones))
         Fail(phone_field, kSeveralOrganizationsError);  // 2c
       if (by_phone) {
         if (imports_.SignedIn(organization_id_, *by_phone))
@@ -823,8 +823,12 @@ class ImportRun {
       legal_entity_id = legal_entities_[entry.legal_entity_inn] = *id;
     }
     std::optional<long long> id = accounts_.FindByNumber(legal_entity_id, entry.number);
-    if (!id && entry.external_id)
-      id = accounts_.FindByExternalId(organization_id_, *entry.external_id);
+    // The account holding the record's external id: the one to renumber when none has the
+    // number, another account's (an error) when one has.
+    std::optional<long long> by_external_id;
+    if (entry.external_id)
+      by_external_id = accounts_.FindByExternalId(organization_id_, *entry.external_id);
+    if (!id) id = by_external_id;
     accounts::Account account;
     std::optional<accounts::Account> existing;
     if (id) {
@@ -843,11 +847,8 @@ class ImportRun {
         existing->unified_account == account.unified_account &&
         existing->hidden_from_resident == account.hidden_from_resident)
       return {*id, "unchanged"};
-    if (entry.external_id) {
-      auto holder = accounts_.FindByExternalId(organization_id_, *entry.external_id);
-      if (holder && holder != id)
-        Fail(entry.prefix + ".external_id", "Этот внешний идентификатор у другого лицевого счёта");
-    }
+    if (by_external_id && by_external_id != id)
+      Fail(entry.prefix + ".external_id", "Этот внешний идентификатор у другого лицевого счёта");
     json now = {{"number", account.number},
                 {"unified_account", Optional(account.unified_account)},
                 {"hidden_from_resident", account.hidden_from_resident}};
@@ -875,7 +876,6 @@ class ImportRun {
   }
 
   soci::session& sql_;
-  [[maybe_unused]] db::Dialect dialect_;
   const Actor& actor_;
   long long organization_id_;
   const ImportSettings& settings_;
@@ -985,18 +985,17 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
   try {
     db::Session sql(database_);
     std::unique_ptr<db::WriteTransaction> tx;
-    ImportRun importing(sql.get(), database_.dialect(), importer, settings, operation_id);
-    ImportRun* run = &importing;
+    ImportRun run(sql.get(), database_.dialect(), importer, settings, operation_id);
     size_t in_batch = 0;
     auto open = [&] {
       tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
       in_batch = 0;
     };
     auto collect = [&] {
-      for (auto& m : run->merges) merges.push_back(std::move(m));
-      for (auto& w : run->warnings) warnings.push_back(std::move(w));
-      run->merges = json::array();
-      run->warnings = json::array();
+      for (auto& m : run.merges) merges.push_back(std::move(m));
+      for (auto& w : run.warnings) warnings.push_back(std::move(w));
+      run.merges = json::array();
+      run.warnings = json::array();
     };
     // Notes a failed record; a real run stops at it (false: stop reading).
     auto failed_record = [&](size_t index, const RecordFailed& failed) {
@@ -1015,7 +1014,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
     open();
     records([&](size_t index, json& record) {
       try {
-        json result = run->Apply(index, record);
+        json result = run.Apply(index, record);
         count(result);
         if (settings.dry_run) ForgetCreatedIds(result);
         results.Add(result);
@@ -1036,7 +1035,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       }
       if (!settings.dry_run && ++in_batch >= kBatchSize) {
         collect();
-        run->WriteSearchIndex();
+        run.WriteSearchIndex();
         tx->Commit();
         log_.Progress(organization_id, operation_id, counts);
         open();
@@ -1044,7 +1043,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       return true;
     });
     collect();
-    run->WriteSearchIndex();
+    run.WriteSearchIndex();
     if (settings.dry_run)
       tx.reset();  // rolls everything back
     else

@@ -38,9 +38,9 @@ std::optional<long long> ImportRepository::LegalEntityByInn(long long organizati
 }
 
 bool ImportRepository::PhoneInOtherOrganization(long long organization_id,
-                                                const std::string& phone) {
-  Sql query("SELECT 1 FROM clients WHERE phone = ");
-  query.Bind(phone) << " AND organization_id <> ";
+                                                const std::vector<std::string>& phones) {
+  Sql query("SELECT 1 FROM clients WHERE phone IN ");
+  query.BindList(phones) << " AND organization_id <> ";
   query.Bind(organization_id) << " LIMIT 1";
   return db::QueryInt(sql_, query).has_value();
 }

@@ -13,7 +13,7 @@ namespace upravdom::exchange {
 
 class ImportRepository {
  public:
-  ImportRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
+  explicit ImportRepository(soci::session& sql) : sql_(sql) {}
 
   std::optional<long long> ObjectByExternalId(long long organization_id,
                                               const std::string& external_id);
@@ -28,8 +28,8 @@ class ImportRepository {
                                                  const std::string& number);
   std::optional<long long> LegalEntityByInn(long long organization_id, const std::string& inn);
 
-  // Whether a client of another organisation has this phone (I-2 case 2c).
-  bool PhoneInOtherOrganization(long long organization_id, const std::string& phone);
+  // Whether a client of another organisation has one of these phones (I-2 case 2c).
+  bool PhoneInOtherOrganization(long long organization_id, const std::vector<std::string>& phones);
   // Whether the client has ever signed in to the resident app (I-2 case 2b).
   bool SignedIn(long long organization_id, long long client_id);
   // Whether anyone has ever signed in to the resident app with this phone.
@@ -56,7 +56,6 @@ class ImportRepository {
 
  private:
   soci::session& sql_;
-  db::Dialect dialect_;
 };
 
 }  // namespace upravdom::exchange

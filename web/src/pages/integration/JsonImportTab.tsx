@@ -12,7 +12,7 @@ import { exchangeApi } from '../../api/resources';
 import type { ImportAnswer, ImportRequest, ImportResult } from '../../api/types';
 import { errorText } from '../../components/useApiError';
 import { useI18n, type TFunction } from '../../i18n';
-import { CountsDescriptions, MergesTable, OutcomeTag, ProblemsTable, StatusTag } from './exchangeLabels';
+import { CountsDescriptions, ImportProblems, OutcomeTag, StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
 
 /** The server's limit of an import body. */
@@ -249,30 +249,7 @@ function ImportAnswerView({ answer, onOpenOperation }: { answer: ImportAnswer; o
         </Button>
       </Flex>
       <CountsDescriptions counts={answer.counts as unknown as Record<string, number>} />
-      {answer.errors.length > 0 && (
-        <section>
-          <Typography.Title level={5}>
-            {t('exchange.errors')} <Typography.Text type="secondary">({answer.errors.length})</Typography.Text>
-          </Typography.Title>
-          <ProblemsTable problems={answer.errors} testId="json-errors" />
-        </section>
-      )}
-      {warnings.length > 0 && (
-        <section>
-          <Typography.Title level={5}>
-            {t('exchange.warnings')} <Typography.Text type="secondary">({warnings.length})</Typography.Text>
-          </Typography.Title>
-          <ProblemsTable problems={warnings} testId="json-warnings" />
-        </section>
-      )}
-      {merges.length > 0 && (
-        <section>
-          <Typography.Title level={5}>
-            {t('exchange.merges')} <Typography.Text type="secondary">({merges.length})</Typography.Text>
-          </Typography.Title>
-          <MergesTable merges={merges} />
-        </section>
-      )}
+      <ImportProblems errors={answer.errors} warnings={warnings} merges={merges} testIdPrefix="json" />
       <section>
         <Typography.Title level={5}>
           {t('jsonImport.records')} <Typography.Text type="secondary">({answer.results.length})</Typography.Text>

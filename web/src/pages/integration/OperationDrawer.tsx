@@ -8,7 +8,7 @@ import type { ExchangeOperation, ImportMerge, ImportProblem } from '../../api/ty
 import { errorText } from '../../components/useApiError';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../utils/format';
-import { CountsDescriptions, kindLabel, MergesTable, ProblemsTable, StatusTag } from './exchangeLabels';
+import { CountsDescriptions, ImportProblems, kindLabel, StatusTag } from './exchangeLabels';
 
 export const REFRESH_MS = 3000;
 
@@ -106,30 +106,7 @@ export function OperationDrawer({ id, onClose }: Props) {
             <Typography.Title level={5}>{t('exchangeOp.counts')}</Typography.Title>
             <CountsDescriptions counts={operation.counts} />
           </section>
-          {errors.length > 0 && (
-            <section>
-              <Typography.Title level={5}>
-                {t('exchange.errors')} <Typography.Text type="secondary">({errors.length})</Typography.Text>
-              </Typography.Title>
-              <ProblemsTable problems={errors} testId="operation-errors" />
-            </section>
-          )}
-          {warnings.length > 0 && (
-            <section>
-              <Typography.Title level={5}>
-                {t('exchange.warnings')} <Typography.Text type="secondary">({warnings.length})</Typography.Text>
-              </Typography.Title>
-              <ProblemsTable problems={warnings} testId="operation-warnings" />
-            </section>
-          )}
-          {merges.length > 0 && (
-            <section>
-              <Typography.Title level={5}>
-                {t('exchange.merges')} <Typography.Text type="secondary">({merges.length})</Typography.Text>
-              </Typography.Title>
-              <MergesTable merges={merges} />
-            </section>
-          )}
+          <ImportProblems errors={errors} warnings={warnings} merges={merges} testIdPrefix="operation" />
           {errors.length === 0 && warnings.length === 0 && !running && (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('exchangeOp.noProblems')} />
           )}

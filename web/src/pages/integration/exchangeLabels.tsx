@@ -148,3 +148,46 @@ export function MergesTable({ merges }: { merges: ImportMerge[] }) {
     />
   );
 }
+
+// The errors, warnings and merges of an import, each a titled section when there are any:
+// the JSON page's answer and the log's operation drawer show them alike.
+export function ImportProblems({
+  errors,
+  warnings,
+  merges,
+  testIdPrefix,
+}: {
+  errors: ImportProblem[];
+  warnings: ImportProblem[];
+  merges: ImportMerge[];
+  testIdPrefix: string;
+}) {
+  const { t } = useI18n();
+  const title = (key: MessageKey, count: number) => (
+    <Typography.Title level={5}>
+      {t(key)} <Typography.Text type="secondary">({count})</Typography.Text>
+    </Typography.Title>
+  );
+  return (
+    <>
+      {errors.length > 0 && (
+        <section>
+          {title('exchange.errors', errors.length)}
+          <ProblemsTable problems={errors} testId={`${testIdPrefix}-errors`} />
+        </section>
+      )}
+      {warnings.length > 0 && (
+        <section>
+          {title('exchange.warnings', warnings.length)}
+          <ProblemsTable problems={warnings} testId={`${testIdPrefix}-warnings`} />
+        </section>
+      )}
+      {merges.length > 0 && (
+        <section>
+          {title('exchange.merges', merges.length)}
+          <MergesTable merges={merges} />
+        </section>
+      )}
+    </>
+  );
+}
