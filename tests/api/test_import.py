@@ -809,6 +809,40 @@ def test_stop_at_first_error(integration, admin, obj):
     assert ans["operation_id"] in [o["id"] for o in failed]
 
 
+@pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry"])
+def test_a_failure_late_in_a_batch_keeps_its_earlier_records_once(integration, admin, obj, dry_run):
+    """Records of a batch are applied without savepoints of their own; when one fails, the
+    batch is rolled back and its earlier records are applied again. Their results, merges
+    and created rows must appear exactly once."""
+    p = unique_phone()
+    y = make_client(admin, phone=p, last_name="Поглощаемый")
+    x_rec = client(phone=unique_phone(), last_name="Выживающий")
+    x = client_id(run_import(integration, [{"client": x_rec}], source="1c"), 0)
+    merge = {"client": {**x_rec, "phone": p}}
+    good = consolidated(obj, clients=[owner()])
+    bad = consolidated(obj, clients=[owner(phone="12")])
+    after = consolidated(obj, clients=[owner()])
+    before = totals(admin)
+    ans = run_import(integration, [merge, good, bad, after], source="1c", dry_run=dry_run, status="failed")
+    expected = ["merged", "created", "error"] + (["created"] if dry_run else [])
+    assert outcomes(ans) == expected, ans["results"]
+    assert [r["index"] for r in ans["results"]] == list(range(len(expected)))
+    assert len(ans["merges"]) == 1, ans["merges"]
+    assert ans["counts"]["merged"] == 1 and ans["counts"]["created"] == (2 if dry_run else 1), ans["counts"]
+    assert [e["index"] for e in ans["errors"]] == [2]
+    op = operation(admin, ans["operation_id"])
+    assert len(op_details(op)["merges"]) == 1
+    if dry_run:
+        assert totals(admin) == before and not is_gone(admin, y["id"])
+        assert card(admin, x)["phone"] != p
+    else:
+        assert is_gone(admin, y["id"]) and card(admin, x)["phone"] == p
+        got = {q["external_id"] for q in premises_of(admin, obj)}
+        assert good["premise"]["external_id"] in got
+        assert not {bad["premise"]["external_id"], after["premise"]["external_id"]} & got
+        assert totals(admin) == (before[0] + 1 - 1, before[1] + 1), "one owner created, one client absorbed"
+
+
 def test_a_stopped_import_is_simply_sent_again(integration, admin, obj):
     bad = consolidated(obj, clients=[owner(phone="abc")])
     recs = [consolidated(obj, clients=[owner()]), bad, consolidated(obj, clients=[owner()])]

@@ -50,9 +50,11 @@ class ImportRepository {
                    long long absorbed_id, const std::string& absorbed_json,
                    const std::string& replaced_json);
 
-  void Savepoint();
-  void Release();
-  void RollbackToSavepoint();
+  // Savepoints: "import_record" around one record, "import_batch" around a dry run's batch.
+  void Savepoint(const char* name = "import_record");
+  void Release(const char* name = "import_record");
+  // Rolls back to the savepoint and releases it.
+  void RollbackToSavepoint(const char* name = "import_record");
 
  private:
   soci::session& sql_;
