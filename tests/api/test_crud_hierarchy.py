@@ -292,3 +292,55 @@ def test_object_delete_in_use(admin):
     body = assert_error(admin.delete(f"/api/v1/objects/{o['id']}"), 409, "in_use")
     assert "этаж" in body["message"].lower(), body
     assert_status(admin.get(f"/api/v1/objects/{o['id']}"), 200)
+
+
+# ------------------------------------------------------------------------- object external ids
+
+
+def test_object_external_id_set_changed_cleared(admin):
+    ext = f"H-{seq()}"
+    o = make_object(admin, external_id=ext)
+    assert o["external_id"] == ext
+    assert make_object(admin)["external_id"] is None
+    found = assert_status(admin.get("/api/v1/objects", params={"q": ext}), 200)
+    assert [i["id"] for i in found["items"]] == [o["id"]], "an object is found by its external id"
+    got = assert_status(admin.patch(f"/api/v1/objects/{o['id']}", json={"external_id": ext + "-2"}), 200)
+    assert got["external_id"] == ext + "-2"
+    got = assert_status(admin.patch(f"/api/v1/objects/{o['id']}", json={"external_id": None}), 200)
+    assert got["external_id"] is None
+
+
+def test_object_external_id_is_unique_in_the_organisation(admin, admin_b):
+    ext = f"H-{seq()}"
+    first = make_object(admin, external_id=ext)
+    before = assert_status(admin.get("/api/v1/objects", params={"limit": 1}), 200)["total"]
+    assert_error(admin.post("/api/v1/objects", json={"name": "Дубль", "street": "Арбат", "house": "1",
+                                                     "external_id": ext}), 409, "conflict", field="external_id")
+    other = make_object(admin)
+    assert_error(admin.patch(f"/api/v1/objects/{other['id']}", json={"external_id": ext}), 409, "conflict",
+                 field="external_id")
+    assert assert_status(admin.get(f"/api/v1/objects/{other['id']}"), 200)["external_id"] is None
+    assert assert_status(admin.get("/api/v1/objects", params={"limit": 1}), 200)["total"] == before + 1
+    # objects without an external id are not duplicates of each other; another organisation
+    # may use the same value
+    make_object(admin)
+    assert make_object(admin_b, external_id=ext)["external_id"] == ext
+    assert assert_status(admin.get(f"/api/v1/objects/{first['id']}"), 200)["external_id"] == ext
+
+
+def test_object_external_id_too_long_is_422(admin):
+    assert_error(admin.post("/api/v1/objects", json={"name": "Длинный", "street": "Арбат", "house": "1",
+                                                     "external_id": "x" * 101}), 422, "validation_failed",
+                 field="external_id")
+
+
+def test_import_names_the_object_by_the_external_id_set_through_the_api(admin, integration):
+    ext = f"H-{seq()}"
+    o = make_object(admin, external_id=ext)
+    premise_ext = f"P-{seq()}"
+    body = {"records": [{"premise": {"external_id": premise_ext, "object_external_id": ext,
+                                     "type": "flat", "number": "7"}}]}
+    ans = assert_status(integration.post("/api/v1/exchange/import", json=body), 200)
+    assert ans["status"] == "ok", ans
+    premise = assert_status(admin.get(f"/api/v1/premises/{ans['results'][0]['premise_id']}"), 200)
+    assert premise["object_id"] == o["id"]

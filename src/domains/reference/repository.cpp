@@ -169,6 +169,7 @@ std::optional<long long> ReferenceRepository::FindDuplicate(
       value = it->second;
     }
     if (std::holds_alternative<std::monostate>(value)) {
+      if (unique.empty_is_unique) return std::nullopt;
       query << " AND " << column << " IS NULL";
     } else {
       query << " AND " << column << " = ";

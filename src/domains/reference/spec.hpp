@@ -44,6 +44,10 @@ struct UniqueSpec {
   std::vector<std::string> columns;  // may include the parent column
   std::string field;                 // the field an error names
   std::string message;
+  // An empty value is not a duplicate of another empty one (an optional identifier, like
+  // SQL's unique index); otherwise empty values compare equal (two floors 5 without an
+  // entrance are one floor).
+  bool empty_is_unique = false;
 };
 
 struct UsageSpec {

@@ -88,12 +88,21 @@ std::vector<ResourceSpec> MakeSpecs() {
   house.searchable = true;
   FieldSpec city = Text("city", 100);
   city.searchable = true;
+  // The object's id in the accounting system: imports name the house by it
+  // (`object_external_id`, docs/import-api.md).
+  FieldSpec external_id = Text("external_id", 100);
+  external_id.searchable = true;
   objects.fields = {Name(),
                     Reference("object_group_id", "object_groups", "Группа объектов не найдена"),
                     Reference("quarter_id", "quarters", "Квартал не найден"),
                     city,
                     street,
-                    house};
+                    house,
+                    external_id};
+  objects.uniques = {{{"external_id"},
+                      "external_id",
+                      "Объект с таким внешним идентификатором уже есть",
+                      /*empty_is_unique=*/true}};
   objects.usages = {{"entrances", "object_id", "подъезды"},
                     {"floors", "object_id", "этажи"},
                     {"premises", "object_id", "помещения"}};

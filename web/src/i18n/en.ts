@@ -103,6 +103,8 @@ export const en: Record<MessageKey, string> = {
   'object.filterGroup': 'Object group',
   'object.filterQuarter': 'Quarter',
   'object.houseHint': 'E.g. 10, 10А, 10/2, 10к2',
+  'object.externalId': 'External ID',
+  'object.externalIdHint': 'The house\'s ID in the accounting system (1C): imports find the object by it',
   'object.card': 'Object card',
   'object.general': 'General',
   'object.entrances': 'Entrances',

@@ -101,6 +101,8 @@ export const ru = {
   'object.filterGroup': 'Группа объектов',
   'object.filterQuarter': 'Квартал',
   'object.houseHint': 'Например: 10, 10А, 10/2, 10к2',
+  'object.externalId': 'Внешний идентификатор',
+  'object.externalIdHint': 'Идентификатор дома в учётной системе (1С): по нему импорт находит объект',
   'object.card': 'Карточка объекта',
   'object.general': 'Основные данные',
   'object.entrances': 'Подъезды',

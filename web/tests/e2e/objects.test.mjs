@@ -126,6 +126,29 @@ test('a second entrance with the same number shows the server error in place', a
   await entranceModal.getByRole('button', { name: 'Отмена' }).click();
 });
 
+test('an object keeps its external id; a taken one shows the server error under the field', async () => {
+  const ext = unique('H');
+  const taken = await apiCall(page, 'POST', '/objects', { name: unique('Дом'), street: 'Тверская', house: '2', external_id: ext });
+  assert.equal(taken.status, 201);
+
+  await page.goto('/objects');
+  await page.getByTestId('add-button').click();
+  const objectModal = modal(page, 'Новый объект');
+  await objectModal.locator('#object_name').fill(unique('Дом'));
+  await objectModal.locator('#object_street').fill('Тверская');
+  await objectModal.locator('#object_house').fill('3');
+  await objectModal.locator('#object_external_id').fill(ext);
+  await objectModal.getByRole('button', { name: 'Сохранить' }).click();
+  const error = objectModal.locator('.ant-form-item:has(#object_external_id) .ant-form-item-explain-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /внешним идентификатором/);
+  await objectModal.locator('#object_external_id').fill(`${ext}-2`);
+  await objectModal.getByRole('button', { name: 'Сохранить' }).click();
+  await objectModal.waitFor({ state: 'hidden' });
+  await searchTable(`${ext}-2`);
+  await page.getByRole('row', { name: /Тверская, 3/ }).waitFor();
+});
+
 test('delete with confirmation; a group still in use shows the server message', async () => {
   const free = unique('Удаляемая группа');
   const used = unique('Занятая группа');

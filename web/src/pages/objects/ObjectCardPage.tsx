@@ -110,6 +110,7 @@ function GeneralCard({ object, onSaved }: { object: RealtyObject; onSaved: (o: R
       city: object.city ?? undefined,
       street: object.street,
       house: object.house,
+      external_id: object.external_id ?? undefined,
     }),
     [object],
   );

@@ -87,6 +87,9 @@ export function ObjectFormFields({ autoFocus }: { autoFocus?: boolean }) {
           </Form.Item>
         </Col>
       </Row>
+      <Form.Item label={t('object.externalId')} name="external_id" tooltip={t('object.externalIdHint')}>
+        <Input maxLength={100} allowClear />
+      </Form.Item>
     </>
   );
 }

@@ -143,6 +143,7 @@ export function ObjectsTab({ refKey }: { refKey: number }) {
                 city: current.city ?? undefined,
                 street: current.street,
                 house: current.house,
+                external_id: current.external_id ?? undefined,
               }
             : { object_group_id: filters.object_group_id, quarter_id: filters.quarter_id }
         }
