@@ -14,6 +14,8 @@ std::optional<std::string> ToE164(std::string_view input, const char* region = "
 std::optional<std::string> ParseNumber(std::string_view input, const char* region = "RU");
 // "+7 916 123-45-67" for people to read.
 std::string Format(const std::string& e164);
+// Format without its fast path for Russian mobile numbers: libphonenumber alone.
+std::string FormatWithLibphonenumber(const std::string& e164);
 // The digits a search for part of a number should look for: "8 916 12" → "791612",
 // "+7 (916)" → "7916", "4567" → "4567". Empty when there are fewer than 3 digits.
 std::string SearchDigits(std::string_view input);

@@ -45,3 +45,13 @@ TEST(Phone, FastPathAgreesWithLibphonenumber) {
         "9123456789 доб. 12", "+79123456789", "8-800-555-35-35"})
     EXPECT_EQ(ToE164(odd), ParseNumber(odd)) << odd;
 }
+
+TEST(Phone, FormatFastPathAgreesWithLibphonenumber) {
+  for (int code = 900; code <= 999; ++code)
+    for (const char* rest : {"1234567", "0000000", "9999999"}) {
+      const std::string e164 = "+7" + std::to_string(code) + rest;
+      EXPECT_EQ(Format(e164), FormatWithLibphonenumber(e164)) << e164;
+    }
+  for (const char* other : {"+74951234567", "+78005553535", "+375291234567", "+7912345678", "x"})
+    EXPECT_EQ(Format(other), FormatWithLibphonenumber(other)) << other;
+}
