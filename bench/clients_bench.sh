@@ -2,7 +2,8 @@
 # Measures the clients register on 1,000,000 clients (one organisation) and prints the figures:
 #   p50/p99 of searches by name fragments and by phones in three formats and by 4 trailing
 #   digits, of the first page sorted by name / phone / -last_seen, and the rate of creating
-#   clients one by one through POST /api/v1/clients on one keep-alive connection (~10 s);
+#   clients one by one through POST /api/v1/clients on one keep-alive connection (~10 s; from
+#   the Python client and again from wrk, bench/clients_create.lua, whose own cost is tiny);
 #   the query plans of classes that miss their targets.
 #
 # Usage: bench/clients_bench.sh [--queries N] [--clients C] [--postgres] [--pg-clients C]
@@ -12,7 +13,7 @@
 #   phones +7999… never collide with generated ones). --postgres also runs the searches and
 #   lists (no creation) on PostgreSQL (test peer, database upravdom_bench_clients_<C>,
 #   default 200,000 clients). --priority: generator, server and client under `nice -n -10`.
-# Needs: build/release/upravdom and build/release/generate
+# Needs: build/release/upravdom and build/release/generate, wrk
 #   (cmake --build --preset release --target upravdom generate), Debian's /usr/bin/python3,
 #   and for PostgreSQL tests/peers/postgres.sh.
 set -euo pipefail
@@ -107,6 +108,12 @@ start_server "sqlite:$db_file"
   --password "$(field password "$db_file.txt")" --org "$(field org_id "$db_file.txt")" \
   --label SQLite --json "$work/sqlite.json" --queries "$queries" --clients "$clients" \
   --create-seconds "$create_seconds" --sqlite "$db_file"
+# The same creates from wrk (one connection): the rate of the server, not of the Python client.
+token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"login\":\"$(field login "$db_file.txt")\",\"password\":\"$(field password "$db_file.txt")\"}" |
+  "$python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+wrk_report=$(TOKEN=$token PHONE_BASE=$RANDOM$RANDOM "${prio[@]}" wrk -t1 -c1 -d"${create_seconds}s" \
+  -s "$root/bench/clients_create.lua" "http://127.0.0.1:$port" | grep '^create:')
 stop_server
 reports+=("$work/sqlite.json")
 fi
@@ -136,4 +143,5 @@ if [[ $postgres == 1 ]]; then
 fi
 
 "$python" "$client" report "${reports[@]}"
+[[ -n ${wrk_report:-} ]] && echo "SQLite: POST /clients one by one, wrk on one connection (target ≥ 2,000/s): ${wrk_report#create: }"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
