@@ -1,9 +1,13 @@
 #include "db/sql.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <map>
+#include <memory>
 #include <stdexcept>
 
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
 namespace upravdom::db {
@@ -79,6 +83,64 @@ void Sql::BindTo(sqlite3_stmt* statement) const {
     if (result != SQLITE_OK)
       ThrowSqliteError(sqlite_api::sqlite3_db_handle(statement), result, text_);
   }
+}
+
+std::string Sql::PostgresText() const {
+  // As SOCI's PostgreSQL backend rewrites it: outside quotes and quoted identifiers, ":pN"
+  // becomes "$N" and "::" (a cast) stays.
+  std::string out;
+  out.reserve(text_.size());
+  enum class State { kNormal, kQuoted, kIdentifier } state = State::kNormal;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    const char c = text_[i];
+    if (state == State::kQuoted) {
+      if (c == '\'') state = State::kNormal;
+    } else if (state == State::kIdentifier) {
+      if (c == '"') state = State::kNormal;
+    } else if (c == '\'') {
+      state = State::kQuoted;
+    } else if (c == '"') {
+      state = State::kIdentifier;
+    } else if (c == ':' && i + 1 < text_.size() && text_[i + 1] == ':') {
+      out += "::";
+      ++i;
+      continue;
+    } else if (c == ':' && i + 2 < text_.size() && text_[i + 1] == 'p' &&
+               std::isdigit(static_cast<unsigned char>(text_[i + 2]))) {
+      out += '$';
+      ++i;  // the digits follow
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+Sql::PostgresParams Sql::PostgresValues() const {
+  PostgresParams params;
+  params.rendered.reserve(params_.size());  // no reallocation: `values` point into it
+  for (const Param& param : params_) {
+    if (param.indicator == soci::i_null) {
+      params.values.push_back(nullptr);
+      continue;
+    }
+    switch (param.kind) {
+      case Param::Kind::kText:
+        params.values.push_back(param.text.c_str());
+        continue;
+      case Param::Kind::kInteger:
+        params.rendered.push_back(std::to_string(param.integer));
+        break;
+      case Param::Kind::kReal: {
+        char buffer[64];
+        auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, param.real);
+        params.rendered.emplace_back(buffer, error == std::errc() ? end : buffer);
+        break;
+      }
+    }
+    params.values.push_back(params.rendered.back().c_str());
+  }
+  return params;
 }
 
 Sql& Sql::Page(long long limit, long long offset) {
@@ -157,11 +219,81 @@ class SqliteColumns {
   std::vector<Type> types_;
 };
 
+// A row of a PostgreSQL result, typed as SOCI's PostgreSQL backend types its columns.
+class PostgresColumns {
+ public:
+  enum class Type : signed char { kString, kInteger, kBoolean, kDouble, kOther };
+
+  explicit PostgresColumns(PGresult* result) : result_(result) {
+    const int count = PQnfields(result);
+    types_.reserve(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) types_.push_back(TypeOf(PQftype(result, i)));
+  }
+
+  void SetRow(int row) { row_ = row; }
+  size_t size() const { return types_.size(); }
+  Type TypeAt(size_t i) const {
+    if (i >= types_.size())
+      throw std::out_of_range("column " + std::to_string(i) + " of " +
+                              std::to_string(types_.size()));
+    return types_[i];
+  }
+  bool IsNull(size_t i) const {
+    TypeAt(i);
+    return PQgetisnull(result_, row_, static_cast<int>(i)) != 0;
+  }
+  std::string_view Value(size_t i) const {
+    return {PQgetvalue(result_, row_, static_cast<int>(i)),
+            static_cast<size_t>(PQgetlength(result_, row_, static_cast<int>(i)))};
+  }
+
+ private:
+  static Type TypeOf(Oid oid) {
+    switch (oid) {
+      case 20:  // int8
+      case 21:  // int2
+      case 23:  // int4
+      case 26:  // oid
+        return Type::kInteger;
+      case 16:  // bool
+        return Type::kBoolean;
+      case 700:   // float4
+      case 701:   // float8
+      case 1700:  // numeric
+        return Type::kDouble;
+      case 25:    // text
+      case 1043:  // varchar
+      case 1042:  // bpchar
+      case 18:    // char
+      case 19:    // name
+      case 2275:  // cstring
+      case 114:   // json
+      case 3802:  // jsonb
+      case 2950:  // uuid
+        return Type::kString;
+      default:  // dates, times, arrays …: not read by this code
+        return Type::kOther;
+    }
+  }
+
+  PGresult* result_;
+  int row_ = 0;
+  std::vector<Type> types_;
+};
+
 }  // namespace detail
 
 namespace {
 
 using SqliteType = detail::SqliteColumns::Type;
+using PostgresType = detail::PostgresColumns::Type;
+
+long long ParseInteger(std::string_view text) {
+  return std::stoll(std::string(text));
+}
+double ParseDouble(std::string_view text) {
+  return std::stod(std::string(text));
+}
 
 [[noreturn]] void ThrowNull() {
   // What SOCI's row::get throws for a NULL read without an indicator.
@@ -177,15 +309,32 @@ std::string ColumnText(sqlite3_stmt* statement, int i) {
 }  // namespace
 
 bool Row::IsNull(size_t i) const {
+  if (postgres_) return postgres_->IsNull(i);
   if (row_) return row_->get_indicator(i) == soci::i_null;
   return columns_->Storage(i) == SQLITE_NULL;
 }
 
 size_t Row::size() const {
+  if (postgres_) return postgres_->size();
   return row_ ? row_->size() : columns_->size();
 }
 
 long long Row::Int(size_t i) const {
+  if (postgres_) {
+    const PostgresType type = postgres_->TypeAt(i);
+    if (type == PostgresType::kOther)
+      throw std::runtime_error("column " + std::to_string(i) + " is not an integer");
+    if (postgres_->IsNull(i)) ThrowNull();
+    const std::string_view value = postgres_->Value(i);
+    switch (type) {
+      case PostgresType::kBoolean:
+        return value == "t" ? 1 : 0;
+      case PostgresType::kDouble:
+        return static_cast<long long>(ParseDouble(value));
+      default:
+        return ParseInteger(value);
+    }
+  }
   if (columns_) {
     const SqliteType type = columns_->TypeOf(i);
     sqlite3_stmt* statement = columns_->statement();
@@ -226,6 +375,19 @@ std::optional<long long> Row::OptInt(size_t i) const {
 
 std::string Row::Text(size_t i) const {
   if (IsNull(i)) return {};
+  if (postgres_) {
+    switch (postgres_->TypeAt(i)) {
+      case PostgresType::kString:
+        return std::string(postgres_->Value(i));
+      case PostgresType::kInteger:
+      case PostgresType::kBoolean:
+        return std::to_string(Int(i));
+      case PostgresType::kDouble:
+        return std::to_string(ParseDouble(postgres_->Value(i)));
+      default:
+        throw std::runtime_error("column " + std::to_string(i) + " is not text");
+    }
+  }
   if (columns_) {
     sqlite3_stmt* statement = columns_->statement();
     const int column = static_cast<int>(i);
@@ -261,6 +423,16 @@ std::optional<std::string> Row::OptText(size_t i) const {
 }
 
 double Row::Real(size_t i) const {
+  if (postgres_) {
+    switch (postgres_->TypeAt(i)) {
+      case PostgresType::kDouble:
+      case PostgresType::kString:
+        if (postgres_->IsNull(i)) ThrowNull();
+        return ParseDouble(postgres_->Value(i));
+      default:
+        return static_cast<double>(Int(i));
+    }
+  }
   if (columns_) {
     sqlite3_stmt* statement = columns_->statement();
     const int column = static_cast<int>(i);
@@ -330,10 +502,47 @@ void RunCached(StatementCache& cache, const Sql& query,
   }
 }
 
+PGconn* PostgresConnection(soci::session& sql) {
+  soci::details::session_backend* backend = sql.get_backend();
+  if (!backend || backend->get_backend_name() != "postgresql") return nullptr;
+  return static_cast<soci::postgresql_session_backend*>(backend)->conn_;
+}
+
+// Runs the query with PQexecParams (text parameters of unspecified type, as SOCI sends
+// them, so PostgreSQL infers the same types), visiting each row (when `visit`). Errors are
+// SOCI's PostgreSQL errors, with the SQLSTATE and so the category (a constraint → 409).
+void RunPostgres(PGconn* connection, const Sql& query,
+                 const std::function<void(const Row&)>* visit) {
+  const std::string text = query.PostgresText();
+  const Sql::PostgresParams params = query.PostgresValues();
+  std::unique_ptr<PGresult, decltype(&PQclear)> result(
+      PQexecParams(connection, text.c_str(), static_cast<int>(params.values.size()), nullptr,
+                   params.values.data(), nullptr, nullptr, 0),
+      &PQclear);
+  if (!result)
+    throw soci::soci_error(std::string("Cannot execute query. ") + PQerrorMessage(connection));
+  const ExecStatusType status = PQresultStatus(result.get());
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    const char* sqlstate = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+    throw soci::postgresql_soci_error(
+        std::string("Cannot execute query. ") + PQresultErrorMessage(result.get()),
+        sqlstate ? sqlstate : "     ");
+  }
+  if (!visit || status != PGRES_TUPLES_OK) return;
+  detail::PostgresColumns columns(result.get());
+  const Row row(columns);
+  const int rows = PQntuples(result.get());
+  for (int i = 0; i < rows; ++i) {
+    columns.SetRow(i);
+    (*visit)(row);
+  }
+}
+
 }  // namespace
 
 void Exec(soci::session& sql, const Sql& query) {
   if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, nullptr);
+  if (PGconn* connection = PostgresConnection(sql)) return RunPostgres(connection, query, nullptr);
   soci::statement statement(query.Prepare(sql));
   statement.execute(true);
 }
@@ -341,6 +550,7 @@ void Exec(soci::session& sql, const Sql& query) {
 void ForEachRow(soci::session& sql, const Sql& query,
                 const std::function<void(const Row&)>& visit) {
   if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, &visit);
+  if (PGconn* connection = PostgresConnection(sql)) return RunPostgres(connection, query, &visit);
   soci::rowset<soci::row> rows(query.Prepare(sql));
   for (const soci::row& row : rows) visit(Row(row));
 }

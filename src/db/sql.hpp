@@ -60,6 +60,14 @@ class Sql {
   // Binds every parameter to a prepared SQLite statement of this text, by position (the
   // placeholders are :p1…:pN in order). The values must outlive the statement's use.
   void BindTo(sqlite_api::sqlite3_stmt* statement) const;
+  // The text with PostgreSQL's placeholders ($1…$N, as SOCI rewrites :p1…:pN) and the
+  // parameters' values in libpq's text format (null for NULL), for PQexecParams.
+  std::string PostgresText() const;
+  struct PostgresParams {
+    std::vector<std::string> rendered;  // numbers as text
+    std::vector<const char*> values;    // into `rendered` or this Sql's text values
+  };
+  PostgresParams PostgresValues() const;
 
  private:
   struct Param {
@@ -77,20 +85,24 @@ class Sql {
 };
 
 namespace detail {
-class SqliteColumns;  // the result columns of a cached SQLite statement (sql.cpp)
-}
+class SqliteColumns;    // the result columns of a cached SQLite statement (sql.cpp)
+class PostgresColumns;  // a row of a PostgreSQL result read through libpq (sql.cpp)
+}  // namespace detail
 
 // One result row, read by column index, whatever integer type the backend reports: a SOCI
-// row (PostgreSQL, uncached SQLite) or the current row of a cached SQLite statement, read
-// with the semantics of SOCI's SQLite rows (a column is typed by its declared type; Int reads
+// row (uncached SQLite), the current row of a cached SQLite statement, read with the
+// semantics of SOCI's SQLite rows (a column is typed by its declared type; Int reads
 // integers, reals (truncated) and text holding an integer; Text renders integers in decimal
 // and reals of REAL/NUMERIC… columns with std::to_string; Int and Real of NULL throw
 // soci::soci_error) — except that INTEGER columns are read as 64-bit, where SOCI 4.0 reads
-// 32 bits.
+// 32 bits —, or a row of a PostgreSQL result read with libpq, with the semantics of SOCI's
+// PostgreSQL rows (typed by the column's type: integers and booleans as integers, float4,
+// float8 and numeric as doubles, text kinds as text; dates and times are not read).
 class Row {
  public:
   explicit Row(const soci::row& row) : row_(&row) {}
   explicit Row(detail::SqliteColumns& columns) : columns_(&columns) {}
+  explicit Row(const detail::PostgresColumns& columns) : postgres_(&columns) {}
   bool IsNull(size_t i) const;
   long long Int(size_t i) const;
   std::optional<long long> OptInt(size_t i) const;
@@ -103,6 +115,7 @@ class Row {
  private:
   const soci::row* row_ = nullptr;
   detail::SqliteColumns* columns_ = nullptr;
+  const detail::PostgresColumns* postgres_ = nullptr;
 };
 
 // The name of the substring-position function: instr (SQLite) or strpos (PostgreSQL).
@@ -120,7 +133,8 @@ bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
              long long organization_id, long long id);
 
 // These run on the connection's StatementCache when it has one (SQLite connections of a
-// Database), through SOCI otherwise.
+// Database), on libpq's PQexecParams for PostgreSQL (one round trip: SOCI prepares a named
+// statement, executes it and deallocates it — three), through SOCI otherwise.
 void Exec(soci::session& sql, const Sql& query);
 // Calls `visit` for every row of the result.
 void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(const Row&)>& visit);
