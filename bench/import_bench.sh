@@ -105,6 +105,12 @@ reports=()
 if [[ $sqlite == 1 ]]; then
   db="sqlite:$work/import.db"
   new_org "$db"
+  # What-if experiments: SQL run on the fresh database before the server starts, e.g.
+  # BENCH_SQLITE_SETUP='DROP INDEX premises_area_desc;' (reported beside the figures).
+  if [[ -n ${BENCH_SQLITE_SETUP:-} ]]; then
+    echo "== experiment: $BENCH_SQLITE_SETUP"
+    sqlite3 "$work/import.db" "$BENCH_SQLITE_SETUP"
+  fi
   start_server "$db"
   echo "== SQLite, fresh database, organisation $org: $records records, phases $phases"
   run_client "SQLite" "$work/sqlite.json" "$phases"
