@@ -124,12 +124,15 @@ class WalCheckpointer {
   static int OnCommit(void* self, sqlite_api::sqlite3* connection, const char* database,
                       int pages) {
     if (pages < kPages) return SQLITE_OK;
+    auto* checkpointer = static_cast<WalCheckpointer*>(self);
     if (pages >= 8 * kPages) {
+      // A checkpoint already running (the thread's) would make this one return SQLITE_BUSY
+      // at once, and the WAL would grow on: wait for it, then copy what is left.
+      std::lock_guard running(checkpointer->checkpointing_);
       sqlite_api::sqlite3_wal_checkpoint_v2(connection, database, SQLITE_CHECKPOINT_PASSIVE,
                                             nullptr, nullptr);
       return SQLITE_OK;
     }
-    auto* checkpointer = static_cast<WalCheckpointer*>(self);
     {
       std::lock_guard lock(checkpointer->mutex_);
       checkpointer->due_ = true;
@@ -146,8 +149,12 @@ class WalCheckpointer {
       if (wake_.wait_until(lock, last + kInterval, [this] { return stopping_; })) return;
       due_ = false;
       lock.unlock();
-      const int result = sqlite_api::sqlite3_wal_checkpoint_v2(
-          NativeSqlite(sql_), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      int result;
+      {
+        std::lock_guard running(checkpointing_);
+        result = sqlite_api::sqlite3_wal_checkpoint_v2(NativeSqlite(sql_), nullptr,
+                                                       SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      }
       if (result != SQLITE_OK && result != SQLITE_BUSY)
         spdlog::warn("WAL checkpoint failed: {}", sqlite_api::sqlite3_errmsg(NativeSqlite(sql_)));
       last = std::chrono::steady_clock::now();
@@ -157,6 +164,7 @@ class WalCheckpointer {
 
   soci::session sql_;
   std::mutex mutex_;
+  std::mutex checkpointing_;  // held while a checkpoint of this process runs
   std::condition_variable wake_;
   bool due_ = false;
   bool stopping_ = false;
