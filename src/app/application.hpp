@@ -34,6 +34,7 @@ class Application {
   accounts::AccountService& accounts() { return account_service_; }
   resident::ResidentService& resident() { return resident_service_; }
   exchange::OperationLog& operation_log() { return operation_log_; }
+  exchange::ImportEngine& import_engine() { return import_engine_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.

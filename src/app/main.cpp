@@ -106,6 +106,7 @@ int Serve(const Config& config) {
   // SQLite has no statistics until ANALYZE runs, and without them it walks the ORDER BY
   // index even under a selective filter; the keeper analyzes tables that grew or shrank.
   db::StatisticsKeeper statistics(application.database(), std::chrono::hours(1));
+  application.import_engine().OnApplied([&statistics] { statistics.Nudge(); });
   std::unique_ptr<http::StaticFiles> static_files;
   if (!config.web_dir.empty()) {
     if (!std::filesystem::is_regular_file(std::filesystem::path(config.web_dir) / "index.html"))
@@ -138,6 +139,7 @@ int Serve(const Config& config) {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
   resident_service.OnSmsQueued(nullptr);
+  application.import_engine().OnApplied(nullptr);
   spdlog::info("stopped");
   return 0;
 }

@@ -85,8 +85,17 @@ void StatisticsKeeper::Run() {
       spdlog::warn("refreshing planner statistics failed: {}", e.what());
     }
     lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || nudged_; });
+    nudged_ = false;
   }
+}
+
+void StatisticsKeeper::Nudge() {
+  {
+    std::lock_guard lock(mutex_);
+    nudged_ = true;
+  }
+  wake_.notify_all();
 }
 
 }  // namespace upravdom::db

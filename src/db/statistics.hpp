@@ -33,6 +33,11 @@ class StatisticsKeeper {
   StatisticsKeeper(const StatisticsKeeper&) = delete;
   StatisticsKeeper& operator=(const StatisticsKeeper&) = delete;
 
+  // Checks for stale statistics now rather than at the next interval (after an import
+  // wrote many rows: a first import into an empty database would otherwise leave the
+  // planner without statistics for up to an hour).
+  void Nudge();
+
  private:
   void Run();
 
@@ -41,6 +46,7 @@ class StatisticsKeeper {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool nudged_ = false;
   std::thread thread_;
 };
 

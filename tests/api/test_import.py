@@ -929,6 +929,20 @@ def test_dry_run_of_a_duplicate_premise_reports_it(integration, obj):
 # =========================================================================== idempotence
 
 
+def test_a_large_import_refreshes_the_planner_statistics(env, integration, admin, obj):
+    """Without statistics SQLite walks an ORDER BY index under a selective filter; the
+    keeper refreshes them hourly, and at once after an import that applied records."""
+    if env.db.kind != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum analyzes by itself")
+    run_import(integration, [consolidated(obj, clients=[owner()]) for _ in range(1500)])
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if query(env, "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'premises'")[0][0] > 0:
+            return
+        time.sleep(0.2)
+    pytest.fail("no statistics of premises 30 s after an import of 1,500 premises")
+
+
 def test_same_batch_twice_changes_nothing(integration, admin, obj, le):
     recs = [consolidated(obj, clients=[owner(share="1/2"), owner(share="1/2", email="b@example.ru"),
                                        owner(role="resident")],

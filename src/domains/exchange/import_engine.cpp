@@ -1147,6 +1147,9 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
     message += "\n… и ещё " + std::to_string(error_count - kLoggedErrors) + " ошибок";
   log_.Finish(organization_id, operation_id, status, message, counts,
               {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
+  const long long applied =
+      counts["processed"].get<long long>() - counts["errors"].get<long long>();
+  if (!settings.dry_run && applied > 0 && on_applied_) on_applied_();
   ImportAnswer answer;
   answer.summary = {{"operation_id", operation_id},
                     {"dry_run", settings.dry_run},

@@ -43,9 +43,14 @@ class ImportEngine {
   // docs/import-api.md («The answer»).
   ImportAnswer Run(const Actor& actor, const ImportSettings& settings, const RecordSource& records);
 
+  // Called after a real run that applied records (the server refreshes the planner's
+  // statistics). Set before the server serves.
+  void OnApplied(std::function<void()> callback) { on_applied_ = std::move(callback); }
+
  private:
   db::Database& database_;
   OperationLog& log_;
+  std::function<void()> on_applied_;
 };
 
 }  // namespace upravdom::exchange
