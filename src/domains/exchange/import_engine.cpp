@@ -251,6 +251,7 @@ class ImportRun {
   ImportRun(soci::session& sql, db::Dialect dialect, const Actor& actor,
             const ImportSettings& settings, long long operation_id)
       : sql_(sql),
+        dialect_(dialect),
         actor_(actor),
         organization_id_(actor.organization_id),
         settings_(settings),
@@ -662,6 +663,11 @@ class ImportRun {
     json premise_changes = json::object();
     auto [premise_id, outcome] = SavePremise(index, premise_entry, premise_changes);
     const bool created = outcome == "created";
+    // Staff changing this premise's links or accounts lock it first (PostgreSQL): so does
+    // the import, so that the rules over its owners (shares, sync) see one state. On SQLite
+    // the transaction holds the database's write lock already.
+    if (!created && dialect_ == db::Dialect::kPostgres)
+      db::LockRow(sql_, dialect_, "premises", organization_id_, premise_id);
     std::set<long long> debt_clients;  // whose kept debt must be recomputed
 
     json account_results = json::array();
@@ -895,6 +901,7 @@ class ImportRun {
   }
 
   soci::session& sql_;
+  db::Dialect dialect_;
   const Actor& actor_;
   long long organization_id_;
   const ImportSettings& settings_;
