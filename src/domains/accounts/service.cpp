@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "core/json_output.hpp"
 #include "core/validation.hpp"
 #include "domains/history/history.hpp"
 
@@ -10,10 +11,6 @@ namespace upravdom::accounts {
 namespace {
 
 constexpr long long kMaxAmount = 1'000'000'000'000;  // 10^12 kopecks
-
-nlohmann::json Optional(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 [[noreturn]] void ThrowNoAccount() {
   ThrowNotFound("Лицевой счёт не найден");

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "core/json_output.hpp"
 #include "core/phone.hpp"
 #include "core/validation.hpp"
 #include "domains/tags/tags.hpp"
@@ -11,10 +12,6 @@
 namespace upravdom::clients {
 
 namespace {
-
-nlohmann::json Optional(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 const std::set<std::string> kNotHistory = {
     "id",       "created_at",   "updated_at",   "full_name",      "phone_formatted",

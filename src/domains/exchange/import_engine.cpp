@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "core/json_output.hpp"
 #include "core/phone.hpp"
 #include "domains/accounts/model.hpp"
 #include "domains/accounts/repository.hpp"
@@ -63,10 +64,6 @@ void Reading(const std::string& prefix, F&& read) {
     if (failed.problems.empty()) failed.problems.push_back({prefix, error.what()});
     throw failed;
   }
-}
-
-json Optional(const std::optional<std::string>& value) {
-  return value ? json(*value) : json(nullptr);
 }
 
 // ---- What a record says -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "core/json_output.hpp"
 #include "core/time.hpp"
 #include "db/sql.hpp"
 
@@ -49,10 +50,6 @@ Operation ReadOperation(const Row& row, bool with_details) {
   o.finished_at = row.OptText(9);
   if (with_details) o.details = ParseStored(row.Text(10));
   return o;
-}
-
-nlohmann::json Optional(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
 // Marks the running operations (of one organisation, or all) not touched since `cutoff`

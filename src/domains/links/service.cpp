@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "core/json_output.hpp"
 #include "core/phone.hpp"
 #include "core/validation.hpp"
 #include "domains/accounts/repository.hpp"
@@ -13,14 +14,6 @@
 namespace upravdom::links {
 
 namespace {
-
-nlohmann::json Optional(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json Optional(const std::optional<long long>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 const char* kOwnerOfPremise = "Укажите собственника этого помещения";
 

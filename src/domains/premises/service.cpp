@@ -4,20 +4,13 @@
 
 #include "core/error.hpp"
 #include "core/json_input.hpp"
+#include "core/json_output.hpp"
 #include "domains/accounts/repository.hpp"
 #include "domains/tags/tags.hpp"
 
 namespace upravdom::premises {
 
 namespace {
-
-nlohmann::json Optional(const std::optional<std::string>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
-nlohmann::json Optional(const std::optional<long long>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 nlohmann::json Area(const std::optional<long long>& value) {
   return value ? nlohmann::json(AreaToMetres(*value)) : nlohmann::json(nullptr);
