@@ -4,10 +4,13 @@
   `root_dir` to one user with full rights (read, write, delete); `tls_cert=PEM` makes it
   require explicit TLS (AUTH TLS) with that certificate+key file.
 
+- `start_smtp(path, port=None)`: an SMTP sink (python3-aiosmtpd) that accepts every message
+  and appends it to `path` as a JSON line; `messages()` reads them back decoded.
+
 Each returns a peer with `host`, `port`, `stop()` and `start()` (again, on the same port), and
 writes its log beside nothing the test reads: `peer.log_path`.
 
-The peers run under Debian's /usr/bin/python3, which has pyftpdlib (a pyenv python3 earlier
+The peers run under Debian's /usr/bin/python3, which has pyftpdlib and aiosmtpd (a pyenv python3 earlier
 on PATH may not). Used by tests/api/test_import_xml.py, test_exchange_schedule.py and
 bench/xml_import_bench.sh.
 """
@@ -125,3 +128,104 @@ def start_ftp(root_dir: str | Path, user: str, password: str, port: int | None =
     """Starts an FTP server for `user`/`password` over `root_dir` on loopback (a free port
     unless given) and returns it once it accepts connections."""
     return FtpPeer(root_dir, user, password, port=port, host=host, tls_cert=tls_cert)
+
+
+# --------------------------------------------------------------------------- SMTP sink
+
+_SMTP_SCRIPT = r"""
+import json, sys, time
+from aiosmtpd.controller import Controller
+
+host, port, path = sys.argv[1:4]
+
+class Sink:
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        record = {"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                  "raw": raw.decode("utf-8", "replace"), "received_at": time.time()}
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return "250 OK"
+
+controller = Controller(Sink(), hostname=host, port=int(port))
+controller.start()
+try:
+    sys.stdin.read()  # until the parent closes stdin or ends the process
+finally:
+    controller.stop()
+"""
+
+
+class SmtpPeer:
+    """An SMTP sink (python3-aiosmtpd) on loopback: accepts every message and appends it to
+    `path` as one JSON line; `messages()` reads them back decoded. `stop()` ends it (a mail
+    server that is down), `start()` runs it again on the same port."""
+
+    def __init__(self, path: str | Path, port: int | None = None, host: str = "127.0.0.1"):
+        self.path = Path(path)
+        self.host = host
+        self.port = port or free_port(host)
+        fd, name = tempfile.mkstemp(prefix=f"smtp-{self.port}-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(name)
+        self.proc: subprocess.Popen | None = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            return
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [PYTHON, "-c", _SMTP_SCRIPT, self.host, str(self.port), str(self.path)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
+        log.close()
+        _wait_listening(self.host, self.port, self.proc, self.log_path)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def messages(self, to: str | None = None) -> list[dict]:
+        """Every received message: `from`, `to`, `subject` (decoded), `raw_subject` (as sent),
+        `body` (the decoded text), `raw`; only those to `to` when given."""
+        import email
+        import email.policy
+        import json
+
+        if not self.path.exists():
+            return []
+        out = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            if not line:
+                continue
+            m = json.loads(line)
+            if to is not None and to not in m["to"]:
+                continue
+            parsed = email.message_from_string(m["raw"], policy=email.policy.default)
+            part = parsed.get_body(preferencelist=("plain",)) or parsed
+            m["subject"] = str(parsed["subject"])
+            m["raw_subject"] = email.message_from_string(m["raw"])["subject"]
+            m["body"] = part.get_content()
+            out.append(m)
+        return out
+
+    def __enter__(self) -> "SmtpPeer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def start_smtp(path: str | Path, port: int | None = None, host: str = "127.0.0.1") -> SmtpPeer:
+    """Starts the SMTP sink on loopback (a free port unless given); received messages are
+    appended to `path` as JSON lines and read with `messages()`."""
+    return SmtpPeer(path, port=port, host=host)
