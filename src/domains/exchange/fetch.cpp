@@ -57,13 +57,13 @@ struct SlistDeleter {
 
 // The FTP server's host as a URL authority: a bare host (a scheme or a trailing slash typed in
 // the settings is dropped), IPv6 in brackets, and the port.
-std::string FtpAuthority(const FtpSettings& ftp) {
+std::string FtpAuthority(const FtpSettings& ftp, const char* field = kField) {
   std::string host = ftp.host;
   while (!host.empty() && std::isspace(static_cast<unsigned char>(host.back()))) host.pop_back();
   host.erase(0, host.find_first_not_of(" \t"));
   if (StartsWithNoCase(host, "ftp://")) host.erase(0, 6);
   while (!host.empty() && host.back() == '/') host.pop_back();
-  if (host.empty()) Refuse("Не указан адрес FTP-сервера в общих настройках обмена", "ftp_host");
+  if (host.empty()) Refuse("Не указан адрес FTP-сервера в общих настройках обмена", field);
   if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
   return host + ":" + std::to_string(ftp.port > 0 ? ftp.port : 21);
 }
@@ -354,11 +354,13 @@ void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp) {
   if (target.scheme == Scheme::kHttp)
     Refuse("Файл «" + shown +
            "»: удалить после прочтения можно только файл на FTP-сервере, не по ссылке http(s)");
-  // DELE is sent in the file's directory (the URL up to the last slash), by name.
-  const size_t slash = target.url.rfind('/');
-  const std::string directory = target.url.substr(0, slash + 1);
-  std::string name = target.url.substr(slash + 1);
-  if (name.empty()) Refuse("Файл «" + shown + "»: в адресе нет имени файла");
+  // libcurl sends CURLOPT_QUOTE before it changes directory: DELE takes the whole path, on a
+  // connection to the server's root.
+  const size_t authority = target.url.find('/', target.url.find("://") + 3);
+  if (authority == std::string::npos || target.url.back() == '/')
+    Refuse("Файл «" + shown + "»: в адресе нет имени файла");
+  const std::string directory = target.url.substr(0, authority + 1);
+  std::string name = target.url.substr(authority);
   int length = 0;
   char* decoded = curl_easy_unescape(curl, name.c_str(), static_cast<int>(name.size()), &length);
   if (!decoded) throw std::bad_alloc();
@@ -384,7 +386,8 @@ void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp) {
 void CheckFtpConnection(const FtpSettings& ftp, const FetchLimits& limits) {
   CurlHandle handle = NewHandle();
   CURL* curl = handle.get();
-  const Target target{Scheme::kFtpPath, "ftp://" + FtpAuthority(ftp) + "/", ftp.host, true};
+  const Target target{Scheme::kFtpPath, "ftp://" + FtpAuthority(ftp, "ftp_host") + "/", ftp.host,
+                      true};
   char error_buffer[CURL_ERROR_SIZE] = "";
   CommonOptions(curl, limits, error_buffer);
   curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());

@@ -21,6 +21,7 @@ struct FetchLimits {
   long long max_bytes = 1LL << 30;
   long connect_timeout_s = 15;
   long timeout_s = 600;
+  std::string temp_dir;  // where the download goes; empty: the system's temp directory
 };
 
 struct FetchedFile {  // a temp file, caller removes

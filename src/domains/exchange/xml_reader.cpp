@@ -34,7 +34,7 @@ constexpr const char* kRoot = "upravdom-import";
 constexpr size_t kChunk = 64 * 1024;
 // Expat keeps a whole start tag (with its attributes) in memory before it reports it; a file
 // of one 2 GB tag would take 2 GB. Its allocations are counted and refused over this cap.
-constexpr size_t kParserMemoryCap = 32 * 1024 * 1024;
+constexpr size_t kParserMemoryCap = 8 * 1024 * 1024;
 
 // ---- A memory budget for the parser ----------------------------------------------------------
 
