@@ -7,6 +7,7 @@
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/log_handlers.hpp"
 #include "domains/exchange/settings_handlers.hpp"
+#include "domains/exchange/xml_handlers.hpp"
 #include "domains/links/handlers.hpp"
 #include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
@@ -82,6 +83,7 @@ void Application::RegisterRoutes(const Config& config) {
   accounts::RegisterAccountRoutes(router_, account_service_);
   exchange::RegisterLogRoutes(router_, operation_log_);
   exchange::RegisterImportRoutes(router_, import_engine_);
+  exchange::RegisterXmlRoutes(router_, import_engine_);
   exchange::RegisterSettingsRoutes(router_, exchange_settings_service_, scheduler_);
 }
 

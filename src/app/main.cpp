@@ -17,6 +17,7 @@
 #include "domains/exchange/fetch.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/mail.hpp"
+#include "domains/exchange/xml_handlers.hpp"
 #include "domains/resident/sms.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
@@ -168,7 +169,8 @@ int Serve(const Config& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
-  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit}};
+  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit},
+                          {exchange::kXmlImportPath, exchange::kXmlBodyLimit}};
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
