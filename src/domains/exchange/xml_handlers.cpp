@@ -72,8 +72,10 @@ void RegisterXmlRoutes(http::Router& router, ImportEngine& engine) {
       [&engine](http::Request& request) {
         http::RejectUnknownParams(request, {"dry_run"});
         const bool dry_run = DryRunParam(request);
-        if (request.body.empty())
-          ThrowFieldError("file", "Пустой запрос: ожидается файл XML в теле запроса");
+        if (request.body.empty()) {
+          const std::string message = "Пустой запрос: ожидается файл XML в теле запроса";
+          throw ApiError(ErrorCode::kValidationFailed, message, {{"file", message}});
+        }
         const TempFile file(request.body);
         // The file is on disk now: the body's memory is not needed for the import.
         std::string().swap(request.body);
