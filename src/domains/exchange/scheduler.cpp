@@ -286,7 +286,10 @@ FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSet
   if (!failure.empty()) {
     // The file never reached the engine: the failure is an operation of the log of its own,
     // so the «Лог» shows it like any import.
-    outcome.message = "Файл «" + location + "»: " + failure;
+    // Fetch errors name the file already; others (the XML check) get it in front.
+    outcome.message = failure.find(location) != std::string::npos
+                          ? failure
+                          : "Файл «" + location + "»: " + failure;
     outcome.operation_id = log_.Start(actor.organization_id, "import", settings.source, actor.name);
     log_.Finish(
         actor.organization_id, outcome.operation_id, "failed", outcome.message,

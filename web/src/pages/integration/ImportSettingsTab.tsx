@@ -11,12 +11,24 @@ import { exchangeApi } from '../../api/resources';
 import type { ExchangeOperation, ExchangeSettings } from '../../api/types';
 import { useApiError } from '../../components/useApiError';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../utils/format';
 import { StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
 import { describeSchedule, FIELD_RANGE, parseField, SCHEDULE_FIELDS, type ScheduleField } from './schedule';
 
 const POLL_MS = 1000;
+
+/** A time of the schedule as the schedule reads it: Moscow time, whatever the browser's zone. */
+function moscowTime(iso: string, lang: string): string {
+  const text = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    timeZone: 'Europe/Moscow',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+  return `${text} ${lang === 'ru' ? 'МСК' : 'MSK'}`;
+}
 
 interface ImportForm {
   method: string;
@@ -177,7 +189,13 @@ export function ImportSettingsTab() {
 
   return (
     <div style={{ maxWidth: 760 }} data-testid="exchange-import-settings">
-      <Form form={form} layout="vertical" requiredMark={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        // a server's error under a field goes once the field is edited
+        onValuesChange={(changed) => form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof ImportForm, errors: [] })))}
+      >
         <Form.Item name="method" label={t('exchange.settings.method')}>
           <Select
             style={{ maxWidth: 320 }}
@@ -228,12 +246,12 @@ export function ImportSettingsTab() {
         </Form.Item>
         {loaded.schedule_enabled && loaded.next_run_at && (
           <Typography.Paragraph type="secondary" data-testid="schedule-next">
-            {t('exchange.schedule.next', { at: formatDateTime(loaded.next_run_at) })}
+            {t('exchange.schedule.next', { at: moscowTime(loaded.next_run_at, lang) })}
           </Typography.Paragraph>
         )}
         {loaded.last_run_at && (
           <Typography.Paragraph type="secondary">
-            {t('exchange.schedule.last', { at: formatDateTime(loaded.last_run_at) })}
+            {t('exchange.schedule.last', { at: moscowTime(loaded.last_run_at, lang) })}
           </Typography.Paragraph>
         )}
         <Space wrap>

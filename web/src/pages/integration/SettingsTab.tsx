@@ -124,7 +124,16 @@ export function SettingsTab() {
   return (
     <div style={{ maxWidth: 640 }} data-testid="exchange-ftp-settings">
       <Typography.Paragraph type="secondary">{t('exchange.settings.ftpIntro')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onValuesChange={() => setCheck(null)} requiredMark={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onValuesChange={(changed) => {
+          setCheck(null);
+          // a server's error under a field goes once the field is edited
+          form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof FtpForm, errors: [] })));
+        }}
+      >
         <Space.Compact block>
           <Form.Item name="ftp_host" label={t('exchange.settings.host')} style={{ flex: 1 }} rules={[{ max: 253 }]}>
             <Input placeholder="ftp.example.ru" autoComplete="off" data-testid="ftp-host" />
