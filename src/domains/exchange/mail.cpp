@@ -113,8 +113,15 @@ std::string BuildMessage(const std::string& from, const MailMessage& message,
     if (!domain.empty() && domain.back() == '>') domain.pop_back();
   }
 
+  // A sender's display name may be Russian («УК Альфа <crm@…>»): encoded like the subject.
+  std::string from_header = from;
+  if (size_t open = from.rfind('<'); open != std::string::npos && open > 0) {
+    std::string name = from.substr(0, open);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (!IsPlainAscii(name)) from_header = EncodeHeader(name) + " " + from.substr(open);
+  }
   std::string text = "Date: " + std::string(date_text) + "\r\n";
-  text += "From: " + from + "\r\n";
+  text += "From: " + from_header + "\r\n";
   text += "To: " + JoinList(message.to) + "\r\n";
   text += "Subject: " + EncodeHeader(message.subject) + "\r\n";
   text += "Message-ID: <" + std::string(id_hex) + "@" + domain + ">\r\n";

@@ -115,6 +115,9 @@ TEST(Mail, MessageHasHeadersAndABase64Utf8Body) {
   EXPECT_NE(text.find("@example.ru>\r\n"), std::string::npos)
       << "Message-ID on the sender's domain";
   EXPECT_NE(text.find("Content-Type: text/plain; charset=UTF-8\r\n"), std::string::npos);
+  std::string russian = BuildMessage("УК Альфа <crm@example.ru>", message, {});
+  EXPECT_NE(russian.find("From: =?UTF-8?B?"), std::string::npos) << russian;
+  EXPECT_NE(russian.find("?= <crm@example.ru>\r\n"), std::string::npos) << russian;
   size_t body = text.find("\r\n\r\n");
   ASSERT_NE(body, std::string::npos);
   EXPECT_EQ(FromBase64(text.substr(body + 4)), "Строка 1\r\nСтрока 2");
