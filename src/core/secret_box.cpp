@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 namespace upravdom {
 
 std::string DefaultSecretKeyFile(const std::string& db_url) {
@@ -55,6 +57,11 @@ const SecretBox::Key& SecretBox::LoadedKey() {
   std::lock_guard lock(mutex_);
   if (key_) return *key_;
   if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  // A key others on the machine can read unseals every stored password: say so loudly.
+  struct stat info {};
+  if (::stat(key_file_.c_str(), &info) == 0 && (info.st_mode & 077) != 0)
+    spdlog::warn("the secret key file {} is readable by others (mode {:o}); chmod 600 it",
+                 key_file_, info.st_mode & 0777);
   std::ifstream in(key_file_, std::ios::binary);
   if (!in) throw std::runtime_error("the secret key file " + key_file_ + " cannot be read");
   Key key;
