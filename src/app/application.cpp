@@ -6,6 +6,8 @@
 #include "domains/clients/handlers.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/log_handlers.hpp"
+#include "domains/exchange/settings_handlers.hpp"
+#include "domains/exchange/xml_handlers.hpp"
 #include "domains/links/handlers.hpp"
 #include "domains/premises/handlers.hpp"
 #include "domains/reference/handlers.hpp"
@@ -25,7 +27,15 @@ Application::Application(const Config& config, size_t pool_size)
       account_service_(database_),
       resident_service_(database_, access_repository_),
       operation_log_(database_),
-      import_engine_(database_, operation_log_) {
+      import_engine_(database_, operation_log_),
+      secret_key_file_(config.secret_key_file.empty() ? DefaultSecretKeyFile(config.db_url)
+                                                      : config.secret_key_file),
+      secret_box_(secret_key_file_),
+      exchange_settings_repository_(database_),
+      exchange_settings_service_(exchange_settings_repository_, secret_box_,
+                                 std::chrono::minutes(config.timezone_offset_minutes)),
+      scheduler_(database_, operation_log_, import_engine_, exchange_settings_repository_,
+                 secret_box_) {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
   });
@@ -73,6 +83,8 @@ void Application::RegisterRoutes(const Config& config) {
   accounts::RegisterAccountRoutes(router_, account_service_);
   exchange::RegisterLogRoutes(router_, operation_log_);
   exchange::RegisterImportRoutes(router_, import_engine_);
+  exchange::RegisterXmlRoutes(router_, import_engine_);
+  exchange::RegisterSettingsRoutes(router_, exchange_settings_service_, scheduler_);
 }
 
 }  // namespace upravdom::app

@@ -4,12 +4,15 @@
 #include <memory>
 
 #include "core/config.hpp"
+#include "core/secret_box.hpp"
 #include "db/database.hpp"
 #include "domains/access/service.hpp"
 #include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
 #include "domains/exchange/import_engine.hpp"
 #include "domains/exchange/operations.hpp"
+#include "domains/exchange/scheduler.hpp"
+#include "domains/exchange/settings_service.hpp"
 #include "domains/links/service.hpp"
 #include "domains/premises/service.hpp"
 #include "domains/reference/service.hpp"
@@ -35,6 +38,10 @@ class Application {
   resident::ResidentService& resident() { return resident_service_; }
   exchange::OperationLog& operation_log() { return operation_log_; }
   exchange::ImportEngine& import_engine() { return import_engine_; }
+  // The import schedule and «Запустить сейчас» (its thread is started by `serve` only).
+  exchange::Scheduler& scheduler() { return scheduler_; }
+  // The key file of the sealed secrets (config secret_key_file, or beside the database).
+  const std::string& secret_key_file() const { return secret_key_file_; }
   const http::Router& router() const { return router_; }
   http::Metrics& metrics() { return metrics_; }
   // True when a pooled connection (reopened if it was lost) answers a query.
@@ -55,6 +62,11 @@ class Application {
   resident::ResidentService resident_service_;
   exchange::OperationLog operation_log_;
   exchange::ImportEngine import_engine_;
+  std::string secret_key_file_;
+  SecretBox secret_box_;
+  exchange::SettingsRepository exchange_settings_repository_;
+  exchange::SettingsService exchange_settings_service_;
+  exchange::Scheduler scheduler_;
   http::Metrics metrics_;
   http::Router router_;
 };

@@ -14,7 +14,10 @@
 #include "db/migrations.hpp"
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
+#include "domains/exchange/fetch.hpp"
 #include "domains/exchange/import_handlers.hpp"
+#include "domains/exchange/mail.hpp"
+#include "domains/exchange/xml_handlers.hpp"
 #include "domains/resident/sms.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
@@ -29,9 +32,22 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
 
 Команды:
   serve [--db URL] [--port N] [--host ADDR] [--web DIR] [--threads N] [--log-level L]
-        [--sms-sink FILE]
+        [--sms-sink FILE] [--secret-key-file FILE] [--smtp-url URL] [--smtp-user U]
+        [--smtp-password P] [--smtp-from ADDR] [--smtp-starttls true|false]
+        [--scheduler-poll-ms N] [--timezone-offset ЧАСЫ]
                          запустить сервер (применяет миграции); --sms-sink: SMS приложения
                          жителя дописываются в файл строками JSON вместо журнала
+                         Обмен данными (импорт XML по расписанию, отчёты на e-mail):
+                         --secret-key-file: ключ шифрования паролей FTP (по умолчанию
+                           secret.key рядом с файлом SQLite или data/secret.key; создаётся
+                           с правами 0600 при первом запуске)
+                         --smtp-url: сервер отчётов smtp://хост:порт или smtps://хост:порт
+                           (без него отчёты пишутся в журнал сервера); --smtp-user,
+                           --smtp-password: вход; --smtp-from: адрес отправителя;
+                           --smtp-starttls true: требовать STARTTLS
+                         --scheduler-poll-ms: как часто проверять расписание (100–30000,
+                           по умолчанию 30000); --timezone-offset: часовой пояс расписания,
+                           часы от UTC (по умолчанию 3 — Москва)
   migrate                применить миграции базы данных
   org create НАЗВАНИЕ    создать организацию, напечатать её id
   user create --org ID --login LOGIN --password PASSWORD --role admin|operator|readonly [--name ФИО]
@@ -44,7 +60,10 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
 Каждая команда принимает --db URL (или переменную UPRAVDOM_DB):
   sqlite:ПУТЬ или postgresql://пользователь:пароль@хост:порт/база
 Переменные окружения: UPRAVDOM_DB, UPRAVDOM_PORT, UPRAVDOM_HOST, UPRAVDOM_WEB,
-UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES, UPRAVDOM_SMS_SINK.
+UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES, UPRAVDOM_SMS_SINK,
+UPRAVDOM_SECRET_KEY_FILE, UPRAVDOM_SMTP_URL, UPRAVDOM_SMTP_USER, UPRAVDOM_SMTP_PASSWORD,
+UPRAVDOM_SMTP_FROM, UPRAVDOM_SMTP_STARTTLS, UPRAVDOM_SCHEDULER_POLL_MS,
+UPRAVDOM_TIMEZONE_OFFSET.
 )";
 
 class UsageError : public std::invalid_argument {
@@ -119,6 +138,23 @@ int Serve(const Config& config) {
                                      resident::MakeSmsSender(config.sms_sink));
   resident::ResidentService& resident_service = application.resident();
   resident_service.OnSmsQueued([&sms_delivery] { sms_delivery.Wake(); });
+  // Data exchange: the key of the sealed FTP passwords, the report e-mails' outbox drained by
+  // one thread, and the scheduler's thread (the first poll at once: a slot missed while the
+  // server was down runs now, once). Both stop (join) when Serve returns.
+  if (CreateSecretKeyFileIfMissing(application.secret_key_file()))
+    spdlog::info("created the secret key file {} (keep it with the backups of the database)",
+                 application.secret_key_file());
+  exchange::EnsureCurlInitialized();
+  exchange::MailDelivery mail_delivery(
+      application.database(), exchange::MakeMailSender({.url = config.smtp_url,
+                                                        .user = config.smtp_user,
+                                                        .password = config.smtp_password,
+                                                        .from = config.smtp_from,
+                                                        .starttls = config.smtp_starttls}));
+  exchange::Scheduler& scheduler = application.scheduler();
+  scheduler.OnMailQueued([&mail_delivery] { mail_delivery.Wake(); });
+  scheduler.Start({.poll = std::chrono::milliseconds(config.scheduler_poll_ms),
+                   .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes)});
   access::AccessService& access_service = application.access();
   http::Dispatcher dispatcher(
       application.router(),
@@ -134,11 +170,14 @@ int Serve(const Config& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
-  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit}};
+  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit},
+                          {exchange::kXmlImportPath, exchange::kXmlBodyLimit}};
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
   resident_service.OnSmsQueued(nullptr);
+  scheduler.Stop();  // waits for a run in progress; its report is queued before
+  scheduler.OnMailQueued(nullptr);
   application.import_engine().OnApplied(nullptr);
   spdlog::info("stopped");
   return 0;
@@ -162,7 +201,9 @@ int Run(const std::vector<std::string>& args) {
   const std::string& command = words[0];
 
   if (command == "serve") {
-    AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies", "sms-sink"});
+    AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies", "sms-sink",
+                   "secret-key-file", "smtp-url", "smtp-user", "smtp-password", "smtp-from",
+                   "smtp-starttls", "scheduler-poll-ms", "timezone-offset"});
     if (words.size() != 1) throw UsageError("serve не принимает позиционных аргументов");
     return Serve(config);
   }

@@ -65,6 +65,30 @@ Config ResolveConfig(const CommandLine& command_line, const Environment& environ
     config.secure_cookies = *v == "1" || *v == "true";
   if (auto v = Pick(command_line, environment, "sms-sink", "UPRAVDOM_SMS_SINK"))
     config.sms_sink = *v;
+  if (auto v = Pick(command_line, environment, "secret-key-file", "UPRAVDOM_SECRET_KEY_FILE"))
+    config.secret_key_file = *v;
+  if (auto v = Pick(command_line, environment, "smtp-url", "UPRAVDOM_SMTP_URL")) {
+    if (v->rfind("smtp://", 0) != 0 && v->rfind("smtps://", 0) != 0)
+      throw std::invalid_argument("Адрес SMTP-сервера: smtp://хост:порт или smtps://хост:порт");
+    config.smtp_url = *v;
+  }
+  if (auto v = Pick(command_line, environment, "smtp-user", "UPRAVDOM_SMTP_USER"))
+    config.smtp_user = *v;
+  if (auto v = Pick(command_line, environment, "smtp-password", "UPRAVDOM_SMTP_PASSWORD"))
+    config.smtp_password = *v;
+  if (auto v = Pick(command_line, environment, "smtp-from", "UPRAVDOM_SMTP_FROM"))
+    config.smtp_from = *v;
+  if (auto v = Pick(command_line, environment, "smtp-starttls", "UPRAVDOM_SMTP_STARTTLS"))
+    config.smtp_starttls = *v == "1" || *v == "true";
+  if (auto v = Pick(command_line, environment, "scheduler-poll-ms", "UPRAVDOM_SCHEDULER_POLL_MS"))
+    config.scheduler_poll_ms =
+        static_cast<int>(ParseNumber(*v, "Период опроса расписания (мс)", 100, 30000));
+  if (auto v = Pick(command_line, environment, "timezone-offset", "UPRAVDOM_TIMEZONE_OFFSET")) {
+    // Whole hours, signed: "3", "+3", "-5".
+    std::string digits = (*v)[0] == '+' || (*v)[0] == '-' ? v->substr(1) : *v;
+    long long hours = ParseNumber(digits, "Часовой пояс расписания (часы от UTC)", 0, 14);
+    config.timezone_offset_minutes = static_cast<int>(((*v)[0] == '-' ? -hours : hours) * 60);
+  }
   return config;
 }
 

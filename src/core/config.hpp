@@ -31,6 +31,18 @@ struct Config {
   // The resident app's SMS: empty = the development sender (the server log); a path = one
   // JSON line per message appended to that file (tests, local tooling).
   std::string sms_sink;
+  // Data exchange (docs/ARCHITECTURE.md «Data exchange: schedule and mail»): the key file of
+  // the sealed FTP passwords (empty = DefaultSecretKeyFile(db_url)), the SMTP server of the
+  // report e-mails (empty smtp_url = the report is written to the server log), how often the
+  // scheduler looks for due runs, and the schedules' time zone (Moscow: +3 hours).
+  std::string secret_key_file;
+  std::string smtp_url;  // smtp://host:port or smtps://host:port
+  std::string smtp_user;
+  std::string smtp_password;
+  std::string smtp_from = "upravdom@localhost";
+  bool smtp_starttls = false;  // smtp:// upgraded with STARTTLS (required when set)
+  int scheduler_poll_ms = 30000;
+  int timezone_offset_minutes = 180;
 };
 
 // Flags win over UPRAVDOM_* variables, which win over defaults. Throws

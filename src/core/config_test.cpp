@@ -66,3 +66,30 @@ TEST(Config, SmsSinkFromFlagOrEnvironment) {
                 .sms_sink,
             "/tmp/b");
 }
+
+TEST(Config, ExchangeSettingsFromFlagsOrEnvironment) {
+  Config defaults = ResolveConfig(ParseCommandLine({"serve"}), Env({}));
+  EXPECT_EQ(defaults.smtp_url, "");
+  EXPECT_EQ(defaults.scheduler_poll_ms, 30000);
+  EXPECT_EQ(defaults.timezone_offset_minutes, 180);
+  EXPECT_FALSE(defaults.smtp_starttls);
+  Config c =
+      ResolveConfig(ParseCommandLine({"serve", "--smtp-url", "smtp://127.0.0.1:2525",
+                                      "--scheduler-poll-ms", "200", "--timezone-offset", "-5"}),
+                    Env({{"UPRAVDOM_SMTP_URL", "smtp://ignored:25"},
+                         {"UPRAVDOM_SMTP_FROM", "crm@example.ru"},
+                         {"UPRAVDOM_SMTP_STARTTLS", "true"},
+                         {"UPRAVDOM_SECRET_KEY_FILE", "/etc/upravdom/secret.key"}}));
+  EXPECT_EQ(c.smtp_url, "smtp://127.0.0.1:2525");
+  EXPECT_EQ(c.smtp_from, "crm@example.ru");
+  EXPECT_TRUE(c.smtp_starttls);
+  EXPECT_EQ(c.secret_key_file, "/etc/upravdom/secret.key");
+  EXPECT_EQ(c.scheduler_poll_ms, 200);
+  EXPECT_EQ(c.timezone_offset_minutes, -300);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"serve", "--smtp-url", "http://x"}), Env({})),
+               std::invalid_argument);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"serve", "--scheduler-poll-ms", "60000"}), Env({})),
+               std::invalid_argument);
+  EXPECT_THROW(ResolveConfig(ParseCommandLine({"serve", "--timezone-offset", "15"}), Env({})),
+               std::invalid_argument);
+}

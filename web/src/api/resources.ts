@@ -10,6 +10,7 @@ import type {
   Account, AccountCreate, AccountDeleteResult, AccountDependents, AccountPatch, Charge, ChargeInput, ClientLinkCreate, ClientListItem,
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
   ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
+  ExchangeSettings, ExchangeSettingsUpdate, ExchangeFtpCheck,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -127,4 +128,12 @@ export const exchangeApi = {
   operation: (id: number, signal?: AbortSignal) => api.get<ExchangeOperation>(`/exchange/operations/${id}`, undefined, signal),
   /** Runs (or, with `dry_run`, checks) an import batch; 200 whenever the batch was read. */
   importBatch: (body: ImportRequest) => api.post<ImportAnswer>('/exchange/import', body),
+  /** «Общие настройки» and «Импорт» (admins); the FTP password is never returned. */
+  settings: (signal?: AbortSignal) => api.get<ExchangeSettings>('/exchange/settings', undefined, signal),
+  /** Saves the given fields (absent ones are kept; `ftp_password` absent keeps it). */
+  saveSettings: (body: ExchangeSettingsUpdate) => request<ExchangeSettings>('PUT', '/exchange/settings', { body }),
+  /** «Проверить соединение» with the form's FTP fields. */
+  checkFtp: (body: ExchangeFtpCheck) => api.post<{ ok: boolean; message: string }>('/exchange/settings/check-ftp', body),
+  /** «Запустить сейчас»: 202 at once; the run's operations appear in the log. */
+  runNow: () => api.post<{ status: string; started_at: string }>('/exchange/import/run'),
 };

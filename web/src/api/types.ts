@@ -123,3 +123,6 @@ export type ImportResult = S['ImportResult'];
 export type ImportProblem = S['ImportProblem'];
 export type ImportMerge = S['ImportMerge'];
 export type ImportOutcome = S['ImportOutcome'];
+export type ExchangeSettings = S['ExchangeSettings'];
+export type ExchangeSettingsUpdate = S['ExchangeSettingsUpdate'];
+export type ExchangeFtpCheck = S['ExchangeFtpCheck'];

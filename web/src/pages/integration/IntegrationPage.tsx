@@ -1,4 +1,5 @@
-// «Настройки» → «Интеграция» (admins only): tab «Обмен данными» with the exchange log and the
+// «Настройки» → «Интеграция» (admins only): tab «Обмен данными» with «Общие настройки» (FTP),
+// «Импорт» (files, report e-mail, schedule, «Запустить сейчас»), the exchange log and the
 // JSON check and load. The section lives in `?section=` (log by default).
 import { Card, Result, Tabs } from 'antd';
 import { useSearchParams } from 'react-router-dom';
@@ -6,9 +7,11 @@ import { useAuth } from '../../auth/AuthContext';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n';
 import { ExchangeLogTab } from './ExchangeLogTab';
+import { ImportSettingsTab } from './ImportSettingsTab';
 import { JsonImportTab } from './JsonImportTab';
+import { SettingsTab } from './SettingsTab';
 
-const SECTIONS = ['log', 'json'] as const;
+const SECTIONS = ['settings', 'import', 'log', 'json'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function IntegrationPage() {
@@ -49,6 +52,8 @@ export function IntegrationPage() {
                   destroyOnHidden
                   data-testid="exchange-sections"
                   items={[
+                    { key: 'settings', label: t('integration.section.settings'), children: <SettingsTab /> },
+                    { key: 'import', label: t('integration.section.import'), children: <ImportSettingsTab /> },
                     { key: 'log', label: t('integration.section.log'), children: <ExchangeLogTab /> },
                     { key: 'json', label: t('integration.section.json'), children: <JsonImportTab /> },
                   ]}

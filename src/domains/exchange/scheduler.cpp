@@ -1,0 +1,324 @@
+#include "domains/exchange/scheduler.hpp"
+
+#include <sodium.h>
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+#include "core/time.hpp"
+#include "db/sql.hpp"
+#include "domains/exchange/xml_reader.hpp"
+
+namespace upravdom::exchange {
+
+namespace {
+
+std::string RandomId() {
+  unsigned char bytes[8];
+  randombytes_buf(bytes, sizeof bytes);
+  char hex[sizeof bytes * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
+  return hex;
+}
+
+// A location on the FTP server (a path, or an ftp:// link) can be deleted; an http(s) link
+// cannot and is left alone.
+bool IsFtpLocation(const std::string& location) {
+  return location.rfind("/", 0) == 0 || location.rfind("ftp://", 0) == 0;
+}
+
+// The ApiError's message with its field messages, for the log and the report.
+std::string Describe(const ApiError& error) {
+  // The generic «Проверьте заполнение полей» says nothing in a report: the fields' messages do.
+  std::string text = error.fields().empty() || error.code() != ErrorCode::kValidationFailed ||
+                             error.message() != "Проверьте заполнение полей"
+                         ? error.message()
+                         : "";
+  for (const auto& [field, message] : error.fields())
+    if (message != error.message()) text += (text.empty() ? "" : ": ") + message;
+  return text;
+}
+
+const char* StatusWord(const std::string& status) {
+  if (status == "ok") return "OK";
+  if (status == "warnings") return "с предупреждениями";
+  return "ошибка";
+}
+
+}  // namespace
+
+MailMessage BuildReport(const std::string& organization_name, const std::string& started_by,
+                        const std::vector<std::string>& to,
+                        const std::vector<FileOutcome>& outcomes) {
+  bool failed = false, warnings = false;
+  for (const FileOutcome& outcome : outcomes) {
+    failed = failed || outcome.status == "failed";
+    warnings = warnings || outcome.status == "warnings";
+  }
+  MailMessage mail;
+  mail.to = to;
+  mail.subject = failed     ? "Импорт выполнен с ошибками"
+                 : warnings ? "Импорт выполнен с предупреждениями"
+                            : "Импорт выполнен: OK";
+  std::string body = mail.subject + "\n\n";
+  if (!organization_name.empty()) body += "Организация: " + organization_name + "\n";
+  body += "Запуск: " + started_by + "\n";
+  for (const FileOutcome& outcome : outcomes) {
+    body += "\nФайл " + outcome.location + " — " + StatusWord(outcome.status);
+    if (outcome.operation_id) body += " (операция " + std::to_string(outcome.operation_id) + ")";
+    body += "\n";
+    if (!outcome.message.empty()) body += outcome.message + "\n";
+  }
+  body += "\nПодробности — в разделе «Настройки» → «Интеграция» → «Обмен данными» → «Лог».\n";
+  mail.body = std::move(body);
+  return mail;
+}
+
+Scheduler::Scheduler(db::Database& database, OperationLog& log, ImportEngine& engine,
+                     SettingsRepository& settings, SecretBox& secrets)
+    : database_(database),
+      log_(log),
+      engine_(engine),
+      settings_(settings),
+      secrets_(secrets),
+      instance_id_(RandomId()) {}
+
+Scheduler::~Scheduler() {
+  Stop();
+}
+
+void Scheduler::Start(const SchedulerOptions& options) {
+  options_ = options;
+  // One SQLite file has one server: a lease left in it is a run the previous server did not
+  // finish. On PostgreSQL a sibling may be running; its lease runs out by itself.
+  if (database_.dialect() == db::Dialect::kSqlite) settings_.ClearAllLeases();
+  std::lock_guard lock(mutex_);
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Scheduler::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::list<Worker> workers;
+  {
+    std::lock_guard lock(mutex_);
+    workers.swap(workers_);
+  }
+  for (Worker& worker : workers)
+    if (worker.thread.joinable()) worker.thread.join();
+}
+
+void Scheduler::OnMailQueued(std::function<void()> callback) {
+  std::lock_guard lock(mutex_);
+  on_mail_queued_ = std::move(callback);
+}
+
+std::string Scheduler::LeaseUntil() const {
+  return timeutil::IsoAfter(options_.lease);
+}
+
+void Scheduler::Loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      RunDue();
+    } catch (const std::exception& e) {
+      spdlog::warn("scheduler: {}", e.what());
+    }
+    lock.lock();
+    wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
+  }
+}
+
+int Scheduler::RunDue() {
+  const auto now = std::chrono::system_clock::now();
+  const std::string now_iso = timeutil::ToIso(now);
+  int ran = 0;
+  for (const DueSlot& slot : settings_.ListDue(now_iso)) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;
+    }
+    std::optional<std::string> next;
+    try {
+      // The missed-run rule: one run now, the next slot after now (schedule.hpp).
+      if (auto at = NextRun(ParseSchedule(slot.schedule), now, options_.timezone_offset))
+        next = timeutil::ToIso(*at);
+    } catch (const ApiError& error) {  // saved settings are checked; a bad row is skipped
+      spdlog::warn("scheduler: organisation {} has a bad schedule: {}", slot.organization_id,
+                   error.message());
+    }
+    if (!settings_.ClaimSlot(slot.organization_id, slot.next_run_at, next, instance_id_,
+                             LeaseUntil(), now_iso))
+      continue;  // another instance took it, or a run of the organisation is going on
+    spdlog::info("scheduler: organisation {}: the slot of {} runs", slot.organization_id,
+                 slot.next_run_at);
+    Execute(slot.organization_id, Actor{slot.organization_id, std::nullopt, "Расписание"});
+    ++ran;
+  }
+  return ran;
+}
+
+std::string Scheduler::RunNow(const Actor& actor) {
+  auto settings = settings_.Find(actor.organization_id);
+  if (!settings || settings->paths.empty())
+    ThrowFieldError("paths", "Укажите адрес файла(ов) и сохраните настройки импорта");
+  const std::string now = timeutil::NowIso();
+  if (!settings_.ClaimRunNow(actor.organization_id, instance_id_, LeaseUntil(), now))
+    throw ApiError(ErrorCode::kConflict,
+                   "Импорт уже выполняется; дождитесь его окончания (см. «Лог»)");
+  std::lock_guard lock(mutex_);
+  // Reap the threads of finished runs.
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    if (it->done->load()) {
+      it->thread.join();
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  workers_.push_back({std::thread([this, actor, done] {
+                        try {
+                          Execute(actor.organization_id, actor);
+                        } catch (const std::exception& e) {
+                          spdlog::error("run now of organisation {}: {}", actor.organization_id,
+                                        e.what());
+                        }
+                        done->store(true);
+                      }),
+                      done});
+  return now;
+}
+
+std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Actor& actor) {
+  std::vector<FileOutcome> outcomes;
+  std::optional<ExchangeSettings> settings;
+  try {
+    settings = settings_.Find(organization_id);
+    if (settings) {
+      FtpSettings ftp{settings->ftp_host,    settings->ftp_port, settings->ftp_user, "",
+                      settings->ftp_passive, settings->ftp_tls};
+      std::optional<std::string> ftp_error;
+      if (settings->ftp_password_enc) {
+        try {
+          ftp.password = secrets_.Open(*settings->ftp_password_enc);
+        } catch (const std::exception& e) {
+          spdlog::error("organisation {}: the FTP password does not open: {}", organization_id,
+                        e.what());
+          ftp_error =
+              "Пароль FTP не удалось расшифровать (ключ сервера заменён): введите пароль в "
+              "«Общих настройках» заново";
+        }
+      }
+      for (const std::string& location : settings->paths) {
+        settings_.RenewLease(organization_id, instance_id_, LeaseUntil());
+        outcomes.push_back(ImportFile(*settings, ftp, ftp_error, location, actor));
+      }
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("exchange run of organisation {}: {}", organization_id, e.what());
+  }
+  settings_.Release(organization_id, instance_id_, timeutil::NowIso());
+  if (settings) {
+    try {
+      QueueReport(*settings, actor, !actor.user_id.has_value(), outcomes);
+    } catch (const std::exception& e) {  // the report never fails the import
+      spdlog::error("exchange run of organisation {}: the report was not queued: {}",
+                    organization_id, e.what());
+    }
+  }
+  return outcomes;
+}
+
+FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
+                                  const std::optional<std::string>& ftp_error,
+                                  const std::string& location, const Actor& actor) {
+  FileOutcome outcome{location, "failed", "", 0};
+  std::optional<FetchedFile> file;
+  std::string failure;
+  try {
+    if (ftp_error && IsFtpLocation(location))
+      throw ApiError(ErrorCode::kValidationFailed, *ftp_error);
+    file = FetchToTempFile(location, ftp, options_.limits);
+    XmlHeader header = ReadXmlHeader(file->path);
+    // The file's own space and source win over the settings' when it names them.
+    ImportSettings import{header.space != "operations" ? header.space : settings.space,
+                          header.source != "xml" ? header.source : settings.source, false,
+                          header.records};
+    const std::string path = file->path;
+    ImportAnswer answer = engine_.Run(
+        actor, import, [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {
+          ForEachXmlRecord(path, visit);
+        });
+    outcome.operation_id = answer.summary.value("operation_id", 0LL);
+    outcome.status = answer.summary.value("status", std::string("failed"));
+    if (auto operation = log_.Find(actor.organization_id, outcome.operation_id))
+      outcome.message = operation->message;
+    if (settings.delete_after_read && outcome.status != "failed" && IsFtpLocation(location)) {
+      try {
+        DeleteRemoteFile(location, ftp);
+      } catch (const ApiError& error) {
+        outcome.message += "\nФайл не удалён с FTP-сервера: " + Describe(error);
+        spdlog::warn("organisation {}: {} not deleted: {}", actor.organization_id, location,
+                     Describe(error));
+      }
+    }
+  } catch (const ApiError& error) {
+    failure = Describe(error);
+  } catch (const std::exception& error) {
+    spdlog::error("organisation {}: import of {} failed: {}", actor.organization_id, location,
+                  error.what());
+    failure = "Внутренняя ошибка при загрузке файла";
+  }
+  if (file) {
+    std::error_code ignored;
+    std::filesystem::remove(file->path, ignored);
+  }
+  if (!failure.empty()) {
+    // The file never reached the engine: the failure is an operation of the log of its own,
+    // so the «Лог» shows it like any import.
+    // Fetch errors name the file already; others (the XML check) get it in front.
+    outcome.message = failure.find(location) != std::string::npos
+                          ? failure
+                          : "Файл «" + location + "»: " + failure;
+    outcome.operation_id = log_.Start(actor.organization_id, "import", settings.source, actor.name);
+    log_.Finish(
+        actor.organization_id, outcome.operation_id, "failed", outcome.message,
+        {{"records", 0}, {"processed", 0}, {"errors", 1}},
+        {{"errors", nlohmann::json::array(
+                        {{{"index", nullptr}, {"field", "paths"}, {"message", outcome.message}}})},
+         {"warnings", nlohmann::json::array()},
+         {"merges", nlohmann::json::array()}});
+  }
+  return outcome;
+}
+
+void Scheduler::QueueReport(const ExchangeSettings& settings, const Actor& actor, bool scheduled,
+                            const std::vector<FileOutcome>& outcomes) {
+  if (settings.report_emails.empty() || outcomes.empty()) return;
+  const std::string started_by =
+      scheduled ? "по расписанию" : "вручную («Запустить сейчас»): " + actor.name;
+  MailMessage mail = BuildReport(settings_.OrganizationName(settings.organization_id), started_by,
+                                 settings.report_emails, outcomes);
+  {
+    db::Session sql(database_);
+    EnqueueMail(sql, settings.organization_id, mail);
+  }
+  std::function<void()> callback;
+  {
+    std::lock_guard lock(mutex_);
+    callback = on_mail_queued_;
+  }
+  if (callback) callback();
+}
+
+}  // namespace upravdom::exchange
