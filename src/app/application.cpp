@@ -4,6 +4,7 @@
 #include "domains/access/handlers.hpp"
 #include "domains/accounts/handlers.hpp"
 #include "domains/clients/handlers.hpp"
+#include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/log_handlers.hpp"
 #include "domains/links/handlers.hpp"
@@ -25,7 +26,8 @@ Application::Application(const Config& config, size_t pool_size)
       account_service_(database_),
       resident_service_(database_, access_repository_),
       operation_log_(database_),
-      import_engine_(database_, operation_log_) {
+      import_engine_(database_, operation_log_),
+      excel_importer_(database_, operation_log_, import_engine_, "") {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
   });
@@ -73,6 +75,7 @@ void Application::RegisterRoutes(const Config& config) {
   accounts::RegisterAccountRoutes(router_, account_service_);
   exchange::RegisterLogRoutes(router_, operation_log_);
   exchange::RegisterImportRoutes(router_, import_engine_);
+  exchange::RegisterExcelRoutes(router_, database_, excel_importer_, operation_log_);
 }
 
 }  // namespace upravdom::app

@@ -8,6 +8,7 @@
 #include "domains/access/service.hpp"
 #include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/exchange/excel_import.hpp"
 #include "domains/exchange/import_engine.hpp"
 #include "domains/exchange/operations.hpp"
 #include "domains/links/service.hpp"
@@ -54,6 +55,7 @@ class Application {
   resident::ResidentService resident_service_;
   exchange::OperationLog operation_log_;
   exchange::ImportEngine import_engine_;
+  exchange::excel::ExcelImporter excel_importer_;
   http::Metrics metrics_;
   http::Router router_;
 };

@@ -14,6 +14,7 @@
 #include "db/migrations.hpp"
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
+#include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/resident/sms.hpp"
 #include "http/dispatcher.hpp"
@@ -133,7 +134,8 @@ int Serve(const Config& config) {
   options.host = config.host;
   options.port = config.port;
   options.threads = config.threads;
-  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit}};
+  options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit},
+                          {exchange::kExcelImportPath, exchange::kExcelBodyLimit}};
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
