@@ -264,20 +264,21 @@ void SheetConverter::Data(uint32_t row, const std::vector<Cell>& cells) {
     premise_cells = true;
     premise[columns[i].key] = read(i);
   }
-  const std::string premise_key =
-      !text[index_of(Section::kPremise, "external_id")].empty()
-          ? "e:" + text[index_of(Section::kPremise, "external_id")]
-          : "o:" + text[index_of(Section::kPremise, "object_id")] + "|" +
-                text[index_of(Section::kPremise, "object_external_id")] + "|" +
-                text[index_of(Section::kPremise, "object_name")] + "|" +
-                text[index_of(Section::kPremise, "type")] + "|" +
-                text[index_of(Section::kPremise, "number")];
+  static const char* const kIdentity[] = {"object_id", "object_external_id", "object_name", "type",
+                                          "number",    "external_id"};
+  std::vector<std::string> identity_texts;
   bool identity = false;
-  for (const char* key :
-       {"object_id", "object_external_id", "object_name", "type", "number", "external_id"})
-    identity |= !text[index_of(Section::kPremise, key)].empty();
-  // A row without the premise's identity belongs to the premise above it.
-  const bool continues = premise_ && (!identity || premise_key == premise_key_);
+  for (const char* key : kIdentity) {
+    identity_texts.push_back(text[index_of(Section::kPremise, key)]);
+    identity |= !identity_texts.back().empty();
+  }
+  // A row continues the premise above it when the identity cells it fills say the same as
+  // the premise's first row (so a second owner's row may repeat them or leave them empty); a
+  // premise external id the first row did not have starts another premise.
+  bool same = true;
+  for (size_t k = 0; premise_ && k < identity_texts.size(); ++k)
+    if (!identity_texts[k].empty() && identity_texts[k] != premise_identity_[k]) same = false;
+  const bool continues = premise_ && (!identity || same);
   if (!continues) {
     EndRecord();
     if (!identity) {
@@ -307,7 +308,7 @@ void SheetConverter::Data(uint32_t row, const std::vector<Cell>& cells) {
       }
     }
     premise_ = std::move(premise);
-    premise_key_ = premise_key;
+    premise_identity_ = std::move(identity_texts);
     current_.first_row = row;
   } else if (premise_cells) {
     // A repeated premise part must say the same as the premise's first row.

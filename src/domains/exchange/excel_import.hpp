@@ -71,7 +71,7 @@ class SheetConverter {
   std::map<uint32_t, size_t> by_sheet_column_;  // sheet column → Columns() index
   // The record being built.
   std::optional<nlohmann::json> premise_;
-  std::string premise_key_;
+  std::vector<std::string> premise_identity_;  // its first row's identity cells
   nlohmann::json clients_, accounts_;
   RecordRows current_;
   // Finished records.

@@ -5,21 +5,21 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 
-#include <orcus/orcus_xlsx.hpp>
-#include <orcus/spreadsheet/import_interface.hpp>
+#include <orcus/sax_parser.hpp>
+#include <orcus/zip_archive.hpp>
+#include <orcus/zip_archive_stream.hpp>
+
+#include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
 
 namespace upravdom::exchange::excel {
 
 namespace {
-
-namespace iface = orcus::spreadsheet::iface;
-using orcus::spreadsheet::col_t;
-using orcus::spreadsheet::row_t;
 
 [[noreturn]] void Refuse(const std::string& message) {
   throw ApiError(ErrorCode::kValidationFailed, message, {{"file", message}});
@@ -89,222 +89,202 @@ void CountInflated(std::string_view data, const std::string& name, size_t offset
   }
 }
 
-// ---- the import interface: one row at a time ----------------------------------------------
+// ---- the parts, read with orcus's zip archive and SAX parser --------------------------------
+//
+// orcus_xlsx with an import interface of our own was the first choice, but liborcus 0.17
+// drops inline strings (t="inlineStr"), which libxlsxwriter's constant-memory mode — our own
+// export — and many generators write. Reading the sheet with orcus's SAX parser keeps the
+// same memory (one part's XML, the shared strings and one row) and reads every cell type.
 
-class SharedStrings : public iface::import_shared_strings {
- public:
-  size_t append(std::string_view s) override { return Push(std::string(s)); }
-  size_t add(std::string_view s) override { return Push(std::string(s)); }
-  void set_segment_font(size_t) override {}
-  void set_segment_bold(bool) override {}
-  void set_segment_italic(bool) override {}
-  void set_segment_font_name(std::string_view) override {}
-  void set_segment_font_size(double) override {}
-  void set_segment_font_color(orcus::spreadsheet::color_elem_t, orcus::spreadsheet::color_elem_t,
-                              orcus::spreadsheet::color_elem_t,
-                              orcus::spreadsheet::color_elem_t) override {}
-  void append_segment(std::string_view s) override { segments_ += s; }
-  size_t commit_segments() override {
-    std::string text;
-    text.swap(segments_);
-    return Push(std::move(text));
-  }
-  const std::string* Get(size_t index) const {
-    return index < strings_.size() ? &strings_[index] : nullptr;
-  }
-
- private:
-  size_t Push(std::string text) {
-    strings_.push_back(std::move(text));
-    return strings_.size() - 1;
-  }
-  std::vector<std::string> strings_;
-  std::string segments_;
-};
-
-class RowSheet;
-
-// A formula cell: its cached result is the cell's value.
-class Formula : public iface::import_formula {
- public:
-  explicit Formula(RowSheet& sheet) : sheet_(sheet) {}
-  void set_position(row_t row, col_t col) override {
-    row_ = row, col_ = col;
-    result_.reset();
-  }
-  void set_formula(orcus::spreadsheet::formula_grammar_t, std::string_view) override {}
-  void set_shared_formula_index(size_t) override {}
-  void set_result_string(std::string_view value) override {
-    result_ = Cell{0, Cell::Type::kText, std::string(value), 0};
-  }
-  void set_result_value(double value) override {
-    result_ = Cell{0, Cell::Type::kNumber, "", value};
-  }
-  void set_result_bool(bool value) override {
-    result_ = Cell{0, Cell::Type::kBool, "", value ? 1.0 : 0.0};
-  }
-  void set_result_empty() override { result_.reset(); }
-  void commit() override;
-
- private:
-  RowSheet& sheet_;
-  row_t row_ = 0;
-  col_t col_ = 0;
-  std::optional<Cell> result_;
-};
-
-class RowSheet : public iface::import_sheet {
- public:
-  using Visit = std::function<void(uint32_t, const std::vector<Cell>&)>;
-  RowSheet(const SharedStrings& strings, const Visit& visit, const ReadLimits& limits)
-      : strings_(strings), visit_(visit), limits_(limits), formula_(*this) {}
-
-  iface::import_formula* get_formula() override { return &formula_; }
-  void set_auto(row_t row, col_t col, std::string_view s) override {
-    Add(row, col, Cell{0, Cell::Type::kText, std::string(s), 0});
-  }
-  void set_string(row_t row, col_t col, orcus::spreadsheet::string_id_t sindex) override {
-    const std::string* text = strings_.Get(sindex);
-    Add(row, col, Cell{0, Cell::Type::kText, text ? *text : std::string(), 0});
-  }
-  void set_value(row_t row, col_t col, double value) override {
-    Add(row, col, Cell{0, Cell::Type::kNumber, "", value});
-  }
-  void set_bool(row_t row, col_t col, bool value) override {
-    Add(row, col, Cell{0, Cell::Type::kBool, "", value ? 1.0 : 0.0});
-  }
-  void set_date_time(row_t row, col_t col, int year, int month, int day, int, int,
-                     double) override {
-    char text[16];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
-    Add(row, col, Cell{0, Cell::Type::kText, text, 0});
-  }
-  void set_format(row_t, col_t, size_t) override {}
-  void set_format(row_t, col_t, row_t, col_t, size_t) override {}
-  void fill_down_cells(row_t, col_t, row_t) override {}
-  orcus::spreadsheet::range_size_t get_sheet_size() const override { return {1048576, 16384}; }
-
-  void Add(row_t row, col_t col, Cell cell) {
-    if (col < 0 || static_cast<uint32_t>(col) >= limits_.max_columns || row < 0) return;
-    if (cell.type == Cell::Type::kText && cell.text.empty()) return;
-    if (row != row_) {
-      Flush();
-      row_ = row;
-      if (++rows_ > limits_.max_rows)
-        Refuse("В файле больше " + std::to_string(limits_.max_rows - 1) +
-               " строк данных: разделите его на несколько файлов");
+std::vector<unsigned char> ReadPart(const orcus::zip_archive& zip, std::string_view name) {
+  std::vector<unsigned char> buffer;
+  for (size_t i = 0; i < zip.get_file_entry_count(); ++i)
+    if (zip.get_file_entry_name(i) == name) {
+      if (!zip.read_file_entry(name, buffer)) Refuse(kNotXlsx);
+      return buffer;
     }
-    cell.column = static_cast<uint32_t>(col);
-    // Cells arrive left to right; a formula's result may come after a later cell.
-    if (!cells_.empty() && cells_.back().column >= cell.column) {
-      auto at = cells_.begin();
-      while (at != cells_.end() && at->column < cell.column) ++at;
-      if (at != cells_.end() && at->column == cell.column)
-        *at = std::move(cell);
-      else
-        cells_.insert(at, std::move(cell));
-      return;
-    }
-    cells_.push_back(std::move(cell));
-  }
-  void Flush() {
-    if (!cells_.empty()) visit_(static_cast<uint32_t>(row_) + 1, cells_);
-    cells_.clear();
-  }
-
- private:
-  const SharedStrings& strings_;
-  const Visit& visit_;
-  const ReadLimits& limits_;
-  Formula formula_;
-  row_t row_ = -1;
-  size_t rows_ = 0;
-  std::vector<Cell> cells_;
-};
-
-void Formula::commit() {
-  if (result_) sheet_.Add(row_, col_, std::move(*result_));
-  result_.reset();
+  return buffer;
 }
 
-// Every other sheet (the «Инструкция» of the template …) is read and dropped.
-class IgnoredSheet : public iface::import_sheet {
- public:
-  void set_auto(row_t, col_t, std::string_view) override {}
-  void set_string(row_t, col_t, orcus::spreadsheet::string_id_t) override {}
-  void set_value(row_t, col_t, double) override {}
-  void set_bool(row_t, col_t, bool) override {}
-  void set_date_time(row_t, col_t, int, int, int, int, int, double) override {}
-  void set_format(row_t, col_t, size_t) override {}
-  void set_format(row_t, col_t, row_t, col_t, size_t) override {}
-  void fill_down_cells(row_t, col_t, row_t) override {}
-  orcus::spreadsheet::range_size_t get_sheet_size() const override { return {1048576, 16384}; }
-};
+template <class Handler>
+void ParseXml(const std::vector<unsigned char>& xml, Handler& handler) {
+  orcus::sax_parser<Handler> parser(reinterpret_cast<const char*>(xml.data()), xml.size(), handler);
+  parser.parse();
+}
 
-// "B7", "$B$7", "Sheet!B7", "A1:C3" → positions (orcus asks while reading a sheet's ranges).
-class References : public iface::import_reference_resolver {
- public:
-  orcus::spreadsheet::src_address_t resolve_address(std::string_view address) override {
-    if (size_t bang = address.rfind('!'); bang != std::string_view::npos)
-      address.remove_prefix(bang + 1);
-    orcus::spreadsheet::src_address_t at{0, 0, 0};
-    size_t i = 0;
-    int col = 0, row = 0;
-    for (; i < address.size(); ++i) {
-      const char c = address[i];
-      if (c == '$') continue;
-      if (c >= 'A' && c <= 'Z')
-        col = col * 26 + (c - 'A' + 1);
-      else if (c >= 'a' && c <= 'z')
-        col = col * 26 + (c - 'a' + 1);
-      else
-        break;
-    }
-    for (; i < address.size(); ++i)
-      if (address[i] >= '0' && address[i] <= '9') row = row * 10 + (address[i] - '0');
-    at.column = col > 0 ? col - 1 : 0;
-    at.row = row > 0 ? row - 1 : 0;
-    return at;
+// orcus's SAX parser reports an element's attributes before the element itself: they are
+// kept until start_element.
+struct AttributeHandler : orcus::sax_handler {
+  std::vector<std::pair<std::string, std::string>> attributes;  // {"r:id", "rId1"}
+  void attribute(const orcus::sax::parser_attribute& a) {
+    std::string name =
+        a.ns.empty() ? std::string(a.name) : std::string(a.ns) + ":" + std::string(a.name);
+    attributes.emplace_back(std::move(name), std::string(a.value));
   }
-  orcus::spreadsheet::src_range_t resolve_range(std::string_view range) override {
-    const size_t colon = range.find(':');
-    auto first = resolve_address(range.substr(0, colon));
-    auto last = colon == std::string_view::npos ? first : resolve_address(range.substr(colon + 1));
-    return {first, last};
-  }
-};
-
-class Factory : public iface::import_factory {
- public:
-  Factory(const RowSheet::Visit& visit, const ReadLimits& limits)
-      : sheet_(strings_, visit, limits) {}
-  iface::import_shared_strings* get_shared_strings() override { return &strings_; }
-  iface::import_reference_resolver* get_reference_resolver(
-      orcus::spreadsheet::formula_ref_context_t) override {
-    return &references_;
-  }
-  iface::import_sheet* append_sheet(orcus::spreadsheet::sheet_t index,
-                                    std::string_view name) override {
-    names_.emplace_back(name);
-    return get_sheet(index);
-  }
-  iface::import_sheet* get_sheet(std::string_view name) override {
-    for (size_t i = 0; i < names_.size(); ++i)
-      if (names_[i] == name) return get_sheet(static_cast<orcus::spreadsheet::sheet_t>(i));
+  using orcus::sax_handler::attribute;
+  const std::string* Attribute(std::string_view name) const {
+    for (const auto& [key, value] : attributes)
+      if (key == name) return &value;
     return nullptr;
   }
-  iface::import_sheet* get_sheet(orcus::spreadsheet::sheet_t index) override {
-    return index == 0 ? static_cast<iface::import_sheet*>(&sheet_) : &ignored_;
-  }
-  void finalize() override {}
-  void Flush() { sheet_.Flush(); }
+};
 
- private:
-  SharedStrings strings_;
-  RowSheet sheet_;
-  IgnoredSheet ignored_;
-  References references_;
-  std::vector<std::string> names_;
+// workbook.xml: the relationship id of the first sheet.
+struct WorkbookHandler : AttributeHandler {
+  std::string first_sheet_rid;
+  void start_element(const orcus::sax::parser_element& e) {
+    if (e.name == "sheet" && first_sheet_rid.empty())
+      for (const auto& [key, value] : attributes)
+        if (key.size() > 3 && key.substr(key.size() - 3) == ":id") first_sheet_rid = value;
+    attributes.clear();
+  }
+};
+
+// workbook.xml.rels: id → target, and the shared strings' target.
+struct RelsHandler : AttributeHandler {
+  std::map<std::string, std::string> targets;
+  std::string shared_strings;
+  void start_element(const orcus::sax::parser_element& e) {
+    const std::string *id = Attribute("Id"), *target = Attribute("Target"),
+                      *type = Attribute("Type");
+    if (e.name == "Relationship" && id && target) {
+      targets[*id] = *target;
+      if (type && type->size() >= 14 && type->substr(type->size() - 14) == "/sharedStrings")
+        shared_strings = *target;
+    }
+    attributes.clear();
+  }
+};
+
+std::string PartPath(const std::string& target) {
+  if (!target.empty() && target[0] == '/') return target.substr(1);
+  return "xl/" + target;
+}
+
+// sharedStrings.xml: the text of every <si> (its runs joined, phonetic runs left out).
+struct SharedStringsHandler : orcus::sax_handler {
+  std::vector<std::string> strings;
+  std::string current;
+  bool in_t = false, in_phonetic = false;
+  void start_element(const orcus::sax::parser_element& e) {
+    if (e.name == "si") current.clear();
+    if (e.name == "rPh") in_phonetic = true;
+    if (e.name == "t") in_t = !in_phonetic;
+  }
+  void end_element(const orcus::sax::parser_element& e) {
+    if (e.name == "t") in_t = false;
+    if (e.name == "rPh") in_phonetic = false;
+    if (e.name == "si") strings.push_back(std::move(current));
+  }
+  void characters(std::string_view text, bool) {
+    if (in_t) current += text;
+  }
+};
+
+// "BC12" → the column from 0 (-1 when there are no letters).
+int ColumnOf(std::string_view ref) {
+  int col = 0;
+  size_t i = 0;
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) col = col * 26 + (ref[i] - 'A' + 1);
+  return i == 0 ? -1 : col - 1;
+}
+
+// The sheet: one row at a time.
+struct SheetHandler : AttributeHandler {
+  SheetHandler(const std::vector<std::string>& strings,
+               const std::function<void(uint32_t, const std::vector<Cell>&)>& visit,
+               const ReadLimits& limits)
+      : strings(strings), visit(visit), limits(limits) {}
+  const std::vector<std::string>& strings;
+  const std::function<void(uint32_t, const std::vector<Cell>&)>& visit;
+  const ReadLimits& limits;
+
+  uint32_t row = 0;
+  size_t rows = 0;
+  int column = -1;
+  std::string type, value, inline_text;
+  bool in_row = false, in_cell = false, in_v = false, in_is_t = false, in_is = false;
+  bool in_phonetic = false;
+  std::vector<Cell> cells;
+
+  void start_element(const orcus::sax::parser_element& e) {
+    if (e.name == "row") {
+      in_row = true;
+      const std::string* r = Attribute("r");
+      row = r ? static_cast<uint32_t>(std::strtoul(r->c_str(), nullptr, 10)) : row + 1;
+      column = -1;
+      cells.clear();
+      if (++rows > limits.max_rows)
+        Refuse("В файле больше " + std::to_string(limits.max_rows - 1) +
+               " строк данных: разделите его на несколько файлов");
+    } else if (e.name == "c") {
+      in_cell = true;
+      const std::string* r = Attribute("r");
+      column = r ? ColumnOf(*r) : column + 1;
+      const std::string* t = Attribute("t");
+      type = t ? *t : "n";
+      value.clear();
+      inline_text.clear();
+    } else if (in_cell && e.name == "v") {
+      in_v = true;
+    } else if (in_cell && e.name == "is") {
+      in_is = true;
+    } else if (in_is && e.name == "rPh") {
+      in_phonetic = true;
+    } else if (in_is && e.name == "t") {
+      in_is_t = !in_phonetic;
+    }
+    attributes.clear();
+  }
+  void characters(std::string_view text, bool) {
+    if (in_v) value += text;
+    if (in_is_t) inline_text += text;
+  }
+  void end_element(const orcus::sax::parser_element& e) {
+    if (e.name == "v") in_v = false;
+    if (e.name == "t") in_is_t = false;
+    if (e.name == "rPh") in_phonetic = false;
+    if (e.name == "is") in_is = false;
+    if (e.name == "c") {
+      in_cell = false;
+      EndCell();
+    }
+    if (e.name == "row") {
+      in_row = false;
+      if (!cells.empty()) visit(row, cells);
+      cells.clear();
+      column = -1;
+    }
+  }
+  void EndCell() {
+    if (column < 0 || static_cast<uint32_t>(column) >= limits.max_columns) return;
+    Cell cell;
+    cell.column = static_cast<uint32_t>(column);
+    if (type == "s") {
+      size_t index = std::strtoul(value.c_str(), nullptr, 10);
+      if (value.empty() || index >= strings.size()) return;
+      cell.text = strings[index];
+    } else if (type == "inlineStr") {
+      cell.text = std::move(inline_text);
+    } else if (type == "str" || type == "e" || type == "d") {
+      cell.text = std::move(value);
+    } else if (type == "b") {
+      if (value.empty()) return;
+      cell.type = Cell::Type::kBool;
+      cell.number = value == "1" || value == "true" ? 1 : 0;
+    } else {
+      if (value.empty()) return;
+      char* end = nullptr;
+      cell.number = std::strtod(value.c_str(), &end);
+      if (end == value.c_str()) {
+        cell.text = std::move(value);
+      } else {
+        cell.type = Cell::Type::kNumber;
+      }
+    }
+    if (cell.type == Cell::Type::kText && cell.text.empty()) return;
+    cells.push_back(std::move(cell));
+  }
 };
 
 }  // namespace
@@ -367,18 +347,39 @@ void CheckXlsxContainer(std::string_view data, const ReadLimits& limits) {
 void ReadFirstSheet(std::string_view file,
                     const std::function<void(uint32_t, const std::vector<Cell>&)>& visit,
                     const ReadLimits& limits) {
-  Factory factory(visit, limits);
   try {
-    orcus::orcus_xlsx reader(&factory);
-    reader.read_stream(file);
+    orcus::zip_archive_stream_blob stream(reinterpret_cast<const uint8_t*>(file.data()),
+                                          file.size());
+    orcus::zip_archive zip(&stream);
+    zip.load();
+    WorkbookHandler workbook;
+    ParseXml(ReadPart(zip, "xl/workbook.xml"), workbook);
+    RelsHandler rels;
+    ParseXml(ReadPart(zip, "xl/_rels/workbook.xml.rels"), rels);
+    auto sheet_target = rels.targets.find(workbook.first_sheet_rid);
+    if (sheet_target == rels.targets.end()) Refuse("В книге Excel нет листов");
+    SharedStringsHandler shared;
+    {
+      std::vector<unsigned char> xml =
+          ReadPart(zip, rels.shared_strings.empty() ? "xl/sharedStrings.xml"
+                                                    : PartPath(rels.shared_strings));
+      if (!xml.empty()) ParseXml(xml, shared);
+    }
+    std::vector<unsigned char> xml = ReadPart(zip, PartPath(sheet_target->second));
+    if (xml.empty()) Refuse("В книге Excel нет первого листа");
+    SheetHandler sheet(shared.strings, visit, limits);
+    ParseXml(xml, sheet);
   } catch (const ApiError&) {
     throw;
   } catch (const std::bad_alloc&) {
     throw;
   } catch (const std::exception& error) {
-    Refuse(std::string("Не удалось прочитать файл Excel: ") + error.what());
+    // orcus's message names its internals: it goes to the log, the user gets the gist.
+    spdlog::info("excel import: orcus: {}", error.what());
+    Refuse(
+        "Не удалось прочитать файл Excel: он повреждён или сохранён не как «Книга Excel "
+        "(*.xlsx)»");
   }
-  factory.Flush();
 }
 
 std::string NumberText(double value) {

@@ -1,7 +1,9 @@
-// Reading an uploaded .xlsx (liborcus 0.17): the zip container is checked first (a zip bomb
-// is refused before anything is inflated for parsing), then the first worksheet is handed
-// over row by row through a minimal import interface of our own — orcus's document model
-// would keep every cell of every sheet (with styles) in memory, this keeps one row.
+// Reading an uploaded .xlsx with liborcus 0.17: the zip container is checked first (a zip
+// bomb is refused before anything is inflated for parsing), then orcus's zip archive gives the
+// parts and orcus's SAX parser reads the first worksheet, handed over row by row. Memory: the
+// upload, one part's XML (capped), the shared strings and one row — orcus's document model
+// would keep every cell of every sheet with its styles, and orcus_xlsx 0.17 drops inline
+// strings (our own constant-memory export writes them).
 #pragma once
 
 #include <cstddef>
