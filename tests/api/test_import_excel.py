@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from apikit import (XLSX_TYPE, Api, assert_error, assert_status, list_all, make_legal_entity,
-                    make_object, read_xlsx, seq)
+                    make_object, read_xlsx, seq, validate)
 
 TEMPLATE = "/api/v1/exchange/excel/template.xlsx"
 EXPORT = "/api/v1/exchange/excel/export.xlsx"
@@ -254,6 +254,7 @@ def test_template_imports_back_as_checked_rows(admin):
 def test_import_of_a_filled_sheet_creates_premises_clients_and_accounts(admin, obj, le):
     rows, p = filled(obj, le)
     body = imported(admin, make_xlsx(rows))
+    validate(body, "ExcelImportAnswer")
     assert body["dry_run"] is False
     assert body["counts"]["records"] == 3 and body["counts"]["created"] == 3, body["counts"]
     assert body["errors"] == [] and body["error_file"] is None
@@ -342,6 +343,8 @@ def test_text_in_number_columns_names_row_and_column(admin, obj, le):
     assert "строка 2, столбец F" in body["message"]
     where = {(e["row"], e["column"]) for e in body["details"]["errors"]}
     assert where == {(2, "F"), (5, "H"), (5, "A")}, body["details"]["errors"]
+    for e in body["details"]["errors"]:
+        validate({"index": None, "field": "", **e}, "ExcelImportProblem")
     assert any("целое число" in e["message"] for e in body["details"]["errors"])
     assert premises_of(admin, obj["id"]) == []
     out = read_xlsx(admin.get(body["details"]["error_file"]).content)
