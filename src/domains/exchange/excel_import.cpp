@@ -331,6 +331,15 @@ void SheetConverter::Data(uint32_t row, const std::vector<Cell>& cells) {
     for (size_t i = 0; i < columns.size(); ++i)
       if (columns[i].section == section && value[i]) given = true;
     if (!given) continue;
+    // A client row with nothing but the client's external id (and its link: role, share,
+    // owner) refers to a client without changing it — the same owner of a second premise
+    // need not be written out again; any other client cell makes the row the client's data.
+    auto link_only = [](std::string_view key) {
+      return key == "external_id" || key == "role" || key == "share" || key == "owner_external_id";
+    };
+    bool data = section == Section::kAccount;
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (columns[i].section == section && value[i] && !link_only(columns[i].key)) data = true;
     json item = json::object();
     for (size_t i = 0; i < columns.size(); ++i) {
       const Column& column = columns[i];
@@ -340,6 +349,7 @@ void SheetConverter::Data(uint32_t row, const std::vector<Cell>& cells) {
         item[column.key] = read(i);
         continue;
       }
+      if (!data) continue;
       // Empty: these say nothing (the default, or «leave as it is»); the rest clear.
       if (key == "type" || key == "role" || key == "share" || key == "owner_external_id" ||
           key == "phone" || key == "hidden_from_resident")

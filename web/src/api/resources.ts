@@ -9,7 +9,7 @@ import type {
   RealtyObjectInput, RealtyObjectListParams, RealtyObjectPatch, Tag, TagListParams,
   Account, AccountCreate, AccountDeleteResult, AccountDependents, AccountPatch, Charge, ChargeInput, ClientLinkCreate, ClientListItem,
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
-  ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
+  ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest, ExcelColumns, ExcelImportAnswer,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -127,4 +127,21 @@ export const exchangeApi = {
   operation: (id: number, signal?: AbortSignal) => api.get<ExchangeOperation>(`/exchange/operations/${id}`, undefined, signal),
   /** Runs (or, with `dry_run`, checks) an import batch; 200 whenever the batch was read. */
   importBatch: (body: ImportRequest) => api.post<ImportAnswer>('/exchange/import', body),
+};
+
+/** The Excel import (docs/import-excel.md). */
+export const excelApi = {
+  templateUrl: `${API_BASE}/exchange/excel/template.xlsx`,
+  exportUrl: `${API_BASE}/exchange/excel/export.xlsx`,
+  /** The columns, rules and the «Важно!» warning for «Показать инструкцию». */
+  columns: (signal?: AbortSignal) => api.get<ExcelColumns>('/exchange/excel/columns', undefined, signal),
+  /** Uploads an .xlsx; `dryRun` — «Проверить». 200 whenever the sheet was read; 422 for a file that cannot be. */
+  importFile: (file: File, dryRun: boolean) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('dry_run', dryRun ? 'true' : 'false');
+    return request<ExcelImportAnswer>('POST', '/exchange/excel', { form });
+  },
+  /** The uploaded sheet with an «Ошибки» column (a relative URL from the answer). */
+  fileUrl: (path: string) => path,
 };

@@ -123,3 +123,6 @@ export type ImportResult = S['ImportResult'];
 export type ImportProblem = S['ImportProblem'];
 export type ImportMerge = S['ImportMerge'];
 export type ImportOutcome = S['ImportOutcome'];
+export type ExcelColumns = S['ExcelColumns'];
+export type ExcelImportAnswer = S['ExcelImportAnswer'];
+export type ExcelImportProblem = S['ExcelImportProblem'];
