@@ -631,9 +631,8 @@ std::string ExcelImporter::Import(const Actor& actor, const std::string& space,
     for (const CellError& e : sheet.errors()) errors.push_back(ErrorJson(e, sheet));
     const std::string first = errors[0]["message"].get<std::string>();
     std::string message =
-        "В файле " + std::to_string(sheet.error_count()) +
-        " ошибок в ячейках, ничего не загружено. Первая: строка " +
-        std::to_string(sheet.errors()[0].row) +
+        "Ошибок в ячейках: " + std::to_string(sheet.error_count()) +
+        ", ничего не загружено. Первая: строка " + std::to_string(sheet.errors()[0].row) +
         (errors[0]["column"].is_null() ? ""
                                        : ", столбец " + errors[0]["column"].get<std::string>()) +
         ": " + first;
