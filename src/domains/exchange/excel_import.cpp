@@ -1,7 +1,5 @@
 #include "domains/exchange/excel_import.hpp"
 
-#include <malloc.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
