@@ -4,6 +4,7 @@
 #include "domains/access/handlers.hpp"
 #include "domains/accounts/handlers.hpp"
 #include "domains/clients/handlers.hpp"
+#include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/log_handlers.hpp"
 #include "domains/exchange/settings_handlers.hpp"
@@ -35,7 +36,8 @@ Application::Application(const Config& config, size_t pool_size)
       exchange_settings_service_(exchange_settings_repository_, secret_box_,
                                  std::chrono::minutes(config.timezone_offset_minutes)),
       scheduler_(database_, operation_log_, import_engine_, exchange_settings_repository_,
-                 secret_box_) {
+                 secret_box_),
+      excel_importer_(database_, operation_log_, import_engine_, "") {
   reference_service_.OnUpdated("objects", [this](soci::session& sql, long long org, long long id) {
     premise_service_.RefreshObjectKeys(sql, org, id);
   });
@@ -85,6 +87,7 @@ void Application::RegisterRoutes(const Config& config) {
   exchange::RegisterImportRoutes(router_, import_engine_);
   exchange::RegisterXmlRoutes(router_, import_engine_);
   exchange::RegisterSettingsRoutes(router_, exchange_settings_service_, scheduler_);
+  exchange::RegisterExcelRoutes(router_, database_, excel_importer_, operation_log_);
 }
 
 }  // namespace upravdom::app

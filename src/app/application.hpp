@@ -9,6 +9,7 @@
 #include "domains/access/service.hpp"
 #include "domains/accounts/service.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/exchange/excel_import.hpp"
 #include "domains/exchange/import_engine.hpp"
 #include "domains/exchange/operations.hpp"
 #include "domains/exchange/scheduler.hpp"
@@ -67,6 +68,7 @@ class Application {
   exchange::SettingsRepository exchange_settings_repository_;
   exchange::SettingsService exchange_settings_service_;
   exchange::Scheduler scheduler_;
+  exchange::excel::ExcelImporter excel_importer_;
   http::Metrics metrics_;
   http::Router router_;
 };

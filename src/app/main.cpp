@@ -15,6 +15,7 @@
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
 #include "domains/exchange/fetch.hpp"
+#include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/mail.hpp"
 #include "domains/exchange/xml_handlers.hpp"
@@ -171,7 +172,8 @@ int Serve(const Config& config) {
   options.port = config.port;
   options.threads = config.threads;
   options.large_bodies = {{exchange::kImportPath, exchange::kImportBodyLimit},
-                          {exchange::kXmlImportPath, exchange::kXmlBodyLimit}};
+                          {exchange::kXmlImportPath, exchange::kXmlBodyLimit},
+                          {exchange::kExcelImportPath, exchange::kExcelBodyLimit}};
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });

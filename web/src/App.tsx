@@ -8,6 +8,7 @@ import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ClientCardPage } from './pages/clients/ClientCardPage';
 import { ClientsPage } from './pages/clients/ClientsPage';
+import { ExcelImportPage } from './pages/integration/ExcelImportPage';
 import { IntegrationPage } from './pages/integration/IntegrationPage';
 import { ObjectCardPage } from './pages/objects/ObjectCardPage';
 import { ObjectsPage } from './pages/objects/ObjectsPage';
@@ -44,6 +45,7 @@ export function App() {
           <Route path="objects/:id" element={<ObjectCardPage />} />
           <Route path="legal-entities" element={<LegalEntitiesPage />} />
           <Route path="settings/integration" element={<IntegrationPage />} />
+          <Route path="import/excel" element={<ExcelImportPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Route>

@@ -73,6 +73,8 @@ export function buildQuery(query?: Query): string {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A multipart/form-data body (a file upload); the browser sets its Content-Type. */
+  form?: FormData;
   /** Do not call the global 401 handler (the sign-in form handles 401 itself). */
   skipAuthRedirect?: boolean;
   signal?: AbortSignal;
@@ -81,7 +83,9 @@ export interface RequestOptions {
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: opts.signal };
-  if (opts.body !== undefined) {
+  if (opts.form !== undefined) {
+    init.body = opts.form;
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8';
     init.body = JSON.stringify(opts.body);
   }

@@ -10,7 +10,7 @@ import type {
   Account, AccountCreate, AccountDeleteResult, AccountDependents, AccountPatch, Charge, ChargeInput, ClientLinkCreate, ClientListItem,
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
   ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
-  ExchangeSettings, ExchangeSettingsUpdate, ExchangeFtpCheck,
+  ExchangeSettings, ExchangeSettingsUpdate, ExchangeFtpCheck, ExcelColumns, ExcelImportAnswer,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -136,4 +136,21 @@ export const exchangeApi = {
   checkFtp: (body: ExchangeFtpCheck) => api.post<{ ok: boolean; message: string }>('/exchange/settings/check-ftp', body),
   /** «Запустить сейчас»: 202 at once; the run's operations appear in the log. */
   runNow: () => api.post<{ status: string; started_at: string }>('/exchange/import/run'),
+};
+
+/** The Excel import (docs/import-excel.md). */
+export const excelApi = {
+  templateUrl: `${API_BASE}/exchange/excel/template.xlsx`,
+  exportUrl: `${API_BASE}/exchange/excel/export.xlsx`,
+  /** The columns, rules and the «Важно!» warning for «Показать инструкцию». */
+  columns: (signal?: AbortSignal) => api.get<ExcelColumns>('/exchange/excel/columns', undefined, signal),
+  /** Uploads an .xlsx; `dryRun` — «Проверить». 200 whenever the sheet was read; 422 for a file that cannot be. */
+  importFile: (file: File, dryRun: boolean) => {
+    const form = new FormData();
+    form.append('file', file);
+    form.append('dry_run', dryRun ? 'true' : 'false');
+    return request<ExcelImportAnswer>('POST', '/exchange/excel', { form });
+  },
+  /** The uploaded sheet with an «Ошибки» column (a relative URL from the answer). */
+  fileUrl: (path: string) => path,
 };

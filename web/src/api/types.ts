@@ -126,3 +126,6 @@ export type ImportOutcome = S['ImportOutcome'];
 export type ExchangeSettings = S['ExchangeSettings'];
 export type ExchangeSettingsUpdate = S['ExchangeSettingsUpdate'];
 export type ExchangeFtpCheck = S['ExchangeFtpCheck'];
+export type ExcelColumns = S['ExcelColumns'];
+export type ExcelImportAnswer = S['ExcelImportAnswer'];
+export type ExcelImportProblem = S['ExcelImportProblem'];

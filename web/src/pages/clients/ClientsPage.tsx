@@ -4,7 +4,7 @@
 // resident app; server paging and
 // sorting, search by name or phone, the filters drawer, export to Excel and «Добавить».
 // Search, filters, sort and page are kept in the URL (listState.ts).
-import { DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import {
   App, Badge, Button, Card, Flex, Input, Table, Tabs, Tag, Tooltip, Typography, type TableColumnsType, type TableProps,
 } from 'antd';
@@ -108,7 +108,7 @@ function PremisesCell({ row }: { row: ClientListItem }) {
 function ClientsRegister() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
-  const { canWrite } = useAuth();
+  const { canWrite, isAdmin } = useAuth();
   const navigate = useNavigate();
   const showError = useApiError();
   const { state, update, search } = useListState();
@@ -311,6 +311,13 @@ function ClientsRegister() {
               {t('premises.export')}
             </Button>
           </Tooltip>
+          {isAdmin && (
+            <Tooltip title={t('exchange.excel.importHint')}>
+              <Button icon={<CloudUploadOutlined />} onClick={() => navigate('/import/excel?from=clients')} data-testid="import-button">
+                {t('exchange.excel.importButton')}
+              </Button>
+            </Tooltip>
+          )}
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} disabled={!canWrite} data-testid="add-button">
             {t('common.add')}
           </Button>

@@ -1,7 +1,7 @@
 // «Управление» → «Помещения» (R-1…R-4): the register with server paging and sorting, the
 // address search, the filters drawer, export to Excel and «Добавить». Search, filters, sort
 // and page are kept in the URL (listState.ts).
-import { DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
+import { CloudUploadOutlined, DownloadOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import { App, Badge, Button, Card, Flex, Input, Table, Tag, Tooltip, Typography, type TableColumnsType, type TableProps } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -33,7 +33,7 @@ const filterLabelKey: Record<FilterKey, MessageKey> = {
 export function PremisesPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
-  const { canWrite } = useAuth();
+  const { canWrite, isAdmin } = useAuth();
   const navigate = useNavigate();
   const showError = useApiError();
   const { state, update, search } = useListState();
@@ -190,6 +190,13 @@ export function PremisesPage() {
                 {t('premises.export')}
               </Button>
             </Tooltip>
+            {isAdmin && (
+              <Tooltip title={t('exchange.excel.importHint')}>
+                <Button icon={<CloudUploadOutlined />} onClick={() => navigate('/import/excel?from=premises')} data-testid="import-button">
+                  {t('exchange.excel.importButton')}
+                </Button>
+              </Tooltip>
+            )}
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setAdding(true)} disabled={!canWrite} data-testid="add-button">
               {t('common.add')}
             </Button>

@@ -1,0 +1,50 @@
+// Reading an uploaded .xlsx with liborcus 0.17: the zip container is checked first (a zip
+// bomb is refused before anything is inflated for parsing), then orcus's zip archive gives the
+// parts and orcus's SAX parser reads the first worksheet, handed over row by row. Memory: the
+// upload, one part's XML (capped), the shared strings and one row — orcus's document model
+// would keep every cell of every sheet with its styles, and orcus_xlsx 0.17 drops inline
+// strings (our own constant-memory export writes them).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace upravdom::exchange::excel {
+
+struct ReadLimits {
+  size_t max_entries = 1000;              // files in the zip
+  size_t max_entry_bytes = 256ull << 20;  // one part, uncompressed (the sheet's XML)
+  size_t max_total_bytes = 512ull << 20;  // all parts, uncompressed
+  size_t max_rows = 200'001;              // the header and 200,000 records' rows
+  uint32_t max_columns = 200;             // cells further right are ignored
+};
+
+struct Cell {
+  enum class Type { kText, kNumber, kBool };
+  uint32_t column = 0;  // from 0
+  Type type = Type::kText;
+  std::string text;
+  double number = 0;  // kNumber; kBool: 0 or 1
+};
+
+// Throws ApiError 422 with a Russian message: an empty file, not a zip, not a workbook, a
+// part over the limits (declared or actual: every part is inflated into a small scratch
+// buffer and counted, so a lying header does not get through).
+void CheckXlsxContainer(std::string_view file, const ReadLimits& limits = {});
+
+// Reads the first worksheet: `visit(row, cells)` for every row that has a cell, in order;
+// `row` counts from 1 as Excel shows it, `cells` are ordered by column. Throws ApiError 422
+// for a file orcus cannot read or over max_rows. The file must have passed
+// CheckXlsxContainer.
+void ReadFirstSheet(std::string_view file,
+                    const std::function<void(uint32_t row, const std::vector<Cell>& cells)>& visit,
+                    const ReadLimits& limits = {});
+
+// A number as a cell's text: integers without ".0" or an exponent (phones, account numbers).
+std::string NumberText(double value);
+
+}  // namespace upravdom::exchange::excel

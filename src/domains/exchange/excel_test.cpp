@@ -1,0 +1,145 @@
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "domains/exchange/excel_columns.hpp"
+#include "domains/exchange/excel_handlers.hpp"
+#include "domains/exchange/excel_import.hpp"
+
+namespace upravdom::exchange::excel {
+namespace {
+
+Cell Text(uint32_t column, std::string text) {
+  return {column, Cell::Type::kText, text, 0};
+}
+Cell Number(uint32_t column, double value) {
+  return {column, Cell::Type::kNumber, "", value};
+}
+
+std::vector<Cell> Header() {
+  std::vector<Cell> cells;
+  for (size_t i = 0; i < Columns().size(); ++i)
+    cells.push_back(Text(static_cast<uint32_t>(i), Columns()[i].header));
+  return cells;
+}
+
+uint32_t Col(Section section, const char* key) {
+  return static_cast<uint32_t>(FindColumn(section, key) - Columns().data());
+}
+
+TEST(ExcelColumns, LettersAndChoices) {
+  EXPECT_EQ(ColumnLetter(0), "A");
+  EXPECT_EQ(ColumnLetter(25), "Z");
+  EXPECT_EQ(ColumnLetter(26), "AA");
+  EXPECT_EQ(ColumnLetter(27), "AB");
+  EXPECT_EQ(ChoiceCode(Kind::kPremiseType, "квартира"), "flat");
+  EXPECT_EQ(ChoiceCode(Kind::kPremiseType, "flat"), "flat");
+  EXPECT_EQ(ChoiceCode(Kind::kRole, "СОБСТВЕННИК"), "owner");
+  EXPECT_EQ(ChoiceCode(Kind::kRole, "Проживающий"), "resident");
+  EXPECT_EQ(ChoiceCode(Kind::kClientType, "ИП"), "sole_proprietor");
+  EXPECT_FALSE(ChoiceCode(Kind::kRole, "Садовник"));
+  EXPECT_EQ(ChoiceName(Kind::kRole, "tenant"), "Арендатор");
+}
+
+TEST(ExcelSheet, ConsecutiveRowsOfOnePremiseFormOneRecord) {
+  ObjectNames objects = {{"Дом 1", {7}}};
+  SheetConverter sheet(objects);
+  sheet.Row(1, Header());
+  using S = Section;
+  sheet.Row(
+      2,
+      {Text(Col(S::kPremise, "object_name"), "Дом 1"), Text(Col(S::kPremise, "type"), "Квартира"),
+       Number(Col(S::kPremise, "number"), 15), Text(Col(S::kPremise, "total_area"), "54,3"),
+       Text(Col(S::kClient, "external_id"), "C-1"), Text(Col(S::kClient, "last_name"), "Иванов"),
+       Number(Col(S::kClient, "phone"), 89123456789.0),
+       Text(Col(S::kAccount, "legal_entity_inn"), "7707083893"),
+       Number(Col(S::kAccount, "number"), 5501)});
+  // Another owner: the premise's cells left empty.
+  sheet.Row(3, {Text(Col(S::kClient, "external_id"), "C-2"),
+                Text(Col(S::kClient, "first_name"), "Мария")});
+  // The same owner listed for a second premise by its id only.
+  sheet.Row(
+      4, {Text(Col(S::kPremise, "object_name"), "Дом 1"), Text(Col(S::kPremise, "type"), "parking"),
+          Text(Col(S::kPremise, "number"), "7"), Text(Col(S::kClient, "external_id"), "C-1")});
+  sheet.Finish();
+  ASSERT_TRUE(sheet.errors().empty()) << sheet.errors()[0].message;
+  ASSERT_EQ(sheet.RecordCount(), 2u);
+  auto first = sheet.Record(0);
+  EXPECT_EQ(first["premise"]["object_id"], 7);
+  EXPECT_EQ(first["premise"]["type"], "flat");
+  EXPECT_EQ(first["premise"]["number"], "15");
+  EXPECT_DOUBLE_EQ(first["premise"]["total_area"].get<double>(), 54.3);
+  EXPECT_TRUE(first["premise"]["living_area"].is_null());  // an empty cell clears
+  ASSERT_EQ(first["clients"].size(), 2u);
+  EXPECT_EQ(first["clients"][0]["phone"], "89123456789");
+  EXPECT_TRUE(first["clients"][1]["last_name"].is_null());
+  EXPECT_FALSE(first["clients"][1].contains("phone"));  // an empty phone is left as it is
+  ASSERT_EQ(first["accounts"].size(), 1u);
+  EXPECT_EQ(first["accounts"][0]["number"], "5501");
+  auto second = sheet.Record(1);
+  EXPECT_EQ(second["clients"][0], (nlohmann::json{{"external_id", "C-1"}}));
+  EXPECT_FALSE(second.contains("accounts"));
+  // Engine errors map back to the sheet.
+  CellError where = sheet.Locate(0, "clients[1].first_name");
+  EXPECT_EQ(where.row, 3u);
+  EXPECT_EQ(where.column, static_cast<int>(Col(S::kClient, "first_name")));
+  where = sheet.Locate(0, "premise.object_id");  // found by name: the name's column
+  EXPECT_EQ(where.row, 2u);
+  EXPECT_EQ(where.column, static_cast<int>(Col(S::kPremise, "object_name")));
+  where = sheet.Locate(1, "");
+  EXPECT_EQ(where.row, 4u);
+  EXPECT_EQ(where.column, -1);
+}
+
+TEST(ExcelSheet, TextInNumberColumnsAndUnknownObjectsAreCellErrors) {
+  ObjectNames objects = {{"Дом", {1, 2}}};
+  SheetConverter sheet(objects);
+  sheet.Row(1, Header());
+  using S = Section;
+  sheet.Row(
+      2, {Text(Col(S::kPremise, "object_name"), "Дом"), Text(Col(S::kPremise, "type"), "Квартира"),
+          Text(Col(S::kPremise, "number"), "1"), Text(Col(S::kPremise, "rooms"), "два")});
+  sheet.Finish();
+  ASSERT_EQ(sheet.errors().size(), 2u);
+  EXPECT_EQ(sheet.errors()[0].column, static_cast<int>(Col(S::kPremise, "rooms")));
+  EXPECT_NE(sheet.errors()[0].message.find("целое число"), std::string::npos);
+  EXPECT_NE(sheet.errors()[1].message.find("несколько"), std::string::npos);
+}
+
+TEST(ExcelSheet, HeaderProblemsAreNamed) {
+  ObjectNames objects;
+  SheetConverter sheet(objects);
+  try {
+    sheet.Row(1, {Text(0, "Объект"), Text(1, "Номер помещения"), Text(2, "Площадь")});
+    FAIL() << "no error";
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kValidationFailed);
+    EXPECT_NE(error.message().find("«Тип помещения»"), std::string::npos);
+    EXPECT_NE(error.message().find("«Площадь» (столбец C)"), std::string::npos);
+  }
+  SheetConverter empty(objects);
+  EXPECT_THROW(empty.Finish(), ApiError);
+}
+
+TEST(ExcelFile, NotAZipIsRefused) {
+  EXPECT_THROW(CheckXlsxContainer(""), ApiError);
+  EXPECT_THROW(CheckXlsxContainer("name;phone\n"), ApiError);
+  EXPECT_THROW(CheckXlsxContainer(std::string("PK\x03\x04", 4) + std::string(200, '\0')), ApiError);
+}
+
+TEST(Multipart, PartsAreFound) {
+  const std::string body =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\ntrue\r\n"
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\nPK\r\n\x01\x02\r\n--XyZ--\r\n";
+  auto parts = ParseMultipart("multipart/form-data; boundary=XyZ", body);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts["dry_run"].data, "true");
+  EXPECT_EQ(parts["file"].filename, "a.xlsx");
+  EXPECT_EQ(parts["file"].data, std::string_view("PK\r\n\x01\x02", 6));
+  EXPECT_THROW(ParseMultipart("application/json", body), ApiError);
+  EXPECT_THROW(ParseMultipart("multipart/form-data; boundary=\"XyZ\"", "--XyZ\r\nbroken"),
+               ApiError);
+}
+
+}  // namespace
+}  // namespace upravdom::exchange::excel
