@@ -194,78 +194,94 @@ std::string Megabytes(long long bytes) {
   return std::to_string((bytes + (1 << 20) - 1) >> 20) + " МБ";
 }
 
+// The text with its first letter in upper case (Russian or Latin).
+std::string Capitalized(std::string text) {
+  if (text.empty()) return text;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (byte(0) >= 'a' && byte(0) <= 'z') {
+    text[0] = static_cast<char>(byte(0) - 'a' + 'A');
+  } else if (text.size() > 1 && byte(0) == 0xD0 && byte(1) >= 0xB0 && byte(1) <= 0xBF) {
+    text[1] = static_cast<char>(byte(1) - 0x20);  // а…п → А…П
+  } else if (text.size() > 1 && byte(0) == 0xD1 && byte(1) >= 0x80 && byte(1) <= 0x8F) {
+    text[0] = static_cast<char>(0xD0);  // р…я → Р…Я
+    text[1] = static_cast<char>(byte(1) + 0x20);
+  }
+  return text;
+}
+
 // A failed transfer in Russian, naming the file and the server.
 [[noreturn]] void Explain(CURLcode code, CURL* curl, const Target& target, const std::string& shown,
                           const FetchLimits& limits, const Download* download,
                           const char* error_buffer, bool login_only = false,
                           const char* field = kField) {
-  const std::string what = login_only ? "FTP-сервер «" + target.host + "»" : "Файл «" + shown + "»";
+  // A file's failure starts with the file; a connection check's names only the server, once:
+  // «Сервер «ftp.example.ru» не найден», not «FTP-сервер «…»: сервер «…» не найден».
+  const std::string file = login_only ? "" : "Файл «" + shown + "»: ";
+  auto say = [&](const std::string& text) {
+    return file.empty() ? Capitalized(text) : file + text;
+  };
   long response = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
-      Refuse(what + ": сервер «" + target.host + "» не найден — проверьте адрес", field);
+      Refuse(say("сервер «" + target.host + "» не найден — проверьте адрес"), field);
     case CURLE_COULDNT_CONNECT:
-      Refuse(what + ": не удалось подключиться к серверу «" + target.host +
-                 "» — сервер недоступен или порт закрыт",
+      Refuse(say("не удалось подключиться к серверу «" + target.host +
+                 "» — сервер недоступен или порт закрыт"),
              field);
     case CURLE_OPERATION_TIMEDOUT:
-      Refuse(what + ": сервер «" + target.host + "» не ответил вовремя (не более " +
+      Refuse(say("сервер «" + target.host + "» не ответил вовремя (не более " +
                  std::to_string(limits.timeout_s) + " с на загрузку, " +
-                 std::to_string(limits.connect_timeout_s) + " с на подключение)",
+                 std::to_string(limits.connect_timeout_s) + " с на подключение)"),
              field);
     case CURLE_LOGIN_DENIED:
-      Refuse(what + ": FTP-сервер «" + target.host +
-                 "» отклонил вход — проверьте логин и пароль в общих настройках",
+      Refuse(say("FTP-сервер «" + target.host +
+                 "» отклонил вход — проверьте логин и пароль в общих настройках"),
              field);
     case CURLE_REMOTE_FILE_NOT_FOUND:
-      Refuse(what + ": файл не найден на сервере", field);
+      Refuse(say("файл не найден на сервере"), field);
     case CURLE_REMOTE_ACCESS_DENIED:
       // A missing directory (CWD refused) gives this too.
-      Refuse(what + ": файл или папка не найдены на FTP-сервере, или нет доступа", field);
+      Refuse(say("файл или папка не найдены на FTP-сервере, или нет доступа"), field);
     case CURLE_FILESIZE_EXCEEDED:
-      Refuse(what + ": файл больше допустимого размера (" + Megabytes(limits.max_bytes) + ")",
-             field);
+      Refuse(say("файл больше допустимого размера (" + Megabytes(limits.max_bytes) + ")"), field);
     case CURLE_USE_SSL_FAILED:
-      Refuse(what +
-                 ": FTP-сервер не поддерживает защищённое соединение (AUTH TLS) — выключите "
-                 "TLS в общих настройках или включите его на сервере",
+      Refuse(say("FTP-сервер не поддерживает защищённое соединение (AUTH TLS) — выключите "
+                 "TLS в общих настройках или включите его на сервере"),
              field);
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
-      Refuse(what + ": ошибка защищённого соединения (TLS): " + error_buffer, field);
+      Refuse(say(std::string("ошибка защищённого соединения (TLS): ") + error_buffer), field);
     case CURLE_HTTP_RETURNED_ERROR:
       if (response == 404 || response == 410)
-        Refuse(what + ": по ссылке файл не найден (HTTP " + std::to_string(response) + ")", field);
+        Refuse(say("по ссылке файл не найден (HTTP " + std::to_string(response) + ")"), field);
       if (response == 401 || response == 403)
-        Refuse(what + ": доступ по ссылке запрещён (HTTP " + std::to_string(response) + ")", field);
-      Refuse(what + ": сервер ответил ошибкой HTTP " + std::to_string(response), field);
+        Refuse(say("доступ по ссылке запрещён (HTTP " + std::to_string(response) + ")"), field);
+      Refuse(say("сервер ответил ошибкой HTTP " + std::to_string(response)), field);
     case CURLE_TOO_MANY_REDIRECTS:
-      Refuse(what + ": слишком много перенаправлений", field);
+      Refuse(say("слишком много перенаправлений"), field);
     case CURLE_FTP_ACCEPT_FAILED:
     case CURLE_FTP_ACCEPT_TIMEOUT:
     case CURLE_FTP_WEIRD_PASV_REPLY:
     case CURLE_FTP_WEIRD_227_FORMAT:
     case CURLE_FTP_CANT_GET_HOST:
     case CURLE_FTP_PORT_FAILED:
-      Refuse(what +
-                 ": не удалось открыть канал данных FTP — попробуйте другой режим "
+      Refuse(say("не удалось открыть канал данных FTP — попробуйте другой режим "
                  "(пассивный/активный) в общих настройках (" +
-                 std::string(error_buffer) + ")",
+                 std::string(error_buffer) + ")"),
              field);
     case CURLE_WRITE_ERROR:
       if (download && download->too_large)
-        Refuse(what + ": файл больше допустимого размера (" + Megabytes(limits.max_bytes) + ")",
-               field);
+        Refuse(say("файл больше допустимого размера (" + Megabytes(limits.max_bytes) + ")"), field);
       if (download && download->write_failed)
-        Refuse(what + ": не удалось записать временный файл (нет места на диске?)", field);
+        Refuse(say("не удалось записать временный файл (нет места на диске?)"), field);
       break;
     default:
       break;
   }
-  Refuse(what + ": не удалось загрузить (" +
-             std::string(*error_buffer ? error_buffer : curl_easy_strerror(code)) + ")",
+  Refuse(say("не удалось загрузить (" +
+             std::string(*error_buffer ? error_buffer : curl_easy_strerror(code)) + ")"),
          field);
 }
 
