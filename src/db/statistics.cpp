@@ -61,41 +61,18 @@ std::vector<std::string> RefreshStaleStatistics(soci::session& sql) {
 }
 
 StatisticsKeeper::StatisticsKeeper(Database& database, std::chrono::seconds interval)
-    : database_(database), interval_(interval) {
-  if (database_.dialect() == Dialect::kSqlite) thread_ = std::thread([this] { Run(); });
-}
-
-StatisticsKeeper::~StatisticsKeeper() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void StatisticsKeeper::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
+    : database_(database) {
+  if (database_.dialect() == Dialect::kSqlite)
+    loop_.emplace("refreshing planner statistics", interval, [this] {
       Session sql(database_);
       RefreshStaleStatistics(sql);
-    } catch (const std::exception& e) {
-      spdlog::warn("refreshing planner statistics failed: {}", e.what());
-    }
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_ || nudged_; });
-    nudged_ = false;
-  }
+    });
 }
 
+StatisticsKeeper::~StatisticsKeeper() = default;
+
 void StatisticsKeeper::Nudge() {
-  {
-    std::lock_guard lock(mutex_);
-    nudged_ = true;
-  }
-  wake_.notify_all();
+  if (loop_) loop_->Wake();
 }
 
 }  // namespace upravdom::db

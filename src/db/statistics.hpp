@@ -1,12 +1,11 @@
 // Keeps SQLite's query planner statistics (sqlite_stat1) in step with the data.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/polling_thread.hpp"
 #include "db/database.hpp"
 
 namespace upravdom::db {
@@ -39,15 +38,8 @@ class StatisticsKeeper {
   void Nudge();
 
  private:
-  void Run();
-
   Database& database_;
-  std::chrono::seconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool nudged_ = false;
-  std::thread thread_;
+  std::optional<PollingThread> loop_;  // SQLite only
 };
 
 }  // namespace upravdom::db

@@ -202,24 +202,13 @@ void EnqueueMail(soci::session& sql, std::optional<long long> organization_id,
 MailDelivery::MailDelivery(db::Database& database, std::unique_ptr<MailSender> sender,
                            MailPolicy policy)
     : database_(database), sender_(std::move(sender)), policy_(policy) {
-  if (policy_.background) thread_ = std::thread([this] { Run(); });
+  if (policy_.background) loop_.emplace("mail delivery", policy_.poll, [this] { DeliverDue(); });
 }
 
-MailDelivery::~MailDelivery() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+MailDelivery::~MailDelivery() = default;
 
 void MailDelivery::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
+  if (loop_) loop_->Wake();
 }
 
 int MailDelivery::DeliverDue() {
@@ -274,21 +263,6 @@ int MailDelivery::DeliverDue() {
     db::Exec(sql, update);
   }
   return attempted;
-}
-
-void MailDelivery::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    woken_ = false;
-    lock.unlock();
-    try {
-      DeliverDue();
-    } catch (const std::exception& e) {
-      spdlog::warn("mail delivery: {}", e.what());
-    }
-    lock.lock();
-    wake_.wait_for(lock, policy_.poll, [this] { return stopping_ || woken_; });
-  }
 }
 
 }  // namespace upravdom::exchange

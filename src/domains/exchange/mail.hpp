@@ -6,14 +6,12 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/polling_thread.hpp"
 #include "db/database.hpp"
 
 namespace upravdom::exchange {
@@ -93,16 +91,10 @@ class MailDelivery {
   int DeliverDue();
 
  private:
-  void Run();
-
   db::Database& database_;
   std::unique_ptr<MailSender> sender_;
   MailPolicy policy_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  std::optional<PollingThread> loop_;  // last: stopped before the rest goes
 };
 
 // "a@b.ru, c@d.ru" ↔ the list (trimmed, empty items dropped).

@@ -55,24 +55,13 @@ std::string MaskDigits(const std::string& text) {
 SmsDelivery::SmsDelivery(db::Database& database, std::unique_ptr<SmsSender> sender,
                          DeliveryPolicy policy)
     : database_(database), sender_(std::move(sender)), policy_(policy) {
-  if (policy_.background) thread_ = std::thread([this] { Run(); });
+  if (policy_.background) loop_.emplace("SMS delivery", policy_.poll, [this] { DeliverDue(); });
 }
 
-SmsDelivery::~SmsDelivery() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+SmsDelivery::~SmsDelivery() = default;
 
 void SmsDelivery::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    woken_ = true;
-  }
-  wake_.notify_all();
+  if (loop_) loop_->Wake();
 }
 
 int SmsDelivery::DeliverDue() {
@@ -127,21 +116,6 @@ int SmsDelivery::DeliverDue() {
     db::Exec(sql, update);
   }
   return attempted;
-}
-
-void SmsDelivery::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    woken_ = false;
-    lock.unlock();
-    try {
-      DeliverDue();
-    } catch (const std::exception& e) {
-      spdlog::warn("SMS delivery: {}", e.what());
-    }
-    lock.lock();
-    wake_.wait_for(lock, policy_.poll, [this] { return stopping_ || woken_; });
-  }
 }
 
 }  // namespace upravdom::resident

@@ -3,12 +3,12 @@
 // into the outbox (in its own transaction); delivery, retries and failures happen here.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 
+#include "core/polling_thread.hpp"
 #include "db/database.hpp"
 
 namespace upravdom::resident {
@@ -73,16 +73,10 @@ class SmsDelivery {
   int DeliverDue();
 
  private:
-  void Run();
-
   db::Database& database_;
   std::unique_ptr<SmsSender> sender_;
   DeliveryPolicy policy_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  std::optional<PollingThread> loop_;  // last: stopped before the rest goes
 };
 
 }  // namespace upravdom::resident
