@@ -617,6 +617,38 @@ def test_premise_field_edges_are_accepted(integration, admin, obj):
             assert pc[k] == v, (change, k, pc[k], v)
 
 
+def test_premise_types_with_their_own_address_fields(integration, admin, obj):
+    """A house or townhouse has its own street and house number, a room its room within the
+    flat, parking its level: as the premise card requires them by type."""
+    recs = [consolidated(obj, type="house", number=OMIT, street="ул. Садовая", house="12А"),
+            consolidated(obj, type="townhouse", number="3", street="ул. Садовая", house="14"),
+            consolidated(obj, type="room", number="7", room="2"),
+            consolidated(obj, type="parking", number="15", level="-1")]
+    ans = run_import(integration, recs)
+    assert outcomes(ans) == ["created"] * 4
+    cards = [premise_card(admin, r["premise_id"]) for r in ans["results"]]
+    assert (cards[0]["street"], cards[0]["house"]) == ("ул. Садовая", "12А")
+    assert (cards[1]["street"], cards[1]["house"], cards[1]["number"]) == ("ул. Садовая", "14", "3")
+    assert cards[2]["room"] == "2" and cards[3]["level"] == "-1"
+    # the same records again change nothing; a new house number is an update
+    assert outcomes(run_import(integration, recs)) == ["unchanged"] * 4
+    recs[0]["premise"]["house"] = "12Б"
+    assert outcomes(run_import(integration, recs[:1])) == ["updated"]
+    assert premise_card(admin, cards[0]["id"])["house"] == "12Б"
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"type": "house", "number": OMIT, "house": "5"}, "premise.street"),  # a house needs its street
+    ({"type": "room"}, "premise.room"),                             # a room its room
+    ({"street": "ул. Садовая"}, "premise.street"),                  # a flat has no own street
+    ({"room": "1"}, "premise.room"),                                # nor a room
+    ({"type": "parking", "level": "x" * 11}, "premise.level"),      # too long
+], ids=["house_without_street", "room_without_room", "flat_with_street", "flat_with_room", "long_level"])
+def test_premise_type_fields_are_checked(integration, obj, change, field, nothing_written):
+    ans = run_import(integration, [consolidated(obj, **change)], status="failed")
+    assert [e["field"] for e in ans["errors"]] == [field], ans["errors"]
+
+
 def test_premise_matched_by_external_id(integration, admin, obj):
     rec = consolidated(obj, number="101", total_area=40)
     ans = run_import(integration, [rec])

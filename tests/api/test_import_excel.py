@@ -28,7 +28,8 @@ COLUMNS = "/api/v1/exchange/excel/columns"
 OPS = "/api/v1/exchange/operations"
 
 HEADERS = ["ID объекта", "Внешний ID объекта", "Объект", "Тип помещения", "Номер помещения",
-           "Общая площадь, м²", "Жилая площадь, м²", "Комнат", "Внешний ID помещения",
+           "Общая площадь, м²", "Жилая площадь, м²", "Комнат", "Улица помещения", "Дом помещения",
+           "Уровень", "Комната в квартире", "Внешний ID помещения",
            "Внешний ID клиента", "Тип клиента", "Фамилия", "Имя", "Отчество",
            "Название организации", "Телефон", "Эл. почта", "Роль", "Доля",
            "Внешний ID собственника", "ИНН клиента", "СНИЛС", "Примечание о клиенте",
@@ -327,7 +328,7 @@ def test_missing_columns_are_named(admin):
     # Unknown and repeated columns are named with their letter.
     r = upload(admin, make_xlsx([HEADERS + ["Площадь", "Фамилия"], ["1"]]))
     body = assert_error(r, 422, "validation_failed")
-    assert "«Площадь» (столбец AC)" in body["message"] and "«Фамилия» (столбец AD)" in body["message"]
+    assert "«Площадь» (столбец AG)" in body["message"] and "«Фамилия» (столбец AH)" in body["message"]
     # Every such failure is in the exchange log.
     op = assert_status(admin.get(f"{OPS}/{body['details']['operation_id']}"), 200)
     assert op["status"] == "failed" and op["source"] == "excel"
@@ -483,6 +484,27 @@ def test_export_edit_import_changes_exactly_the_edited_cell(admin, obj, le):
 
 
 # --------------------------------------------------------------------------- tenancy and access
+
+
+def test_a_house_and_a_room_with_their_own_address_columns_round_trip(admin, obj):
+    p = f"H{seq()}-"
+    rows = [HEADERS,
+            row(**{"ID объекта": obj["id"], "Тип помещения": "Дом", "Улица помещения": "ул. Садовая",
+                   "Дом помещения": "12А", "Внешний ID помещения": p + "H"}),
+            row(**{"ID объекта": obj["id"], "Тип помещения": "Комната", "Номер помещения": "7",
+                   "Комната в квартире": "2", "Внешний ID помещения": p + "R"}),
+            row(**{"ID объекта": obj["id"], "Тип помещения": "Машиноместо", "Номер помещения": "9",
+                   "Уровень": "-1", "Внешний ID помещения": p + "M"})]
+    body = imported(admin, make_xlsx(rows))
+    assert body["counts"]["created"] == 3, body
+    exported = {r[COL["Внешний ID помещения"]]: r for r in premise_rows(export_rows(admin), obj["id"])}
+    assert (exported[p + "H"][COL["Улица помещения"]], exported[p + "H"][COL["Дом помещения"]]) == \
+        ("ул. Садовая", "12А")
+    assert exported[p + "R"][COL["Комната в квартире"]] == "2"
+    assert exported[p + "M"][COL["Уровень"]] == "-1"
+    # the export imported back changes nothing
+    again = imported(admin, make_xlsx([HEADERS] + list(exported.values())))
+    assert again["counts"]["unchanged"] == 3, again["counts"]
 
 
 def test_tenant_isolation(admin, admin_b, obj, le):

@@ -163,6 +163,18 @@ def test_source_defaults_to_xml_and_admin_may_import(admin, obj):
     assert op["source"] == "xml", op
 
 
+def test_houses_and_rooms_carry_their_own_address_fields(admin, integration, obj):
+    xml = document(
+        premise_record(obj, {"type": "house", "number": "", "street": "ул. Садовая", "house": "12А"}),
+        premise_record(obj, {"type": "room", "room": "2"}))
+    ans = run_xml(integration, xml)
+    assert outcomes(ans) == ["created", "created"]
+    house, room = (assert_status(admin.get(f"/api/v1/premises/{r['premise_id']}"), 200)
+                   for r in ans["results"])
+    assert (house["street"], house["house"], house["number"]) == ("ул. Садовая", "12А", None)
+    assert room["room"] == "2"
+
+
 def test_dry_run_writes_nothing(admin, integration, obj):
     before = totals(admin)
     xml = document(premise_record(obj, clients=[client_fields()]))

@@ -277,6 +277,10 @@ void WriteExport(db::Database& database, long long organization_id, const std::s
           {{S::kPremise, "type"}, ChoiceName(Kind::kPremiseType, p.type)},
           {{S::kPremise, "number"}, Text(p.number)},
           {{S::kPremise, "external_id"}, Text(p.external_id)},
+          {{S::kPremise, "street"}, Text(p.street)},
+          {{S::kPremise, "house"}, Text(p.house)},
+          {{S::kPremise, "level"}, Text(p.level)},
+          {{S::kPremise, "room"}, Text(p.room)},
       };
       if (p.total_area) base[{S::kPremise, "total_area"}] = premises::AreaToMetres(*p.total_area);
       if (p.living_area)

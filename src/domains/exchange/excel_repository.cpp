@@ -28,7 +28,8 @@ std::vector<ExportPremise> ExcelRepository::PremisePage(long long organization_i
   {
     Sql query(
         "SELECT p.id, p.object_id, o.external_id, o.name, p.type, p.number, p.total_area, "
-        "p.living_area, p.rooms, p.external_id FROM premises p JOIN objects o ON o.id = "
+        "p.living_area, p.rooms, p.external_id, p.street, p.house, p.level, p.room FROM premises "
+        "p JOIN objects o ON o.id = "
         "p.object_id WHERE p.organization_id = ");
     query.Bind(organization_id) << " AND p.id > ";
     query.Bind(after_id) << " ORDER BY p.id LIMIT ";
@@ -45,6 +46,10 @@ std::vector<ExportPremise> ExcelRepository::PremisePage(long long organization_i
       p.living_area = row.OptInt(7);
       p.rooms = row.OptInt(8);
       p.external_id = row.OptText(9);
+      p.street = row.OptText(10);
+      p.house = row.OptText(11);
+      p.level = row.OptText(12);
+      p.room = row.OptText(13);
       page.push_back(std::move(p));
     });
   }

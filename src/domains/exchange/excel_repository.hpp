@@ -39,7 +39,8 @@ struct ExportPremise {
   std::optional<std::string> number;
   std::optional<long long> total_area, living_area, rooms;  // areas in hundredths
   std::optional<std::string> external_id;
-  std::vector<ExportLink> links;  // owners first
+  std::optional<std::string> street, house, level, room;  // as the type requires
+  std::vector<ExportLink> links;                          // owners first
   std::vector<ExportAccount> accounts;
 };
 

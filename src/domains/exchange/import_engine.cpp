@@ -132,6 +132,9 @@ struct PremiseEntry {
   std::optional<std::string> object_external_id;
   std::optional<std::string> type;
   std::optional<std::string> number;
+  // The premise's own address (houses, townhouses, duplexes, plots), parking or storage level,
+  // room within a flat: as the premise type requires (premises::CheckTypeFields).
+  std::optional<std::string> street, house, level, room;
   std::optional<long long> total_area, living_area, rooms;
   std::set<std::string> given;
 };
@@ -147,6 +150,10 @@ PremiseEntry ReadPremise(const json& body) {
     if ((entry.type = reader.Text("type", {.max_length = 40})) && !premises::FindType(*entry.type))
       reader.Fail("type", "Неизвестный тип помещения «" + *entry.type + "»");
     entry.number = reader.Text("number", {.max_length = 20});
+    entry.street = reader.Text("street", {.max_length = 200});
+    entry.house = reader.Text("house", {.max_length = 20});
+    entry.level = reader.Text("level", {.max_length = 10});
+    entry.room = reader.Text("room", {.max_length = 10});
     // 1С sends 0 for an area it does not know: that is "no area", not an error.
     auto area = [&](const char* name) -> std::optional<long long> {
       auto value = reader.Fixed(name, 2, 0, premises::kMaxArea);
@@ -413,6 +420,10 @@ class ImportRun {
     }
     if (entry.type) premise.type = *entry.type;
     if (entry.given.count("number")) premise.number = entry.number;
+    if (entry.given.count("street")) premise.street = entry.street;
+    if (entry.given.count("house")) premise.house = entry.house;
+    if (entry.given.count("level")) premise.level = entry.level;
+    if (entry.given.count("room")) premise.room = entry.room;
     if (entry.given.count("total_area")) premise.total_area = entry.total_area;
     if (entry.given.count("living_area")) premise.living_area = entry.living_area;
     if (entry.given.count("rooms")) premise.rooms = entry.rooms;
@@ -443,7 +454,6 @@ class ImportRun {
     Changed(own, "living_area", area(before.living_area), area(premise.living_area));
     Changed(own, "rooms", number(before.rooms), number(premise.rooms));
     Changed(own, "external_id", Optional(before.external_id), Optional(premise.external_id));
-    // Fields the record does not carry are left alone, but a type change may drop some.
     Changed(own, "street", Optional(before.street), Optional(premise.street));
     Changed(own, "house", Optional(before.house), Optional(premise.house));
     Changed(own, "level", Optional(before.level), Optional(premise.level));
