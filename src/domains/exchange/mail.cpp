@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/time.hpp"
+#include "db/outbox.hpp"
 #include "db/sql.hpp"
 #include "domains/exchange/fetch.hpp"
 
@@ -213,56 +214,31 @@ void MailDelivery::Wake() {
 
 int MailDelivery::DeliverDue() {
   db::Session sql(database_);
-  const auto now = std::chrono::system_clock::now();
-  const std::string now_iso = timeutil::ToIso(now);
-  std::vector<long long> due;
-  Sql select("SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= ");
-  select.Bind(now_iso) << " ORDER BY id LIMIT 20";
-  db::ForEachRow(sql, select, [&](const Row& row) { due.push_back(row.Int(0)); });
-
-  int attempted = 0;
-  for (long long id : due) {
-    // Claim the message: only the instance whose UPDATE matched sends it.
-    Sql claim("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ");
-    claim.Bind(timeutil::ToIso(now + policy_.lease)) << " WHERE id = ";
-    claim.Bind(id) << " AND status = 'pending' AND next_attempt_at <= ";
-    claim.Bind(now_iso) << " RETURNING recipients, subject, body, attempts";
-    std::optional<MailMessage> message;
-    long long attempts = 0;
-    db::ForEachRow(sql, claim, [&](const Row& row) {
-      message = MailMessage{SplitList(row.Text(0)), row.Text(1), row.Text(2)};
-      attempts = row.Int(3);
-    });
-    if (!message) continue;
-    ++attempted;
-    std::string error;
-    try {
-      sender_->Send(*message);
-    } catch (const std::exception& e) {
-      error = e.what();
-      if (error.empty()) error = "send failed";
-    }
-    Sql update("UPDATE mail_outbox SET ");
-    if (error.empty()) {
-      update << "status = 'sent', error = NULL, sent_at = ";
-      update.Bind(timeutil::NowIso());
-    } else if (attempts >= policy_.max_attempts) {
-      spdlog::error("e-mail {} to {} failed for good after {} attempts: {}", id,
-                    JoinList(message->to), attempts, error);
-      update << "status = 'failed', error = ";
-      update.Bind(error);
-    } else {
-      spdlog::warn("e-mail {} to {} failed (attempt {}), will retry: {}", id, JoinList(message->to),
-                   attempts, error);
-      update << "error = ";
-      update.Bind(error) << ", next_attempt_at = ";
-      update.Bind(timeutil::IsoAfter(policy_.backoff * attempts * attempts));
-    }
-    update << " WHERE id = ";
-    update.Bind(id);
-    db::Exec(sql, update);
-  }
-  return attempted;
+  return db::DeliverDueMessages<MailMessage>(
+      sql, "mail_outbox", "recipients, subject, body",
+      {.max_attempts = policy_.max_attempts,
+       .lease = policy_.lease,
+       .backoff = policy_.backoff,
+       .batch = 20},
+      {.read =
+           [](const Row& row) {
+             return MailMessage{SplitList(row.Text(1)), row.Text(2), row.Text(3)};
+           },
+       .send =
+           [this](const MailMessage& message) {
+             sender_->Send(message);
+             return std::string();
+           },
+       .failed =
+           [](long long id, const MailMessage& message, long long attempts,
+              const std::string& error, bool final) {
+             if (final)
+               spdlog::error("e-mail {} to {} failed for good after {} attempts: {}", id,
+                             JoinList(message.to), attempts, error);
+             else
+               spdlog::warn("e-mail {} to {} failed (attempt {}), will retry: {}", id,
+                            JoinList(message.to), attempts, error);
+           }});
 }
 
 }  // namespace upravdom::exchange

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.hpp"
+#include "db/outbox.hpp"
 #include "db/sql.hpp"
 
 namespace upravdom::resident {
@@ -65,57 +66,41 @@ void SmsDelivery::Wake() {
 }
 
 int SmsDelivery::DeliverDue() {
+  struct Sms {
+    std::string phone, text;
+  };
   db::Session sql(database_);
-  const auto now = std::chrono::system_clock::now();
-  const std::string now_iso = timeutil::ToIso(now);
-  std::vector<long long> due;
-  Sql select("SELECT id FROM sms_outbox WHERE status = 'pending' AND next_attempt_at <= ");
-  select.Bind(now_iso) << " ORDER BY id LIMIT 50";
-  db::ForEachRow(sql, select, [&](const Row& row) { due.push_back(row.Int(0)); });
-
-  int attempted = 0;
-  for (long long id : due) {
-    // Claim the message: only the instance whose UPDATE matched sends it.
-    Sql claim("UPDATE sms_outbox SET attempts = attempts + 1, next_attempt_at = ");
-    claim.Bind(timeutil::ToIso(now + policy_.lease)) << " WHERE id = ";
-    claim.Bind(id) << " AND status = 'pending' AND next_attempt_at <= ";
-    claim.Bind(now_iso) << " RETURNING phone, text, attempts";
-    std::optional<std::tuple<std::string, std::string, long long>> message;
-    db::ForEachRow(sql, claim, [&](const Row& row) {
-      message = std::make_tuple(row.Text(0), row.Text(1), row.Int(2));
-    });
-    if (!message) continue;
-    ++attempted;
-    const auto& [phone, text, attempts] = *message;
-    std::string error;
-    try {
-      sender_->Send(phone, text);
-    } catch (const std::exception& e) {
-      error = e.what();
-      if (error.empty()) error = "send failed";
-    }
-    Sql update("UPDATE sms_outbox SET ");
-    if (error.empty()) {
-      update << "status = 'sent', error = NULL, sent_at = ";
-      update.Bind(timeutil::NowIso()) << ", text = ";
-      update.Bind(MaskDigits(text));
-    } else if (attempts >= policy_.max_attempts) {
-      spdlog::warn("SMS {} to {} failed for good after {} attempts: {}", id, phone, attempts,
-                   error);
-      update << "status = 'failed', error = ";
-      update.Bind(error) << ", text = ";
-      update.Bind(MaskDigits(text));
-    } else {
-      spdlog::warn("SMS {} to {} failed (attempt {}), will retry: {}", id, phone, attempts, error);
-      update << "error = ";
-      update.Bind(error) << ", next_attempt_at = ";
-      update.Bind(timeutil::IsoAfter(policy_.backoff * attempts * attempts));
-    }
-    update << " WHERE id = ";
-    update.Bind(id);
-    db::Exec(sql, update);
-  }
-  return attempted;
+  return db::DeliverDueMessages<Sms>(
+      sql, "sms_outbox", "phone, text",
+      {.max_attempts = policy_.max_attempts,
+       .lease = policy_.lease,
+       .backoff = policy_.backoff,
+       .batch = 50},
+      {.read =
+           [](const Row& row) {
+             return Sms{row.Text(1), row.Text(2)};
+           },
+       .send =
+           [this](const Sms& sms) {
+             sender_->Send(sms.phone, sms.text);
+             return std::string();
+           },
+       .failed =
+           [](long long id, const Sms& sms, long long attempts, const std::string& error,
+              bool final) {
+             if (final)
+               spdlog::warn("SMS {} to {} failed for good after {} attempts: {}", id, sms.phone,
+                            attempts, error);
+             else
+               spdlog::warn("SMS {} to {} failed (attempt {}), will retry: {}", id, sms.phone,
+                            attempts, error);
+           },
+       // The outbox does not keep sign-in codes once a message is done with.
+       .done =
+           [](const Sms& sms, Sql& update) {
+             update << ", text = ";
+             update.Bind(MaskDigits(sms.text));
+           }});
 }
 
 }  // namespace upravdom::resident
