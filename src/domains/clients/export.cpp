@@ -4,16 +4,15 @@
 #include <xlsxwriter.h>
 
 #include "core/phone.hpp"
+#include "core/xlsx_workbook.hpp"
 #include "domains/clients/service.hpp"
 
 namespace upravdom::clients {
 
 void ClientService::ExportXlsx(long long organization_id, ClientFilter filter,
                                const std::string& path) {
-  lxw_workbook_options options = {};
-  options.constant_memory = LXW_TRUE;
-  lxw_workbook* workbook = workbook_new_opt(path.c_str(), &options);
-  if (!workbook) throw std::runtime_error("cannot create " + path);
+  XlsxWorkbook book(path);
+  lxw_workbook* workbook = book.get();
   lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Клиенты");
   lxw_format* header = workbook_add_format(workbook);
   format_set_bold(header);
@@ -87,8 +86,7 @@ void ClientService::ExportXlsx(long long organization_id, ClientFilter filter,
     if (batch.size() >= kBatch) flush();
   });
   flush();
-  lxw_error error = workbook_close(workbook);
-  if (error != LXW_NO_ERROR) throw std::runtime_error(lxw_strerror(error));
+  book.Close();
 }
 
 }  // namespace upravdom::clients

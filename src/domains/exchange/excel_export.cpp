@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "core/xlsx_workbook.hpp"
 #include "domains/exchange/excel_columns.hpp"
 #include "domains/exchange/excel_repository.hpp"
 #include "domains/premises/service.hpp"
@@ -13,30 +14,6 @@
 namespace upravdom::exchange::excel {
 
 namespace {
-
-class Workbook {
- public:
-  Workbook(const std::string& path, bool constant_memory) {
-    lxw_workbook_options options = {};
-    options.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
-    workbook_ = workbook_new_opt(path.c_str(), &options);
-    if (!workbook_) throw std::runtime_error("cannot create " + path);
-  }
-  ~Workbook() {
-    if (workbook_) workbook_close(workbook_);
-  }
-  Workbook(const Workbook&) = delete;
-  Workbook& operator=(const Workbook&) = delete;
-  lxw_workbook* get() { return workbook_; }
-  void Close() {
-    lxw_error error = workbook_close(workbook_);
-    workbook_ = nullptr;
-    if (error != LXW_NO_ERROR) throw std::runtime_error(lxw_strerror(error));
-  }
-
- private:
-  lxw_workbook* workbook_ = nullptr;
-};
 
 // The data sheet's header row, widths and cell formats (text columns stay text: «1/2» typed
 // into a general cell becomes a date, a phone loses its leading 8).
@@ -179,7 +156,7 @@ void WriteInstruction(lxw_workbook* workbook) {
 }  // namespace
 
 void WriteTemplate(const std::string& path) {
-  Workbook workbook(path, /*constant_memory=*/false);
+  XlsxWorkbook workbook(path, /*constant_memory=*/false);
   DataSheet data = AddDataSheet(workbook.get(), /*lists=*/true);
   using S = Section;
   auto premise = [](const char* type, const char* number, Value total, Value living, Value rooms,
@@ -258,7 +235,7 @@ void WriteTemplate(const std::string& path) {
 
 void WriteExport(db::Database& database, long long organization_id, const std::string& space,
                  const std::string& path) {
-  Workbook workbook(path, /*constant_memory=*/true);
+  XlsxWorkbook workbook(path);
   DataSheet data = AddDataSheet(workbook.get(), /*lists=*/false);
   db::Session sql(database);
   ExcelRepository repository(sql.get(), database.dialect());

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/xlsx_workbook.hpp"
 #include "domains/exchange/excel_columns.hpp"
 #include "domains/exchange/excel_repository.hpp"
 
@@ -450,10 +451,8 @@ void WriteErrorFile(std::string_view upload, const std::vector<CellError>& error
   });
   if (error_column < 0) error_column = static_cast<int>(last_column) + 1;
 
-  lxw_workbook_options options = {};
-  options.constant_memory = LXW_TRUE;
-  lxw_workbook* workbook = workbook_new_opt(path.c_str(), &options);
-  if (!workbook) throw std::runtime_error("cannot create " + path);
+  XlsxWorkbook book(path);
+  lxw_workbook* workbook = book.get();
   lxw_worksheet* sheet = workbook_add_worksheet(workbook, "Данные");
   lxw_format* bold = workbook_add_format(workbook);
   format_set_bold(bold);
@@ -510,8 +509,7 @@ void WriteErrorFile(std::string_view upload, const std::vector<CellError>& error
   });
   for (; pending != by_row.end(); ++pending) write_errors(pending->first, pending->second);
   worksheet_freeze_panes(sheet, static_cast<lxw_row_t>(header_row), 0);
-  lxw_error error = workbook_close(workbook);
-  if (error != LXW_NO_ERROR) throw std::runtime_error(lxw_strerror(error));
+  book.Close();
 }
 
 // ---- the import ---------------------------------------------------------------------------

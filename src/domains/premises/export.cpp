@@ -4,36 +4,14 @@
 
 #include <xlsxwriter.h>
 
+#include "core/xlsx_workbook.hpp"
+
 #include "domains/premises/service.hpp"
 #include "domains/tags/tags.hpp"
 
 namespace upravdom::premises {
 
 namespace {
-
-class Workbook {
- public:
-  explicit Workbook(const std::string& path) {
-    lxw_workbook_options options = {};
-    options.constant_memory = LXW_TRUE;
-    workbook_ = workbook_new_opt(path.c_str(), &options);
-    if (!workbook_) throw std::runtime_error("cannot create " + path);
-  }
-  ~Workbook() {
-    if (workbook_) workbook_close(workbook_);
-  }
-  Workbook(const Workbook&) = delete;
-  Workbook& operator=(const Workbook&) = delete;
-  lxw_workbook* get() { return workbook_; }
-  void Close() {
-    lxw_error error = workbook_close(workbook_);
-    workbook_ = nullptr;
-    if (error != LXW_NO_ERROR) throw std::runtime_error(lxw_strerror(error));
-  }
-
- private:
-  lxw_workbook* workbook_ = nullptr;
-};
 
 // One premise as a row of the sheet.
 void WriteRow(lxw_worksheet* sheet, lxw_row_t row_index, const PremiseRow& row,
@@ -75,7 +53,7 @@ void WriteRow(lxw_worksheet* sheet, lxw_row_t row_index, const PremiseRow& row,
 
 void PremiseService::ExportXlsx(long long organization_id, PremiseFilter filter,
                                 const std::string& path) {
-  Workbook workbook(path);
+  XlsxWorkbook workbook(path);
   lxw_worksheet* sheet = workbook_add_worksheet(workbook.get(), "Помещения");
   lxw_format* header = workbook_add_format(workbook.get());
   format_set_bold(header);
