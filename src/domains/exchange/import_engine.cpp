@@ -276,25 +276,6 @@ class ImportRun {
     pending_search_.clear();
   }
 
-  // Applies one record without a savepoint of its own: the caller undoes the whole batch
-  // (ForgetFrom and a rollback) when it fails. A savepoint per record costs ~25 µs an insert
-  // on SQLite (every page the record touches is copied to the sub-journal).
-  json ApplyBare(size_t index, const json& record) { return ApplyRecord(index, record); }
-
-  // Forgets what the records from `first_index` on noted besides the database, after the
-  // caller rolled their batch back.
-  void ForgetFrom(size_t first_index) {
-    std::erase_if(premises_in_batch_, [&](const auto& seen) { return seen.second >= first_index; });
-    pending_search_.clear();  // written at each commit: only the rolled-back batch's entries
-    merges = json::array();   // collected at each commit, likewise
-    warnings = json::array();
-  }
-
-  // A dry run is one transaction, rolled back at the end; its batches are savepoints in it.
-  void OpenDryBatch() { imports_.Savepoint("import_batch"); }
-  void CloseDryBatch() { imports_.Release("import_batch"); }
-  void UndoDryBatch() { imports_.RollbackToSavepoint("import_batch"); }
-
   // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
   json Apply(size_t index, const json& record) {
     imports_.Savepoint();
@@ -1019,51 +1000,16 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
     db::Session sql(database_);
     std::unique_ptr<db::WriteTransaction> tx;
     ImportRun run(sql.get(), database_.dialect(), importer, settings, operation_id);
-    // The open batch: a transaction of a real run, a savepoint of the dry run's transaction.
-    // Its records are applied without savepoints of their own, and their results wait here
-    // until it ends. When one fails, the batch is rolled back and its earlier records are
-    // applied again, each in a savepoint (`careful`), then the failing one, so that its
-    // failure undoes only itself; the batch stays careful to its end.
-    size_t batch_start = 0;
-    std::vector<json> batch_records, batch_results;
-    bool careful = false;
+    size_t in_batch = 0;
     auto open = [&] {
-      if (settings.dry_run)
-        run.OpenDryBatch();
-      else
-        tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
+      tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
+      in_batch = 0;
     };
-    auto undo = [&] {
-      if (settings.dry_run)
-        run.UndoDryBatch();
-      else
-        tx.reset();  // rolls back
-      run.ForgetFrom(batch_start);
-      batch_results.clear();
-      open();
-    };
-    // Ends the batch: its results are counted and kept, a real run commits.
-    auto close = [&] {
-      for (json& result : batch_results) {
-        if (result["outcome"] != "error") {
-          count(result);
-          if (settings.dry_run) ForgetCreatedIds(result);
-        }
-        results.Add(result);
-      }
-      batch_results.clear();
-      batch_records.clear();
+    auto collect = [&] {
       for (auto& m : run.merges) merges.push_back(std::move(m));
       for (auto& w : run.warnings) warnings.push_back(std::move(w));
       run.merges = json::array();
       run.warnings = json::array();
-      run.WriteSearchIndex();
-      if (settings.dry_run) {
-        run.CloseDryBatch();
-      } else {
-        tx->Commit();
-        log_.Progress(organization_id, operation_id, counts);
-      }
     };
     // Notes a failed record; a real run stops at it (false: stop reading).
     auto failed_record = [&](size_t index, const RecordFailed& failed) {
@@ -1074,60 +1020,48 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
         all_errors.Add(error);
         if (++error_count <= kLoggedErrors) errors.push_back(std::move(error));
       }
-      batch_results.push_back({{"index", index}, {"outcome", "error"}});
+      results.Add({{"index", index}, {"outcome", "error"}});
       if (settings.dry_run) return true;
       stopped = true;
       return false;
     };
-    // Applies one record; a failure comes back as the record's problems.
-    auto attempt = [&](size_t index, const json& record) -> std::optional<RecordFailed> {
+    open();
+    records([&](size_t index, json& record) {
       try {
-        batch_results.push_back(careful ? run.Apply(index, record) : run.ApplyBare(index, record));
-        return std::nullopt;
+        json result = run.Apply(index, record);
+        count(result);
+        if (settings.dry_run) ForgetCreatedIds(result);
+        results.Add(result);
       } catch (const RecordFailed& failed) {
-        return failed;
+        return failed_record(index, failed);
       } catch (const ApiError& error) {
         RecordFailed failed;
         for (const auto& [field, message] : error.fields())
           failed.problems.push_back({field, message});
         if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
-        return failed;
+        return failed_record(index, failed);
       } catch (const soci::soci_error& error) {
         // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
         // record is rolled back like any failing record.
         spdlog::warn("import {} record {}: {}", operation_id, index, error.what());
-        return RecordFailed{
-            {{"", "Запись нарушает ограничение базы данных: " + std::string(error.what())}}};
+        return failed_record(index, RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
+                                                           std::string(error.what())}}});
       }
-    };
-    if (settings.dry_run)
-      tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
-    open();
-    bool go_on = true;
-    records([&](size_t index, json& record) {
-      if (batch_records.empty()) batch_start = index;
-      std::optional<RecordFailed> failed = attempt(index, record);
-      if (failed && !careful) {
-        careful = true;
-        undo();
-        for (size_t i = 0; i < batch_records.size() && go_on; ++i)
-          if (auto again = attempt(batch_start + i, batch_records[i]))
-            go_on = failed_record(batch_start + i, *again);  // not expected: same state
-        if (!go_on) return false;
-        failed = attempt(index, record);
-      }
-      if (failed) go_on = failed_record(index, *failed);
-      if (!go_on) return false;
-      batch_records.push_back(std::move(record));
-      if (batch_records.size() >= kBatchSize) {
-        close();
-        careful = false;
+      if (!settings.dry_run && ++in_batch >= kBatchSize) {
+        collect();
+        run.WriteSearchIndex();
+        tx->Commit();
+        log_.Progress(organization_id, operation_id, counts);
         open();
       }
       return true;
     });
-    close();
-    if (settings.dry_run) tx.reset();  // rolls everything back
+    collect();
+    run.WriteSearchIndex();
+    if (settings.dry_run)
+      tx.reset();  // rolls everything back
+    else
+      tx->Commit();
   } catch (const ApiError& error) {
     crash = error.what();
   } catch (const std::exception& error) {

@@ -50,11 +50,11 @@ class ImportRepository {
                    long long absorbed_id, const std::string& absorbed_json,
                    const std::string& replaced_json);
 
-  // Savepoints: "import_record" around one record, "import_batch" around a dry run's batch.
-  void Savepoint(const char* name = "import_record");
-  void Release(const char* name = "import_record");
+  // The savepoint around one record.
+  void Savepoint();
+  void Release();
   // Rolls back to the savepoint and releases it.
-  void RollbackToSavepoint(const char* name = "import_record");
+  void RollbackToSavepoint();
 
  private:
   soci::session& sql_;
