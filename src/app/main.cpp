@@ -2,8 +2,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <set>
+#include <utility>
 
 #include <soci/soci.h>
 #include <spdlog/sinks/base_sink.h>
@@ -14,8 +16,8 @@
 #include "db/migrations.hpp"
 #include "db/statistics.hpp"
 #include "domains/access/crypto.hpp"
-#include "domains/exchange/fetch.hpp"
 #include "domains/exchange/excel_handlers.hpp"
+#include "domains/exchange/fetch.hpp"
 #include "domains/exchange/import_handlers.hpp"
 #include "domains/exchange/mail.hpp"
 #include "domains/exchange/xml_handlers.hpp"
@@ -156,6 +158,20 @@ int Serve(const Config& config) {
   scheduler.OnMailQueued([&mail_delivery] { mail_delivery.Wake(); });
   scheduler.Start({.poll = std::chrono::milliseconds(config.scheduler_poll_ms),
                    .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes)});
+  // The scheduler's runs call back into the outboxes and the statistics keeper of this scope:
+  // however Serve ends (RunServer throws when the port is taken), they stop first.
+  struct StopBackgroundWork {
+    std::function<void()> stop;
+    void Now() {
+      if (stop) std::exchange(stop, nullptr)();
+    }
+    ~StopBackgroundWork() { Now(); }
+  } stop_background_work{[&] {
+    resident_service.OnSmsQueued(nullptr);
+    scheduler.Stop();  // waits for a run in progress; its report is queued before
+    scheduler.OnMailQueued(nullptr);
+    application.import_engine().OnApplied(nullptr);
+  }};
   access::AccessService& access_service = application.access();
   http::Dispatcher dispatcher(
       application.router(),
@@ -177,10 +193,7 @@ int Serve(const Config& config) {
   http::RunServer(options, dispatcher, [&] {
     spdlog::info("upravdom listening on http://{}:{}", config.host, config.port);
   });
-  resident_service.OnSmsQueued(nullptr);
-  scheduler.Stop();  // waits for a run in progress; its report is queued before
-  scheduler.OnMailQueued(nullptr);
-  application.import_engine().OnApplied(nullptr);
+  stop_background_work.Now();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "core/validation.hpp"
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <string>
@@ -107,9 +108,14 @@ std::optional<std::string> CheckPersonName(std::string_view name) {
 
 std::optional<std::string> CheckEmail(std::string_view email) {
   size_t at = email.find('@');
+  // No spaces, control characters or the characters that separate or quote addresses: an
+  // address goes into mail headers and SMTP commands (a CR LF there would add a header).
   bool ok = email.size() <= 254 && at != std::string_view::npos && at > 0 &&
             email.find('@', at + 1) == std::string_view::npos &&
-            email.find(' ') == std::string_view::npos;
+            std::none_of(email.begin(), email.end(), [](char c) {
+              return static_cast<unsigned char>(c) <= 0x20 || c == 0x7F ||
+                     std::string_view("<>,;\"()[]\\").find(c) != std::string_view::npos;
+            });
   if (ok) {
     std::string_view domain = email.substr(at + 1);
     size_t dot = domain.find('.');

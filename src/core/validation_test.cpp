@@ -63,6 +63,12 @@ TEST(Email, NeedsAtAndDomain) {
   EXPECT_TRUE(CheckEmail("ivan.example.ru"));
   EXPECT_TRUE(CheckEmail("ivan@localhost"));
   EXPECT_TRUE(CheckEmail("iv an@example.ru"));
+  // Nothing that could end a mail header or an SMTP command, or separate addresses.
+  for (const char* bad :
+       {"x@example.ru\r\nBcc: victim@evil.ru", "x@example.ru\n", "x\t@example.ru", "<x@example.ru>",
+        "x@example.ru,y@example.ru", "x;y@example.ru", "\"x\"@example.ru"})
+    EXPECT_TRUE(CheckEmail(bad)) << bad;
+  EXPECT_FALSE(CheckEmail("first.last+tag@sub.example.ru"));
 }
 
 TEST(Date, ValidatesCalendarAndFuture) {

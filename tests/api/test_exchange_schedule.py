@@ -221,10 +221,19 @@ def test_settings_defaults_and_the_password_is_never_returned(env, admin, admin_
     # The key file was created 0600 by serve.
     key = env.workdir / "secret.key"
     assert key.stat().st_size == 32 and (key.stat().st_mode & 0o777) == 0o600
-    # Absent keeps the password, other fields change.
-    s = assert_status(admin.put("/api/v1/exchange/settings", json={"ftp_user": "other"}), 200)
-    assert s["ftp_password_set"] is True and s["ftp_user"] == "other"
+    # Absent keeps the password while the server and login stay; other fields change.
+    s = assert_status(admin.put("/api/v1/exchange/settings", json={"ftp_passive": False}), 200)
+    assert s["ftp_password_set"] is True and s["ftp_passive"] is False
     assert s["paths"] == ["/sber/a.xml"], "absent fields are kept"
+    # Another server, port or login without the password drops it: a stored password goes
+    # only to the server it was typed for (else an admin could have it sent to their host).
+    for change in ({"ftp_user": "other"}, {"ftp_host": "localhost"}, {"ftp_port": ftp.port + 1}):
+        assert_status(admin.put("/api/v1/exchange/settings", json=settings_for(ftp)), 200)
+        s = assert_status(admin.put("/api/v1/exchange/settings", json=change), 200)
+        assert s["ftp_password_set"] is False, change
+    s = assert_status(admin.put("/api/v1/exchange/settings",
+                                json={**settings_for(ftp), "ftp_user": "other"}), 200)
+    assert s["ftp_password_set"] is True, "typed again with the new login, it is kept"
     # "" clears it; null too.
     s = assert_status(admin.put("/api/v1/exchange/settings", json={"ftp_password": ""}), 200)
     assert s["ftp_password_set"] is False
@@ -251,7 +260,8 @@ def test_schedule_sets_the_next_run_in_moscow_time(admin, ftp):
     ("schedule_weekday", "0"), ("schedule_weekday", "пн"), ("schedule_minute", ""),
     ("ftp_port", 0), ("ftp_port", 65536), ("ftp_port", "21"),
     ("ftp_host", "ftp://example.ru"), ("ftp_host", "example.ru/dir"),
-    ("report_emails", ["не-адрес"]), ("paths", ["sber/offers.xml"]),
+    ("report_emails", ["не-адрес"]), ("report_emails", ["x@example.ru\r\nBcc: v@evil.ru"]),
+    ("report_emails", ["<x@example.ru>"]), ("paths", ["sber/offers.xml"]),
     ("paths", ["file:///etc/passwd"]), ("paths", ["/a b.xml"]), ("method", "ftp"),
     ("space", "other"), ("schedule_enabled", "yes"),
 ])
@@ -316,6 +326,11 @@ def test_check_ftp(admin, ftp):
     # Nothing listens there.
     err = assert_error(admin.post("/api/v1/exchange/settings/check-ftp",
                                   json={"ftp_port": free_port()}), 422)
+    # The stored password is not sent to another server name (here the same peer as
+    # «localhost»): without it the login is refused.
+    err = assert_error(admin.post("/api/v1/exchange/settings/check-ftp",
+                                  json={"ftp_host": "localhost"}), 422, field="ftp_host")
+    assert "отклонил вход" in err["message"], err
 
 
 # --------------------------------------------------------------------------- runs

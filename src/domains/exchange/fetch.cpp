@@ -415,4 +415,8 @@ void CheckFtpConnection(const FtpSettings& ftp, const FetchLimits& limits) {
             "ftp_host");
 }
 
+std::string ShownLocation(const std::string& location) {
+  return Shown(location);
+}
+
 }  // namespace upravdom::exchange

@@ -40,6 +40,9 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
 // прочтения»): FTP DELE. A link (http/https) cannot be deleted: ApiError. Throws ApiError
 // (field "paths") when the server refuses.
 void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp);
+// The location as messages, logs and reports show it: a link's user and password replaced by
+// «…» (ftp://…@host/path).
+std::string ShownLocation(const std::string& location);
 
 // Connects and logs in to the FTP server only («Проверить соединение»). Throws ApiError
 // (field "ftp_host"/"ftp_user"… as apt) with the same clear messages as FetchToTempFile.

@@ -242,7 +242,9 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
 FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
                                   const std::optional<std::string>& ftp_error,
                                   const std::string& location, const Actor& actor) {
-  FileOutcome outcome{location, "failed", "", 0};
+  // Messages, the log and the report name the file without a password a link may carry.
+  const std::string shown = ShownLocation(location);
+  FileOutcome outcome{shown, "failed", "", 0};
   std::optional<FetchedFile> file;
   std::string failure;
   try {
@@ -268,14 +270,14 @@ FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSet
         DeleteRemoteFile(location, ftp);
       } catch (const ApiError& error) {
         outcome.message += "\nФайл не удалён с FTP-сервера: " + Describe(error);
-        spdlog::warn("organisation {}: {} not deleted: {}", actor.organization_id, location,
+        spdlog::warn("organisation {}: {} not deleted: {}", actor.organization_id, shown,
                      Describe(error));
       }
     }
   } catch (const ApiError& error) {
     failure = Describe(error);
   } catch (const std::exception& error) {
-    spdlog::error("organisation {}: import of {} failed: {}", actor.organization_id, location,
+    spdlog::error("organisation {}: import of {} failed: {}", actor.organization_id, shown,
                   error.what());
     failure = "Внутренняя ошибка при загрузке файла";
   }
@@ -287,9 +289,8 @@ FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSet
     // The file never reached the engine: the failure is an operation of the log of its own,
     // so the «Лог» shows it like any import.
     // Fetch errors name the file already; others (the XML check) get it in front.
-    outcome.message = failure.find(location) != std::string::npos
-                          ? failure
-                          : "Файл «" + location + "»: " + failure;
+    outcome.message =
+        failure.find(shown) != std::string::npos ? failure : "Файл «" + shown + "»: " + failure;
     outcome.operation_id = log_.Start(actor.organization_id, "import", settings.source, actor.name);
     log_.Finish(
         actor.organization_id, outcome.operation_id, "failed", outcome.message,

@@ -84,6 +84,9 @@ nlohmann::json SettingsService::Get(long long organization_id) {
 nlohmann::json SettingsService::Update(long long organization_id, const nlohmann::json& body) {
   ExchangeSettings s = repository_.Find(organization_id).value_or(ExchangeSettings{});
   s.organization_id = organization_id;
+  // The sealed password belongs to the server and login it was given for (see below).
+  const std::string saved_host = s.ftp_host, saved_user = s.ftp_user;
+  const int saved_port = s.ftp_port;
   BodyReader in(body);
   auto text = [&](const std::string& name, std::string& target, size_t max_length,
                   bool trim = true) {
@@ -124,6 +127,12 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
       s.ftp_password_enc =
           password.empty() ? std::nullopt : std::optional<std::string>(secrets_.Seal(password));
   }
+  // A stored password goes to the server it was typed for, never to another one: changing the
+  // server, port or login without typing the password again drops it (else an admin could
+  // point the settings at a host of their own and receive the password at the next run).
+  if (!in.Has("ftp_password") &&
+      (s.ftp_host != saved_host || s.ftp_port != saved_port || s.ftp_user != saved_user))
+    s.ftp_password_enc = std::nullopt;
   flag("ftp_passive", s.ftp_passive);
   flag("ftp_tls", s.ftp_tls);
   if (text("method", s.method, 50) && s.method != "links")
@@ -205,7 +214,9 @@ nlohmann::json SettingsService::CheckFtp(long long organization_id, const nlohma
   in.Finish();
   if (password) {
     ftp.password = *password;
-  } else if (s.ftp_password_enc) {
+  } else if (s.ftp_password_enc && ftp.host == s.ftp_host && ftp.port == s.ftp_port &&
+             ftp.user == s.ftp_user) {
+    // The stored password only for the server and login it was saved with (see Update).
     try {
       ftp.password = secrets_.Open(*s.ftp_password_enc);
     } catch (const std::exception&) {
