@@ -11,7 +11,10 @@ from __future__ import annotations
 import io
 import re
 import struct
+import tempfile
+import time
 import zipfile
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
@@ -310,6 +313,13 @@ def test_engine_errors_are_located_by_row_and_column(admin, obj, le):
     assert len(out) == len(rows)
     assert "Неверный номер телефона" in out[2][err_col]
     assert out[2][err_col].startswith(letter(COL["Телефон"]) + ":")
+    # The kept copy holds personal data: only the server's user may read it.
+    kept = Path(tempfile.gettempdir()) / "upravdom-excel-errors"
+    assert kept.stat().st_mode & 0o777 == 0o700
+    op_id = body["operation_id"]
+    files = [f for f in kept.iterdir()  # this one (other runs' files may share the id)
+             if f.name.endswith(f"-{op_id}.xlsx") and f.stat().st_mtime > time.time() - 60]
+    assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files), files
     assert "Садовник" in out[5][err_col]
     assert out[1][err_col:] in ([], [""])
     assert out[2][COL["Фамилия"]] == "Иванова"

@@ -1,5 +1,8 @@
 #include "domains/exchange/excel_import.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <xlsxwriter.h>
 
 #include <algorithm>
@@ -553,10 +556,22 @@ std::string ExcelImporter::KeepErrorFile(long long organization_id, long long op
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(error_dir_, ec);
+  // The files hold whole uploaded sheets (ИНН, СНИЛС, phones): a directory only this server's
+  // user can enter — a directory someone else made (or a link) in a shared temp dir is refused.
+  struct stat dir {};
+  if (::lstat(error_dir_.c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode) ||
+      dir.st_uid != ::geteuid()) {
+    spdlog::warn("excel import {}: {} is not a directory of this user; no error file", operation_id,
+                 error_dir_);
+    return "";
+  }
+  fs::permissions(error_dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
   const std::string path = ErrorPath(organization_id, operation_id);
   const std::string partial = path + ".part";
   try {
     WriteErrorFile(upload, errors, header_row, partial);
+    fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
+                    fs::perm_options::replace);
     fs::rename(partial, path);
   } catch (const std::exception& error) {
     // The import's answer has every error; the file is a convenience.
