@@ -35,6 +35,8 @@ constexpr size_t kChunk = 64 * 1024;
 // Expat keeps a whole start tag (with its attributes) in memory before it reports it; a file
 // of one 2 GB tag would take 2 GB. Its allocations are counted and refused over this cap.
 constexpr size_t kParserMemoryCap = 8 * 1024 * 1024;
+// Clients or accounts in one record's list (the record is built whole in memory).
+constexpr size_t kMaxListItems = 1000;
 
 // ---- A memory budget for the parser ----------------------------------------------------------
 
@@ -353,6 +355,7 @@ class Pass {
           if (attributes[0])
             return Stop("у " + Tag(name) + " нет атрибутов (" + std::string(attributes[0]) + ")");
           list_ = std::string(name);
+          list_items_ = 0;
           if (build_) record_[list_] = json::array();
           at_.push_back(At::kList);
         } else {
@@ -366,6 +369,11 @@ class Pass {
         if (name != item)
           return Stop("в " + Tag(list_) + " допускаются только элементы " + Tag(item) + ", а не " +
                       Tag(name));
+        // One record is built whole in memory: its lists are bounded (a premise has a few
+        // clients and accounts, not millions).
+        if (++list_items_ > kMaxListItems)
+          return Stop("в " + Tag(list_) + " одной записи больше " + std::to_string(kMaxListItems) +
+                      " элементов");
         if (build_) record_[list_].push_back(Fields(name, attributes));
         at_.push_back(At::kLeaf);
         return;
@@ -425,6 +433,7 @@ class Pass {
   std::vector<At> at_;
   std::array<bool, 4> seen_{};
   std::string list_;
+  size_t list_items_ = 0;
   json record_;
   std::vector<json> records_;
   bool stopped_ = false;

@@ -245,6 +245,14 @@ TEST_F(XmlReaderTest, RecordLimit) {
   EXPECT_NE(HeaderError(File(xml)).find("не более 200000 записей"), std::string::npos);
 }
 
+TEST_F(XmlReaderTest, ListsOfOneRecordAreBounded) {
+  // One record is built whole in memory: a list of millions of clients is refused.
+  std::string xml = "<upravdom-import><record><premise external_id=\"P\"/><clients>";
+  for (int i = 0; i < 1001; ++i) xml += "<client/>";
+  xml += "</clients></record></upravdom-import>";
+  EXPECT_NE(HeaderError(File(xml)).find("больше 1000 элементов"), std::string::npos);
+}
+
 TEST_F(XmlReaderTest, Windows1251) {
   // «Иванов» in windows-1251, as 1С may write it.
   const std::string xml =
