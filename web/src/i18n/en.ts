@@ -547,7 +547,7 @@ export const en: Record<MessageKey, string> = {
   'exchange.settings.password': 'Password',
   'exchange.settings.passwordSet': 'set',
   'exchange.settings.passwordUnset': 'not set',
-  'exchange.settings.passwordKeep': 'The password is stored encrypted and never shown. Leave the field empty to keep it.',
+  'exchange.settings.passwordKeep': 'The password is stored encrypted and never shown. Leave the field empty to keep it; when you change the server, port or login, type it again — otherwise it is removed.',
   'exchange.settings.passwordClear': 'Remove the password',
   'exchange.settings.passive': 'Passive mode',
   'exchange.settings.tls': 'TLS encryption (explicit, AUTH TLS)',

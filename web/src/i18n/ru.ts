@@ -545,7 +545,7 @@ export const ru = {
   'exchange.settings.password': 'Пароль',
   'exchange.settings.passwordSet': 'задан',
   'exchange.settings.passwordUnset': 'не задан',
-  'exchange.settings.passwordKeep': 'Пароль хранится в зашифрованном виде и не показывается. Оставьте поле пустым, чтобы не менять его.',
+  'exchange.settings.passwordKeep': 'Пароль хранится в зашифрованном виде и не показывается. Оставьте поле пустым, чтобы не менять его; при смене сервера, порта или логина введите пароль заново — иначе он будет удалён.',
   'exchange.settings.passwordClear': 'Удалить пароль',
   'exchange.settings.passive': 'Пассивный режим',
   'exchange.settings.tls': 'Шифрование TLS (явное, AUTH TLS)',
