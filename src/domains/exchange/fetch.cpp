@@ -1,6 +1,8 @@
 #include "domains/exchange/fetch.hpp"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -143,7 +145,42 @@ void ApplyFtpSettings(CURL* curl, const FtpSettings& ftp) {
   if (ftp.tls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
 }
 
+// Set when a connection was refused by RefuseLinkLocal on this thread (for the message).
+thread_local bool tl_refused_address = false;
+
+// Whether an address is link-local (169.254.0.0/16, fe80::/10: a cloud's metadata service
+// lives there, with the server's credentials) or unspecified. No import file is ever there;
+// an organisation's FTP server or link may be on a private network (an on-premise 1С), so
+// private and loopback addresses stay allowed.
+bool IsLinkLocalOrUnspecified(const sockaddr* address) {
+  if (address->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(address);
+    const uint32_t ip = ntohl(in->sin_addr.s_addr);
+    return (ip >> 16) == 0xA9FE || ip == 0;  // 169.254/16, 0.0.0.0
+  }
+  if (address->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(address);
+    const unsigned char* b = in6->sin6_addr.s6_addr;
+    if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+      return true;
+    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+      return (b[12] == 169 && b[13] == 254) ||
+             (b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] == 0);
+  }
+  return false;
+}
+
+curl_socket_t RefuseLinkLocal(void*, curlsocktype, curl_sockaddr* address) {
+  if (IsLinkLocalOrUnspecified(&address->addr)) {
+    tl_refused_address = true;
+    return CURL_SOCKET_BAD;
+  }
+  return ::socket(address->family, address->socktype, address->protocol);
+}
+
 void CommonOptions(CURL* curl, const FetchLimits& limits, char* error_buffer) {
+  tl_refused_address = false;
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &RefuseLinkLocal);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_s);
@@ -222,6 +259,10 @@ std::string Capitalized(std::string text) {
   };
   long response = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
+  if (tl_refused_address)
+    Refuse(say("адрес сервера «" + target.host +
+               "» — служебный (link-local): загрузка с таких адресов запрещена"),
+           field);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       Refuse(say("сервер «" + target.host + "» не найден — проверьте адрес"), field);

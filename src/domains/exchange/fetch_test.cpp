@@ -241,6 +241,18 @@ TEST_F(FetchTest, UnreachableHost) {
   EXPECT_HAS(FetchError("/sber/offers.xml", FtpSettings{}), "Не указан адрес FTP-сервера");
 }
 
+TEST_F(FetchTest, LinkLocalAddressesAreRefused) {
+  // A cloud's metadata service (169.254.169.254) and such: never an import file.
+  for (const char* link : {"http://169.254.169.254/latest/meta-data/", "http://0.0.0.0:9/x.xml",
+                           "http://[fe80::1]:9/x.xml", "http://[::ffff:169.254.169.254]/x.xml"})
+    EXPECT_HAS(FetchError(link, FtpSettings{}), "служебный (link-local)");
+  FtpSettings metadata = Ftp();
+  metadata.host = "169.254.169.254";
+  EXPECT_EQ(ErrorOf([&] { CheckFtpConnection(metadata); }, "ftp_host"),
+            "Адрес сервера «169.254.169.254» — служебный (link-local): загрузка с таких адресов "
+            "запрещена");
+}
+
 TEST_F(FetchTest, NotFound) {
   EXPECT_HAS(FetchError("/sber/missing.xml"), "не найден");
   EXPECT_HAS(FetchError("/no-such-dir/offers.xml"), "не найдены");

@@ -169,13 +169,24 @@ test('an admin sets up the FTP connection, the import and its schedule, and runs
   assert.equal(await done.innerText(), 'Импорт выполнен: OK');
   const op = page.getByTestId('run-operation').first();
   assert.match(await op.innerText(), /OK[\s\S]*Операция \d+[\s\S]*Создано: 2|OK[\s\S]*Операция \d+/);
+  // The operation's result shows before its run has ended: the file is deleted, the report
+  // queued and the organisation's lease released after it (a «Запустить сейчас» before that
+  // answers 409). Wait for the end of the run.
+  for (let i = 0; i < 100; i++) {
+    const settings = await apiCall(page, 'GET', '/exchange/settings');
+    if (!settings.body.running) break;
+    await page.waitForTimeout(100);
+  }
   assert.ok(!existsSync(path.join(ftpRoot, 'sber', 'offers.xml')), 'the file is deleted after reading');
   await screenshot(page, '54-exchange-run-now', { fullPage: true });
 
   // a second run finds no file: a failed operation with a Russian message
   await page.getByTestId('import-run-now').click();
   await page.locator('[data-testid="run-result"].ant-alert-error').waitFor({ timeout: 30_000 });
-  assert.match(await page.getByTestId('run-operation').first().innerText(), /Ошибка[\s\S]*\/sber\/offers\.xml/);
+  // the run's operations are polled from the log: the failed one may show a moment after the alert
+  const failedOperation = page.getByTestId('run-operation').filter({ hasText: 'Ошибка' }).first();
+  await failedOperation.waitFor({ timeout: 30_000 });
+  assert.match(await failedOperation.innerText(), /Ошибка[\s\S]*\/sber\/offers\.xml/);
   await screenshot(page, '55-exchange-run-now-failed', { fullPage: true });
 
   // switch the schedule off again (the database may be reused)
