@@ -74,36 +74,36 @@ def _wait_listening(host: str, port: int, proc: subprocess.Popen, log_path: Path
     raise RuntimeError(f"peer did not listen on {host}:{port} within {timeout}s")
 
 
-class FtpPeer:
-    """A pyftpdlib server on loopback; `stop()` ends it, `start()` runs it again."""
+class _ScriptPeer:
+    """A peer run as `python3 -c SCRIPT ARGS…` listening on host:port: started once it accepts
+    connections, `stop()` ends it, `start()` runs it again on the same port. Subclasses give
+    `_args()` and, before `start()`, set host, port and `kind` (the log file's prefix)."""
 
-    def __init__(self, root_dir: Path, user: str, password: str, port: int | None = None,
-                 host: str = "127.0.0.1", tls_cert: str | Path | None = None):
-        self.root = Path(root_dir)
-        self.user = user
-        self.password = password
-        self.host = host
-        self.port = port or free_port(host)
-        self.tls_cert = str(tls_cert) if tls_cert else ""
-        fd, name = tempfile.mkstemp(prefix=f"ftp-{self.port}-", suffix=".log")
+    kind = "peer"
+    host: str
+    port: int
+    stdin = subprocess.DEVNULL
+
+    def _init_process(self) -> None:
+        fd, name = tempfile.mkstemp(prefix=f"{self.kind}-{self.port}-", suffix=".log")
         os.close(fd)
         self.log_path = Path(name)
         self.proc: subprocess.Popen | None = None
         self.start()
 
-    @property
-    def url(self) -> str:
-        return f"ftp://{self.host}:{self.port}"
+    def _args(self) -> list[str]:
+        raise NotImplementedError
+
+    def _before_start(self) -> None:
+        pass
 
     def start(self) -> None:
         if self.proc and self.proc.poll() is None:
             return
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._before_start()
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [PYTHON, "-c", _FTP_SCRIPT, self.host, str(self.port), str(self.root), self.user,
-             self.password, self.tls_cert],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen([PYTHON, "-c", *self._args()], stdout=log,
+                                     stderr=subprocess.STDOUT, stdin=self.stdin)
         log.close()
         _wait_listening(self.host, self.port, self.proc, self.log_path)
 
@@ -116,11 +116,37 @@ class FtpPeer:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
 
-    def __enter__(self) -> "FtpPeer":
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class FtpPeer(_ScriptPeer):
+    """A pyftpdlib server on loopback; `stop()` ends it, `start()` runs it again."""
+
+    def __init__(self, root_dir: Path, user: str, password: str, port: int | None = None,
+                 host: str = "127.0.0.1", tls_cert: str | Path | None = None):
+        self.root = Path(root_dir)
+        self.user = user
+        self.password = password
+        self.host = host
+        self.port = port or free_port(host)
+        self.tls_cert = str(tls_cert) if tls_cert else ""
+        self.kind = "ftp"
+        self._init_process()
+
+    @property
+    def url(self) -> str:
+        return f"ftp://{self.host}:{self.port}"
+
+    def _before_start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _args(self) -> list[str]:
+        return [_FTP_SCRIPT, self.host, str(self.port), str(self.root), self.user, self.password,
+                self.tls_cert]
 
 
 def start_ftp(root_dir: str | Path, user: str, password: str, port: int | None = None,
@@ -156,7 +182,7 @@ finally:
 """
 
 
-class SmtpPeer:
+class SmtpPeer(_ScriptPeer):
     """An SMTP sink (python3-aiosmtpd) on loopback: accepts every message and appends it to
     `path` as one JSON line; `messages()` reads them back decoded. `stop()` ends it (a mail
     server that is down), `start()` runs it again on the same port."""
@@ -165,34 +191,16 @@ class SmtpPeer:
         self.path = Path(path)
         self.host = host
         self.port = port or free_port(host)
-        fd, name = tempfile.mkstemp(prefix=f"smtp-{self.port}-", suffix=".log")
-        os.close(fd)
-        self.log_path = Path(name)
-        self.proc: subprocess.Popen | None = None
-        self.start()
+        self.kind = "smtp"
+        self.stdin = subprocess.PIPE  # the sink runs until its stdin closes
+        self._init_process()
 
     @property
     def url(self) -> str:
         return f"smtp://{self.host}:{self.port}"
 
-    def start(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            return
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(
-            [PYTHON, "-c", _SMTP_SCRIPT, self.host, str(self.port), str(self.path)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.PIPE)
-        log.close()
-        _wait_listening(self.host, self.port, self.proc, self.log_path)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+    def _args(self) -> list[str]:
+        return [_SMTP_SCRIPT, self.host, str(self.port), str(self.path)]
 
     def messages(self, to: str | None = None) -> list[dict]:
         """Every received message: `from`, `to`, `subject` (decoded), `raw_subject` (as sent),
@@ -217,12 +225,6 @@ class SmtpPeer:
             m["body"] = part.get_content()
             out.append(m)
         return out
-
-    def __enter__(self) -> "SmtpPeer":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def start_smtp(path: str | Path, port: int | None = None, host: str = "127.0.0.1") -> SmtpPeer:
