@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "domains/exchange/test_ports.hpp"
 
 using namespace upravdom;
 using namespace upravdom::exchange;
@@ -44,15 +45,7 @@ FTPServer(("127.0.0.1", int(port)), FTPHandler).serve_forever()
 )";
 
 int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return upravdom::exchange::test_support::FreeLoopbackPort();
 }
 
 bool Listening(int port) {

@@ -10,23 +10,15 @@
 #include "db/migrations.hpp"
 #include "db/sql.hpp"
 #include "db/test_database.hpp"
+#include "domains/exchange/test_ports.hpp"
 
 using namespace upravdom;
 using namespace upravdom::exchange;
 
 namespace {
 
-// A loopback port nothing listens on.
 int ClosedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
+  return upravdom::exchange::test_support::FreeLoopbackPort();
 }
 
 class SchedulerTest : public ::testing::Test {
