@@ -55,6 +55,30 @@ TEST(StatementCache, DatabaseAttachesOneToEachSqliteConnection) {
   EXPECT_EQ(QueryInt(plain, Sql("SELECT 7")), 7) << "runs through SOCI";
 }
 
+TEST(StatementCache, InsertReturningIdGivesTheNewRowsId) {
+  Database database("sqlite::memory:", 1);
+  Session sql(database);
+  Exec(sql, Sql("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, n INTEGER)"));
+  Exec(sql, Sql("CREATE TABLE log (id INTEGER PRIMARY KEY, x INTEGER)"));
+  // A trigger's own inserts do not change the id the INSERT gives.
+  Exec(sql, Sql("CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log (x) VALUES (100); "
+                "INSERT INTO log (x) VALUES (101); END"));
+  auto insert = [&](const std::string& key) {
+    Sql query("INSERT INTO t (k, n) VALUES (");
+    query.Bind(key) << ", 1) RETURNING id";
+    return InsertReturningId(sql, query);
+  };
+  EXPECT_EQ(insert("a"), 1);
+  EXPECT_EQ(insert("b"), 2);
+  EXPECT_THROW(insert("a"), soci::soci_error) << "a constraint still fails";
+  EXPECT_EQ(insert("c"), 3);
+  // An upsert that updates gives the updated row's id, not the last inserted one.
+  Sql upsert(
+      "INSERT INTO t (k, n) VALUES ('a', 2) ON CONFLICT (k) DO UPDATE SET n = 2 RETURNING id");
+  EXPECT_EQ(InsertReturningId(sql, upsert), 1);
+  EXPECT_EQ(Ints(sql, Sql("SELECT n FROM t WHERE k = 'a'")), std::vector<long long>{2});
+}
+
 TEST(StatementCache, ReusesTheStatementWithNewValues) {
   Database database("sqlite::memory:", 1);
   Session sql(database);
