@@ -347,7 +347,10 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
   const Target target = Resolve(curl, location, ftp);
   const std::string shown = Shown(location);
 
-  std::string path = (std::filesystem::temp_directory_path() / "upravdom-fetch-XXXXXX").string();
+  const std::filesystem::path directory = limits.temp_dir.empty()
+                                              ? std::filesystem::temp_directory_path()
+                                              : std::filesystem::path(limits.temp_dir);
+  std::string path = (directory / "upravdom-fetch-XXXXXX").string();
   const int fd = ::mkstemp(path.data());
   if (fd < 0) Refuse("Не удалось создать временный файл для загрузки");
   Download download;
