@@ -160,8 +160,12 @@ int Serve(const Config& config) {
                                                         .starttls = config.smtp_starttls}));
   exchange::Scheduler& scheduler = application.scheduler();
   scheduler.OnMailQueued([&mail_delivery] { mail_delivery.Wake(); });
+  if (config.fetch_allow_private)
+    spdlog::info(
+        "the import may fetch from loopback and private addresses (--fetch-allow-private)");
   scheduler.Start({.poll = std::chrono::milliseconds(config.scheduler_poll_ms),
-                   .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes)});
+                   .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes),
+                   .limits = {.allow_private = config.fetch_allow_private}});
   // The scheduler's runs call back into the outboxes and the statistics keeper of this scope:
   // however Serve ends (RunServer throws when the port is taken), they stop first.
   struct StopBackgroundWork {
@@ -172,7 +176,7 @@ int Serve(const Config& config) {
     ~StopBackgroundWork() { Now(); }
   } stop_background_work{[&] {
     resident_service.OnSmsQueued(nullptr);
-    scheduler.Stop();  // waits for a run in progress; its report is queued before
+    scheduler.Stop();  // cuts its downloads off, waits for the run; its report is queued before
     scheduler.OnMailQueued(nullptr);
     application.import_engine().OnApplied(nullptr);
   }};
