@@ -53,8 +53,10 @@ org=$("$bin" org create "УК «XML-бенч»" --db "$db" 2>>"$work/cli.log")
   --db "$db" >/dev/null 2>>"$work/cli.log"
 token=$("$bin" token create --org "$org" --name bench --db "$db" 2>>"$work/cli.log")
 port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# --fetch-allow-private: the FTP peer is on loopback.
 UPRAVDOM_SECRET_KEY_FILE="$work/secret.key" \
-  "$bin" serve --db "$db" --port "$port" --log-level warn 2>"$work/server.log" &
+  "$bin" serve --db "$db" --port "$port" --log-level warn --fetch-allow-private true \
+  2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 300); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break

@@ -34,7 +34,8 @@ Application::Application(const Config& config, size_t pool_size)
       secret_box_(secret_key_file_),
       exchange_settings_repository_(database_),
       exchange_settings_service_(exchange_settings_repository_, secret_box_,
-                                 std::chrono::minutes(config.timezone_offset_minutes)),
+                                 std::chrono::minutes(config.timezone_offset_minutes),
+                                 config.fetch_allow_private),
       scheduler_(database_, operation_log_, import_engine_, exchange_settings_repository_,
                  secret_box_),
       excel_importer_(database_, operation_log_, import_engine_, "") {

@@ -37,7 +37,7 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
   serve [--db URL] [--port N] [--host ADDR] [--web DIR] [--threads N] [--log-level L]
         [--sms-sink FILE] [--secret-key-file FILE] [--smtp-url URL] [--smtp-user U]
         [--smtp-password P] [--smtp-from ADDR] [--smtp-starttls true|false]
-        [--scheduler-poll-ms N] [--timezone-offset ЧАСЫ]
+        [--scheduler-poll-ms N] [--timezone-offset ЧАСЫ] [--fetch-allow-private true|false]
                          запустить сервер (применяет миграции); --sms-sink: SMS приложения
                          жителя дописываются в файл строками JSON вместо журнала
                          Обмен данными (импорт XML по расписанию, отчёты на e-mail):
@@ -51,6 +51,10 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
                          --scheduler-poll-ms: как часто проверять расписание (100–30000,
                            по умолчанию 30000); --timezone-offset: часовой пояс расписания,
                            часы от UTC (по умолчанию 3 — Москва)
+                         --fetch-allow-private true: разрешить загрузку файлов импорта и
+                           проверку FTP с внутренних адресов (127.0.0.1, 10.x, 172.16–31.x,
+                           192.168.x, 100.64–127.x, ::1, fc00::/7) — для установки, где 1С
+                           или FTP-сервер в локальной сети; по умолчанию запрещено
   migrate                применить миграции базы данных
   org create НАЗВАНИЕ    создать организацию, напечатать её id
   user create --org ID --login LOGIN --password PASSWORD --role admin|operator|readonly [--name ФИО]
@@ -66,7 +70,7 @@ constexpr const char* kUsage = R"(upravdom — CRM для управляющих
 UPRAVDOM_THREADS, UPRAVDOM_LOG_LEVEL, UPRAVDOM_SECURE_COOKIES, UPRAVDOM_SMS_SINK,
 UPRAVDOM_SECRET_KEY_FILE, UPRAVDOM_SMTP_URL, UPRAVDOM_SMTP_USER, UPRAVDOM_SMTP_PASSWORD,
 UPRAVDOM_SMTP_FROM, UPRAVDOM_SMTP_STARTTLS, UPRAVDOM_SCHEDULER_POLL_MS,
-UPRAVDOM_TIMEZONE_OFFSET.
+UPRAVDOM_TIMEZONE_OFFSET, UPRAVDOM_FETCH_ALLOW_PRIVATE.
 )";
 
 class UsageError : public std::invalid_argument {
@@ -156,8 +160,12 @@ int Serve(const Config& config) {
                                                         .starttls = config.smtp_starttls}));
   exchange::Scheduler& scheduler = application.scheduler();
   scheduler.OnMailQueued([&mail_delivery] { mail_delivery.Wake(); });
+  if (config.fetch_allow_private)
+    spdlog::info(
+        "the import may fetch from loopback and private addresses (--fetch-allow-private)");
   scheduler.Start({.poll = std::chrono::milliseconds(config.scheduler_poll_ms),
-                   .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes)});
+                   .timezone_offset = std::chrono::minutes(config.timezone_offset_minutes),
+                   .limits = {.allow_private = config.fetch_allow_private}});
   // The scheduler's runs call back into the outboxes and the statistics keeper of this scope:
   // however Serve ends (RunServer throws when the port is taken), they stop first.
   struct StopBackgroundWork {
@@ -168,7 +176,7 @@ int Serve(const Config& config) {
     ~StopBackgroundWork() { Now(); }
   } stop_background_work{[&] {
     resident_service.OnSmsQueued(nullptr);
-    scheduler.Stop();  // waits for a run in progress; its report is queued before
+    scheduler.Stop();  // cuts its downloads off, waits for the run; its report is queued before
     scheduler.OnMailQueued(nullptr);
     application.import_engine().OnApplied(nullptr);
   }};
@@ -218,7 +226,7 @@ int Run(const std::vector<std::string>& args) {
   if (command == "serve") {
     AllowOnly(cl, {"port", "host", "web", "threads", "secure-cookies", "sms-sink",
                    "secret-key-file", "smtp-url", "smtp-user", "smtp-password", "smtp-from",
-                   "smtp-starttls", "scheduler-poll-ms", "timezone-offset"});
+                   "smtp-starttls", "scheduler-poll-ms", "timezone-offset", "fetch-allow-private"});
     if (words.size() != 1) throw UsageError("serve не принимает позиционных аргументов");
     return Serve(config);
   }

@@ -83,6 +83,14 @@ Config ResolveConfig(const CommandLine& command_line, const Environment& environ
   if (auto v = Pick(command_line, environment, "scheduler-poll-ms", "UPRAVDOM_SCHEDULER_POLL_MS"))
     config.scheduler_poll_ms =
         static_cast<int>(ParseNumber(*v, "Период опроса расписания (мс)", 100, 30000));
+  if (auto v =
+          Pick(command_line, environment, "fetch-allow-private", "UPRAVDOM_FETCH_ALLOW_PRIVATE")) {
+    // Strict: a security switch that silently reads «yes» as off (or a typo as on) misleads.
+    if (*v != "1" && *v != "true" && *v != "0" && *v != "false")
+      throw std::invalid_argument(
+          "--fetch-allow-private: ожидается 1, true, 0 или false, получено «" + *v + "»");
+    config.fetch_allow_private = *v == "1" || *v == "true";
+  }
   if (auto v = Pick(command_line, environment, "timezone-offset", "UPRAVDOM_TIMEZONE_OFFSET")) {
     // Whole hours, signed: "3", "+3", "-5".
     std::string digits = (*v)[0] == '+' || (*v)[0] == '-' ? v->substr(1) : *v;

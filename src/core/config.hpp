@@ -43,6 +43,11 @@ struct Config {
   bool smtp_starttls = false;  // smtp:// upgraded with STARTTLS (required when set)
   int scheduler_poll_ms = 30000;
   int timezone_offset_minutes = 180;
+  // Whether the import may fetch from loopback and private addresses (127/8, 10/8, 172.16/12,
+  // 192.168/16, 100.64/10, ::1, fc00::/7): off, so an organisation's admin cannot point a link
+  // or the FTP server at the services beside the CRM; on for an on-premise install whose 1С or
+  // FTP server is on the LAN. Link-local addresses stay refused (fetch.hpp).
+  bool fetch_allow_private = false;
 };
 
 // Flags win over UPRAVDOM_* variables, which win over defaults. Throws

@@ -93,3 +93,27 @@ TEST(Config, ExchangeSettingsFromFlagsOrEnvironment) {
   EXPECT_THROW(ResolveConfig(ParseCommandLine({"serve", "--timezone-offset", "15"}), Env({})),
                std::invalid_argument);
 }
+
+TEST(Config, FetchAllowPrivateIsOffUnlessAskedFor) {
+  EXPECT_FALSE(ResolveConfig(ParseCommandLine({"serve"}), Env({})).fetch_allow_private);
+  EXPECT_TRUE(
+      ResolveConfig(ParseCommandLine({"serve"}), Env({{"UPRAVDOM_FETCH_ALLOW_PRIVATE", "1"}}))
+          .fetch_allow_private);
+  EXPECT_TRUE(ResolveConfig(ParseCommandLine({"serve", "--fetch-allow-private", "true"}), Env({}))
+                  .fetch_allow_private);
+  // The flag beats the variable; an empty variable is no setting.
+  EXPECT_FALSE(ResolveConfig(ParseCommandLine({"serve", "--fetch-allow-private=0"}),
+                             Env({{"UPRAVDOM_FETCH_ALLOW_PRIVATE", "1"}}))
+                   .fetch_allow_private);
+  EXPECT_FALSE(
+      ResolveConfig(ParseCommandLine({"serve"}), Env({{"UPRAVDOM_FETCH_ALLOW_PRIVATE", ""}}))
+          .fetch_allow_private);
+  // Anything else is refused rather than read as off (or on).
+  for (const char* bad : {"yes", "on", "2", "TRUE "})
+    EXPECT_THROW(ResolveConfig(ParseCommandLine({"serve", "--fetch-allow-private", bad}), Env({})),
+                 std::invalid_argument)
+        << bad;
+  EXPECT_THROW(
+      ResolveConfig(ParseCommandLine({"serve"}), Env({{"UPRAVDOM_FETCH_ALLOW_PRIVATE", "yes"}})),
+      std::invalid_argument);
+}

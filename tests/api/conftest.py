@@ -176,9 +176,14 @@ def make_web_dir(root: Path) -> Path:
 
 
 class ServerProcess:
-    """`upravdom serve` on a free port; `stop()` sends SIGTERM and waits."""
+    """`upravdom serve` on a free port; `stop()` sends SIGTERM and waits.
 
-    def __init__(self, db_url: str, workdir: Path, web_dir: Path | None = None):
+    `fetch_allow_private` (on by default): the import may fetch from loopback, where the
+    suite's FTP and HTTP peers are (`--fetch-allow-private true`, as an on-premise install
+    whose FTP server is on its LAN); off, the server's own default, refuses them."""
+
+    def __init__(self, db_url: str, workdir: Path, web_dir: Path | None = None,
+                 fetch_allow_private: bool = True):
         self.db_url = db_url
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -186,9 +191,12 @@ class ServerProcess:
         cmd = [str(upravdom_bin()), "serve", "--db", db_url, "--port", str(self.port)]
         if web_dir is not None:
             cmd += ["--web", str(web_dir)]
+        if fetch_allow_private:
+            cmd += ["--fetch-allow-private", "true"]
         env = dict(os.environ)
         env.pop("UPRAVDOM_DB", None)
         env.pop("UPRAVDOM_PORT", None)
+        env.pop("UPRAVDOM_FETCH_ALLOW_PRIVATE", None)
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self.returncode: int | None = None
@@ -298,9 +306,10 @@ def workdir():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def serve_module(workdir: Path, sms_sink: Path | None = None):
+def serve_module(workdir: Path, sms_sink: Path | None = None, fetch_allow_private: bool = True):
     """Yields the module's server: fresh database, seeded, serving with a test web dir; with
-    `sms_sink`, the resident app's SMS go to that file (--sms-sink via the environment)."""
+    `sms_sink`, the resident app's SMS go to that file (--sms-sink via the environment);
+    `fetch_allow_private` as ServerProcess."""
     if not upravdom_bin().exists():
         pytest.fail(f"upravdom binary not found at {upravdom_bin()} (build it or set UPRAVDOM_BIN)")
     db = Database(workdir)
@@ -310,7 +319,7 @@ def serve_module(workdir: Path, sms_sink: Path | None = None):
     try:
         a, b = seed(db.url)
         web = make_web_dir(workdir)
-        server = ServerProcess(db.url, workdir, web)
+        server = ServerProcess(db.url, workdir, web, fetch_allow_private=fetch_allow_private)
         e = Env(server=server, db=db, workdir=workdir, web_dir=web, a=a, b=b)
         yield e
         rc = server.stop()

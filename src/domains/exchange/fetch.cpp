@@ -1,5 +1,6 @@
 #include "domains/exchange/fetch.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,6 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <string_view>
+
+#include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
 
@@ -117,7 +120,12 @@ Target Resolve(CURL* curl, const std::string& raw_location, const FtpSettings& f
     location.pop_back();
   if (location.empty()) Refuse("Пустой адрес файла");
   if (location.front() == '/') {
-    Target target{Scheme::kFtpPath, "ftp://" + FtpAuthority(ftp) + EncodePath(curl, location),
+    // The path is from the server's root, as an FTP client shows it. In an ftp:// URL a path
+    // is relative to the directory the login lands in (RFC 1738): "/%2F" makes libcurl start
+    // with CWD /, so a server that does not put the user at its root (a home directory like
+    // /home/crm) reads the same file as one that does.
+    Target target{Scheme::kFtpPath,
+                  "ftp://" + FtpAuthority(ftp) + "/%2F" + EncodePath(curl, location.substr(1)),
                   ftp.host, true};
     return target;
   }
@@ -145,42 +153,88 @@ void ApplyFtpSettings(CURL* curl, const FtpSettings& ftp) {
   if (ftp.tls) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
 }
 
-// Set when a connection was refused by RefuseLinkLocal on this thread (for the message).
-thread_local bool tl_refused_address = false;
-
-// Whether an address is link-local (169.254.0.0/16, fe80::/10: a cloud's metadata service
-// lives there, with the server's credentials) or unspecified. No import file is ever there;
-// an organisation's FTP server or link may be on a private network (an on-premise 1С), so
-// private and loopback addresses stay allowed.
-bool IsLinkLocalOrUnspecified(const sockaddr* address) {
-  if (address->sa_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(address);
-    const uint32_t ip = ntohl(in->sin_addr.s_addr);
-    return (ip >> 16) == 0xA9FE || ip == 0;  // 169.254/16, 0.0.0.0
-  }
-  if (address->sa_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(address);
-    const unsigned char* b = in6->sin6_addr.s6_addr;
-    if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
-      return true;
-    if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
-      return (b[12] == 169 && b[13] == 254) ||
-             (b[12] == 0 && b[13] == 0 && b[14] == 0 && b[15] == 0);
-  }
-  return false;
+AddressClass ClassifyIpv4(uint32_t ip) {
+  const auto in = [ip](uint32_t network, int bits) {
+    return (ip >> (32 - bits)) == (network >> (32 - bits));
+  };
+  if (in(0x00000000, 8) || in(0xA9FE0000, 16)) return AddressClass::kLinkLocal;  // 0/8, 169.254/16
+  if (in(0x7F000000, 8) || in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) ||
+      in(0x64400000, 10))  // 127/8, 10/8, 172.16/12, 192.168/16, 100.64/10
+    return AddressClass::kInternal;
+  return AddressClass::kPublic;
 }
 
-curl_socket_t RefuseLinkLocal(void*, curlsocktype, curl_sockaddr* address) {
-  if (IsLinkLocalOrUnspecified(&address->addr)) {
-    tl_refused_address = true;
+std::string AddressText(const sockaddr* address) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address->sa_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(address)->sin_addr, text,
+                sizeof text);
+  else if (address->sa_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr, text,
+                sizeof text);
+  return text;
+}
+
+int Port(const sockaddr* address) {
+  if (address->sa_family == AF_INET)
+    return ntohs(reinterpret_cast<const sockaddr_in*>(address)->sin_port);
+  if (address->sa_family == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(address)->sin6_port);
+  return -1;
+}
+
+// One transfer's guard: where its sockets may go, and when it is cut off. Given to libcurl's
+// callbacks; it remembers what was refused, for the message.
+struct Guard {
+  bool allow_private = false;
+  const std::atomic<bool>* stop = nullptr;
+  AddressClass refused = AddressClass::kPublic;  // kPublic: nothing refused
+  std::string refused_address;
+
+  bool Stopping() const { return stop && stop->load(); }
+};
+
+// Every socket libcurl opens goes through here, so a redirect or an FTP data connection to a
+// refused address is refused too (a check of the link's host name alone would miss them, and
+// a DNS answer that changes between a check and the connect).
+curl_socket_t OpenCheckedSocket(void* data, curlsocktype, curl_sockaddr* address) {
+  auto* guard = static_cast<Guard*>(data);
+  const AddressClass kind = ClassifyAddress(&address->addr);
+  // FTP active mode opens its listening socket here too: this machine's own address (private
+  // in most data centres) and port 0. It connects nowhere, so only link-local is refused.
+  const bool listener = Port(&address->addr) == 0;
+  if (kind == AddressClass::kLinkLocal ||
+      (kind == AddressClass::kInternal && !guard->allow_private && !listener)) {
+    guard->refused = kind;
+    guard->refused_address = AddressText(&address->addr);
     return CURL_SOCKET_BAD;
   }
   return ::socket(address->family, address->socktype, address->protocol);
 }
 
-void CommonOptions(CURL* curl, const FetchLimits& limits, char* error_buffer) {
-  tl_refused_address = false;
-  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &RefuseLinkLocal);
+// Called by libcurl about once a second even while nothing arrives (and at every read): a
+// non-zero answer cuts the transfer off (CURLE_ABORTED_BY_CALLBACK).
+int AbortWhenStopping(void* data, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const Guard*>(data)->Stopping() ? 1 : 0;
+}
+
+// An FTP request without a body (NOBODY) still "writes" what MDTM and SIZE said, as header
+// lines; libcurl's default would print them on stdout.
+size_t Discard(char*, size_t size, size_t count, void*) {
+  return size * count;
+}
+
+void CommonOptions(CURL* curl, const FetchLimits& limits, char* error_buffer, Guard& guard) {
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Discard);
+  guard.allow_private = limits.allow_private;
+  guard.stop = limits.stop;
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
+  curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
+  if (limits.stop) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortWhenStopping);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &guard);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // worker threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, limits.connect_timeout_s);
@@ -246,11 +300,18 @@ std::string Capitalized(std::string text) {
   return text;
 }
 
-// A failed transfer in Russian, naming the file and the server.
+// A failed transfer in Russian, naming the file and the server. libcurl's own (English) text
+// goes to the server log only: the user gets the Russian message.
 [[noreturn]] void Explain(CURLcode code, CURL* curl, const Target& target, const std::string& shown,
                           const FetchLimits& limits, const Download* download,
-                          const char* error_buffer, bool login_only = false,
+                          const char* error_buffer, const Guard& guard, bool login_only = false,
                           const char* field = kField) {
+  if (code == CURLE_ABORTED_BY_CALLBACK && guard.Stopping())
+    throw TransferAborted("the transfer of " + shown + " from " + target.host +
+                          " was cut off: the server is stopping");
+  spdlog::warn("transfer of {} ({}): curl error {} ({}){}", shown, target.host,
+               static_cast<int>(code), curl_easy_strerror(code),
+               *error_buffer ? std::string(": ") + error_buffer : std::string());
   // A file's failure starts with the file; a connection check's names only the server, once:
   // «Сервер «ftp.example.ru» не найден», not «FTP-сервер «…»: сервер «…» не найден».
   const std::string file = login_only ? "" : "Файл «" + shown + "»: ";
@@ -259,10 +320,22 @@ std::string Capitalized(std::string text) {
   };
   long response = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
-  if (tl_refused_address)
-    Refuse(say("адрес сервера «" + target.host +
-               "» — служебный (link-local): загрузка с таких адресов запрещена"),
-           field);
+  // The address too when the host is a name, or a redirect went elsewhere.
+  const std::string server = "адрес сервера «" + target.host + "»" +
+                             (guard.refused_address.empty() || guard.refused_address == target.host
+                                  ? ""
+                                  : " (" + guard.refused_address + ")");
+  // Only when no connection came about: a name with a refused and an allowed address fails
+  // later for reasons of its own.
+  const bool not_connected = code == CURLE_COULDNT_CONNECT || code == CURLE_FTP_CANT_GET_HOST ||
+                             code == CURLE_FTP_PORT_FAILED;
+  if (not_connected && guard.refused == AddressClass::kLinkLocal)
+    Refuse(say(server + " — служебный (link-local): загрузка с таких адресов запрещена"), field);
+  if (not_connected && guard.refused == AddressClass::kInternal)
+    Refuse(
+        say(server + " — внутренний (сам сервер CRM или локальная сеть): загрузка с таких адресов "
+                     "запрещена настройками сервера CRM (параметр --fetch-allow-private)"),
+        field);
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       Refuse(say("сервер «" + target.host + "» не найден — проверьте адрес"), field);
@@ -290,10 +363,16 @@ std::string Capitalized(std::string text) {
       Refuse(say("FTP-сервер не поддерживает защищённое соединение (AUTH TLS) — выключите "
                  "TLS в общих настройках или включите его на сервере"),
              field);
-    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
+      Refuse(say("сертификат сервера «" + target.host +
+                 "» не прошёл проверку (TLS): он просрочен, выдан на другое имя или не заверен "
+                 "известным центром сертификации"),
+             field);
+    case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
-      Refuse(say(std::string("ошибка защищённого соединения (TLS): ") + error_buffer), field);
+      Refuse(
+          say("не удалось установить защищённое соединение (TLS) с сервером «" + target.host + "»"),
+          field);
     case CURLE_HTTP_RETURNED_ERROR:
       if (response == 404 || response == 410)
         Refuse(say("по ссылке файл не найден (HTTP " + std::to_string(response) + ")"), field);
@@ -309,8 +388,7 @@ std::string Capitalized(std::string text) {
     case CURLE_FTP_CANT_GET_HOST:
     case CURLE_FTP_PORT_FAILED:
       Refuse(say("не удалось открыть канал данных FTP — попробуйте другой режим "
-                 "(пассивный/активный) в общих настройках (" +
-                 std::string(error_buffer) + ")"),
+                 "(пассивный/активный) в общих настройках"),
              field);
     case CURLE_WRITE_ERROR:
       if (download && download->too_large)
@@ -321,9 +399,24 @@ std::string Capitalized(std::string text) {
     default:
       break;
   }
-  Refuse(say("не удалось загрузить (" +
-             std::string(*error_buffer ? error_buffer : curl_easy_strerror(code)) + ")"),
+  Refuse(say("не удалось загрузить с сервера «" + target.host + "» (ошибка " +
+             std::to_string(static_cast<int>(code)) + ", подробности — в журнале сервера CRM)"),
          field);
+}
+
+// The name of the file an ftp:// URL retrieves, decoded: its last path segment without
+// libcurl's ";type=" suffix. Empty for a directory.
+std::string FtpFileName(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), &curl_url_cleanup);
+  if (!parsed) throw std::bad_alloc();
+  char* path = nullptr;
+  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(parsed.get(), CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK)
+    return "";
+  std::string name(path);
+  curl_free(path);
+  if (size_t type = name.rfind(";type="); type != std::string::npos) name.resize(type);
+  return name.substr(name.rfind('/') + 1);
 }
 
 CurlHandle NewHandle() {
@@ -334,6 +427,24 @@ CurlHandle NewHandle() {
 }
 
 }  // namespace
+
+AddressClass ClassifyAddress(const sockaddr* address) {
+  if (address->sa_family == AF_INET)
+    return ClassifyIpv4(ntohl(reinterpret_cast<const sockaddr_in*>(address)->sin_addr.s_addr));
+  if (address->sa_family != AF_INET6) return AddressClass::kPublic;
+  const in6_addr& ip = reinterpret_cast<const sockaddr_in6*>(address)->sin6_addr;
+  const unsigned char* b = ip.s6_addr;
+  if (IN6_IS_ADDR_UNSPECIFIED(&ip) || IN6_IS_ADDR_LINKLOCAL(&ip)) return AddressClass::kLinkLocal;
+  if (IN6_IS_ADDR_LOOPBACK(&ip) || (b[0] & 0xFE) == 0xFC || IN6_IS_ADDR_SITELOCAL(&ip))
+    return AddressClass::kInternal;  // ::1, fc00::/7, fec0::/10
+  // An IPv4 address inside IPv6: mapped (::ffff:a.b.c.d, how a dual-stack socket reaches IPv4),
+  // the old compatible form (::a.b.c.d) and NAT64's well-known prefix (64:ff9b::a.b.c.d).
+  static constexpr unsigned char kNat64[12] = {0, 0x64, 0xFF, 0x9B};
+  if (IN6_IS_ADDR_V4MAPPED(&ip) || IN6_IS_ADDR_V4COMPAT(&ip) || std::equal(b, b + 12, kNat64))
+    return ClassifyIpv4(static_cast<uint32_t>(b[12]) << 24 | static_cast<uint32_t>(b[13]) << 16 |
+                        static_cast<uint32_t>(b[14]) << 8 | b[15]);
+  return AddressClass::kPublic;
+}
 
 void EnsureCurlInitialized() {
   static std::once_flag once;
@@ -347,7 +458,10 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
   const Target target = Resolve(curl, location, ftp);
   const std::string shown = Shown(location);
 
-  std::string path = (std::filesystem::temp_directory_path() / "upravdom-fetch-XXXXXX").string();
+  const std::filesystem::path directory = limits.temp_dir.empty()
+                                              ? std::filesystem::temp_directory_path()
+                                              : std::filesystem::path(limits.temp_dir);
+  std::string path = (directory / "upravdom-fetch-XXXXXX").string();
   const int fd = ::mkstemp(path.data());
   if (fd < 0) Refuse("Не удалось создать временный файл для загрузки");
   Download download;
@@ -371,7 +485,8 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
   } cleanup{path, download};
 
   char error_buffer[CURL_ERROR_SIZE] = "";
-  CommonOptions(curl, limits, error_buffer);
+  Guard guard;
+  CommonOptions(curl, limits, error_buffer, guard);
   curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteToFile);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &download);
@@ -383,11 +498,13 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
     curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  } else if (target.use_settings) {
-    ApplyFtpSettings(curl, ftp);
+  } else {
+    // MDTM: the version that was read, for DeleteRemoteFile.
+    curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
+    if (target.use_settings) ApplyFtpSettings(curl, ftp);
   }
   const CURLcode code = curl_easy_perform(curl);
-  if (code != CURLE_OK) Explain(code, curl, target, shown, limits, &download, error_buffer);
+  if (code != CURLE_OK) Explain(code, curl, target, shown, limits, &download, error_buffer, guard);
   if (std::fflush(download.file) != 0)
     Refuse("Файл «" + shown + "»: не удалось записать временный файл (нет места на диске?)");
 
@@ -399,11 +516,14 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
     Refuse("По ссылке «" + shown +
            "» получена веб-страница, а не файл выгрузки: укажите прямую ссылку на файл XML (для "
            "Dropbox — ссылку с dl=1)");
+  curl_off_t modified = -1;
+  if (target.scheme != Scheme::kHttp) curl_easy_getinfo(curl, CURLINFO_FILETIME_T, &modified);
   cleanup.keep = true;
-  return {path, download.bytes};
+  return {path, download.bytes, static_cast<long long>(modified)};
 }
 
-void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp) {
+void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp, const FetchedFile& read,
+                      const FetchLimits& limits) {
   CurlHandle handle = NewHandle();
   CURL* curl = handle.get();
   const Target target = Resolve(curl, location, ftp);
@@ -411,33 +531,52 @@ void DeleteRemoteFile(const std::string& location, const FtpSettings& ftp) {
   if (target.scheme == Scheme::kHttp)
     Refuse("Файл «" + shown +
            "»: удалить после прочтения можно только файл на FTP-сервере, не по ссылке http(s)");
-  // libcurl sends CURLOPT_QUOTE before it changes directory: DELE takes the whole path, on a
-  // connection to the server's root.
-  const size_t authority = target.url.find('/', target.url.find("://") + 3);
-  if (authority == std::string::npos || target.url.back() == '/')
-    Refuse("Файл «" + shown + "»: в адресе нет имени файла");
-  const std::string directory = target.url.substr(0, authority + 1);
-  std::string name = target.url.substr(authority);
-  int length = 0;
-  char* decoded = curl_easy_unescape(curl, name.c_str(), static_cast<int>(name.size()), &length);
-  if (!decoded) throw std::bad_alloc();
-  name.assign(decoded, static_cast<size_t>(length));
-  curl_free(decoded);
+  const std::string name = FtpFileName(target.url);
+  if (name.empty()) Refuse("Файл «" + shown + "»: в адресе нет имени файла");
   if (name.find_first_of("\r\n") != std::string::npos) Refuse("Файл «" + shown + "»: неверное имя");
+
+  char error_buffer[CURL_ERROR_SIZE] = "";
+  Guard guard;
+  CommonOptions(curl, limits, error_buffer, guard);
+  // The URL the file was read by: libcurl changes to the same directories (CWD / first for a
+  // path, none for a link's path relative to the login directory), so the DELE sent after them
+  // (POSTQUOTE; QUOTE would go before them) names the same file.
+  curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // no RETR: log in, CWD, MDTM, SIZE
+  curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
+  if (target.use_settings) ApplyFtpSettings(curl, ftp);
+  CURLcode code = curl_easy_perform(curl);
+  if (code != CURLE_OK) Explain(code, curl, target, shown, limits, nullptr, error_buffer, guard);
+
+  // 1С may have uploaded a new version since the download: deleting it would lose it unread.
+  // The file is deleted only while its size and modification time are those that were read
+  // (MDTM has whole seconds: a new version of the same size within the same second passes).
+  curl_off_t size = -1, modified = -1;
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &size);
+  curl_easy_getinfo(curl, CURLINFO_FILETIME_T, &modified);
+  std::string changed;
+  if (size >= 0 && size != read.bytes)
+    changed = "размер " + std::to_string(read.bytes) + " → " + std::to_string(size) + " байт";
+  if (modified >= 0 && read.modified >= 0 && modified != read.modified)
+    changed += (changed.empty() ? "" : ", ") + std::string("время изменения другое");
+  if (!changed.empty())
+    Refuse("Файл «" + shown + "»: изменился на FTP-сервере после загрузки (" + changed +
+           ") — новая версия оставлена и будет загружена при следующем запуске");
+  if (size < 0 && (modified < 0 || read.modified < 0))
+    Refuse("Файл «" + shown +
+           "»: FTP-сервер не сообщает размер и время изменения файла, поэтому нельзя убедиться, "
+           "что это прочитанная версия — файл оставлен на сервере");
 
   std::unique_ptr<curl_slist, SlistDeleter> commands(
       curl_slist_append(nullptr, ("DELE " + name).c_str()));
-  char error_buffer[CURL_ERROR_SIZE] = "";
-  const FetchLimits limits;
-  CommonOptions(curl, limits, error_buffer);
-  curl_easy_setopt(curl, CURLOPT_URL, directory.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // no listing: log in, CWD, DELE
-  curl_easy_setopt(curl, CURLOPT_QUOTE, commands.get());
-  if (target.use_settings) ApplyFtpSettings(curl, ftp);
-  const CURLcode code = curl_easy_perform(curl);
+  if (!commands) throw std::bad_alloc();
+  // The same handle: the logged-in connection is reused, right after the check.
+  curl_easy_setopt(curl, CURLOPT_FILETIME, 0L);
+  curl_easy_setopt(curl, CURLOPT_POSTQUOTE, commands.get());
+  code = curl_easy_perform(curl);
   if (code == CURLE_QUOTE_ERROR)
     Refuse("Файл «" + shown + "»: FTP-сервер не дал удалить файл (нет прав или файла уже нет)");
-  if (code != CURLE_OK) Explain(code, curl, target, shown, limits, nullptr, error_buffer);
+  if (code != CURLE_OK) Explain(code, curl, target, shown, limits, nullptr, error_buffer, guard);
 }
 
 void CheckFtpConnection(const FtpSettings& ftp, const FetchLimits& limits) {
@@ -446,14 +585,15 @@ void CheckFtpConnection(const FtpSettings& ftp, const FetchLimits& limits) {
   const Target target{Scheme::kFtpPath, "ftp://" + FtpAuthority(ftp, "ftp_host") + "/", ftp.host,
                       true};
   char error_buffer[CURL_ERROR_SIZE] = "";
-  CommonOptions(curl, limits, error_buffer);
+  Guard guard;
+  CommonOptions(curl, limits, error_buffer, guard);
   curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
   curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);  // connect and log in, no listing
   ApplyFtpSettings(curl, ftp);
   const CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK)
-    Explain(code, curl, target, target.url, limits, nullptr, error_buffer, /*login_only=*/true,
-            "ftp_host");
+    Explain(code, curl, target, target.url, limits, nullptr, error_buffer, guard,
+            /*login_only=*/true, "ftp_host");
 }
 
 std::string ShownLocation(const std::string& location) {

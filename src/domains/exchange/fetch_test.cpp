@@ -1,15 +1,19 @@
 // FetchToTempFile / DeleteRemoteFile / CheckFtpConnection against real peers on loopback: an
 // FTP server (python3-pyftpdlib, as tests/api/peers.py starts it) and an HTTP server
-// (python3 -m http.server), started as subprocesses for the suite.
+// (python3 -m http.server), started as subprocesses for the suite, and a server that sends
+// slowly (test_trickle_peer.hpp). The peers are on loopback, so the fetches here allow
+// private addresses (Allowed()) unless a test is about refusing them.
 #include "domains/exchange/fetch.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +23,9 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "domains/exchange/test_peer_process.hpp"
 #include "domains/exchange/test_ports.hpp"
+#include "domains/exchange/test_trickle_peer.hpp"
 
 using namespace upravdom;
 using namespace upravdom::exchange;
@@ -27,67 +33,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kPython = "/usr/bin/python3";  // Debian's: it has pyftpdlib
+using test_support::kFtpScript;
+using test_support::kPython;
+using test_support::Peer;
 constexpr const char* kUser = "crm";
 constexpr const char* kPassword = "ftp-Пароль-1";
-
-constexpr const char* kFtpScript = R"(
-import sys
-from pyftpdlib.authorizers import DummyAuthorizer
-from pyftpdlib.handlers import FTPHandler
-from pyftpdlib.servers import FTPServer
-port, root, user, password = sys.argv[1:5]
-authorizer = DummyAuthorizer()
-authorizer.add_user(user, password, root, perm="elradfmwMT")
-FTPHandler.authorizer = authorizer
-FTPHandler.auth_failed_timeout = 0.1
-FTPServer(("127.0.0.1", int(port)), FTPHandler).serve_forever()
-)";
 
 int FreePort() {
   return upravdom::exchange::test_support::FreeLoopbackPort();
 }
-
-bool Listening(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return ok;
-}
-
-// A peer process, killed when the suite ends.
-class Peer {
- public:
-  Peer(std::vector<std::string> args, int port, const fs::path& log) : port_(port) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      FILE* out = std::freopen(log.c_str(), "w", stdout);
-      if (out) ::dup2(::fileno(stdout), 2);
-      std::vector<char*> argv;
-      for (auto& arg : args) argv.push_back(arg.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    for (int i = 0; i < 300 && !Listening(port_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ~Peer() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  bool up() const { return Listening(port_); }
-
- private:
-  pid_t pid_ = -1;
-  int port_;
-};
 
 void Write(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
@@ -163,8 +117,11 @@ class FetchTest : public ::testing::Test {
     return "";
   }
 
+  // The peers are on loopback: allowed, as an on-premise install allows its LAN.
+  static FetchLimits Allowed() { return {.allow_private = true}; }
+
   static std::string FetchError(const std::string& location, const FtpSettings& ftp = Ftp(),
-                                FetchLimits limits = {}) {
+                                FetchLimits limits = Allowed()) {
     const fs::path downloads = root_ / "downloads";
     fs::create_directories(downloads);
     limits.temp_dir = downloads.string();
@@ -182,27 +139,30 @@ class FetchTest : public ::testing::Test {
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 TEST_F(FetchTest, FtpPathToATempFile) {
-  FetchedFile file = FetchToTempFile("/sber/offers.xml", Ftp(), {});
+  FetchedFile file = FetchToTempFile("/sber/offers.xml", Ftp(), Allowed());
   EXPECT_EQ(Read(file.path), kXml);
   EXPECT_EQ(file.bytes, static_cast<long long>(std::string(kXml).size()));
+  struct stat info {};
+  ASSERT_EQ(::stat((root_ / "ftp" / "sber" / "offers.xml").c_str(), &info), 0);
+  EXPECT_EQ(file.modified, static_cast<long long>(info.st_mtime)) << "the MDTM of the file read";
   fs::remove(file.path);
   // Cyrillic and spaces in the path; the active mode.
   FtpSettings active = Ftp();
   active.passive = false;
-  file = FetchToTempFile(" /выгрузка 1/дома.xml ", active, {});
+  file = FetchToTempFile(" /выгрузка 1/дома.xml ", active, Allowed());
   EXPECT_EQ(Read(file.path), kXml);
   fs::remove(file.path);
 }
 
 TEST_F(FetchTest, FtpUrlToTheOwnServerUsesTheSettingsLogin) {
   const std::string url = "ftp://127.0.0.1:" + std::to_string(ftp_port_) + "/sber/offers.xml";
-  FetchedFile file = FetchToTempFile(url, Ftp(), {});
+  FetchedFile file = FetchToTempFile(url, Ftp(), Allowed());
   EXPECT_EQ(Read(file.path), kXml);
   fs::remove(file.path);
   // A login in the link itself.
   file = FetchToTempFile("ftp://crm:ftp-%D0%9F%D0%B0%D1%80%D0%BE%D0%BB%D1%8C-1@127.0.0.1:" +
                              std::to_string(ftp_port_) + "/sber/offers.xml",
-                         FtpSettings{}, {});
+                         FtpSettings{}, Allowed());
   EXPECT_EQ(Read(file.path), kXml);
   fs::remove(file.path);
   // And the password never shows in a message.
@@ -216,10 +176,10 @@ TEST_F(FetchTest, WrongPasswordIsRefusedLogin) {
   wrong.password = "wrong";
   EXPECT_HAS(FetchError("/sber/offers.xml", wrong), "отклонил вход — проверьте логин и пароль");
   // A connection check names the server once: «FTP-сервер «127.0.0.1» отклонил вход …».
-  const std::string check = ErrorOf([&] { CheckFtpConnection(wrong); }, "ftp_host");
+  const std::string check = ErrorOf([&] { CheckFtpConnection(wrong, Allowed()); }, "ftp_host");
   EXPECT_EQ(check.rfind("FTP-сервер «127.0.0.1» отклонил вход", 0), 0u) << check;
   EXPECT_EQ(check.find("127.0.0.1", check.find("127.0.0.1") + 1), std::string::npos) << check;
-  CheckFtpConnection(Ftp());  // the right one logs in
+  CheckFtpConnection(Ftp(), Allowed());  // the right one logs in
 }
 
 TEST_F(FetchTest, UnreachableHost) {
@@ -234,16 +194,94 @@ TEST_F(FetchTest, UnreachableHost) {
   EXPECT_HAS(FetchError("/sber/offers.xml", FtpSettings{}), "Не указан адрес FTP-сервера");
 }
 
-TEST_F(FetchTest, LinkLocalAddressesAreRefused) {
+sockaddr_in6 Ipv6(const char* text) {
+  sockaddr_in6 address{};
+  address.sin6_family = AF_INET6;
+  address.sin6_port = htons(21);
+  EXPECT_EQ(::inet_pton(AF_INET6, text, &address.sin6_addr), 1) << text;
+  return address;
+}
+
+AddressClass Classify(const char* text) {
+  if (std::string(text).find(':') != std::string::npos) {
+    const sockaddr_in6 address = Ipv6(text);
+    return ClassifyAddress(reinterpret_cast<const sockaddr*>(&address));
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(21);
+  EXPECT_EQ(::inet_pton(AF_INET, text, &address.sin_addr), 1) << text;
+  return ClassifyAddress(reinterpret_cast<const sockaddr*>(&address));
+}
+
+TEST(AddressClassTest, EveryRangeAndItsEdges) {
+  // Each range, its first and last address, and the addresses just outside it.
+  for (const char* internal :
+       {"127.0.0.1", "127.255.255.255", "10.0.0.0", "10.255.255.255", "172.16.0.0",
+        "172.31.255.255", "192.168.0.0", "192.168.255.255", "100.64.0.0", "100.127.255.255", "::1",
+        "fc00::", "fd12:3456::1", "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fec0::1"})
+    EXPECT_EQ(Classify(internal), AddressClass::kInternal) << internal;
+  for (const char* link_local : {"169.254.0.0", "169.254.169.254", "169.254.255.255", "0.0.0.0",
+                                 "0.1.2.3", "fe80::", "fe80::1", "febf::1", "::"})
+    EXPECT_EQ(Classify(link_local), AddressClass::kLinkLocal) << link_local;
+  for (const char* public_ :
+       {"1.1.1.1", "9.255.255.255", "11.0.0.0", "126.255.255.255", "128.0.0.0", "172.15.255.255",
+        "172.32.0.0", "192.167.255.255", "192.169.0.0", "100.63.255.255", "100.128.0.0",
+        "169.253.255.255", "169.255.0.0", "8.8.8.8", "2a00:1450:4010::1", "fbff::1", "fe00::1",
+        "::1:0:0:1", "2001:db8::1"})
+    EXPECT_EQ(Classify(public_), AddressClass::kPublic) << public_;
+}
+
+TEST(AddressClassTest, Ipv4InsideIpv6IsClassedByItsIpv4) {
+  for (const char* internal :
+       {"::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:172.20.0.1", "::ffff:192.168.1.1",
+        "::ffff:100.100.0.1", "::10.0.0.1", "64:ff9b::192.168.0.1"})
+    EXPECT_EQ(Classify(internal), AddressClass::kInternal) << internal;
+  for (const char* link_local :
+       {"::ffff:169.254.169.254", "::ffff:0.0.0.0", "::2:1" /* ::0.2.0.1 */, "64:ff9b::a9fe:a9fe"})
+    EXPECT_EQ(Classify(link_local), AddressClass::kLinkLocal) << link_local;
+  for (const char* public_ : {"::ffff:8.8.8.8", "::ffff:172.32.0.1", "64:ff9b::808:808"})
+    EXPECT_EQ(Classify(public_), AddressClass::kPublic) << public_;
+}
+
+TEST_F(FetchTest, LinkLocalAddressesAreRefusedEvenWhenPrivateOnesAreAllowed) {
   // A cloud's metadata service (169.254.169.254) and such: never an import file.
   for (const char* link : {"http://169.254.169.254/latest/meta-data/", "http://0.0.0.0:9/x.xml",
                            "http://[fe80::1]:9/x.xml", "http://[::ffff:169.254.169.254]/x.xml"})
     EXPECT_HAS(FetchError(link, FtpSettings{}), "служебный (link-local)");
   FtpSettings metadata = Ftp();
   metadata.host = "169.254.169.254";
-  EXPECT_EQ(ErrorOf([&] { CheckFtpConnection(metadata); }, "ftp_host"),
+  EXPECT_EQ(ErrorOf([&] { CheckFtpConnection(metadata, Allowed()); }, "ftp_host"),
             "Адрес сервера «169.254.169.254» — служебный (link-local): загрузка с таких адресов "
             "запрещена");
+}
+
+TEST_F(FetchTest, LoopbackAndPrivateAddressesAreRefusedByDefault) {
+  const FetchLimits refused;  // the server's default: no --fetch-allow-private
+  const std::string internal =
+      "— внутренний (сам сервер CRM или локальная сеть): загрузка с таких адресов запрещена "
+      "настройками сервера CRM (параметр --fetch-allow-private)";
+  // The peers answer, but nothing is asked of them: the FTP path, an ftp:// link and an http://
+  // link on loopback are refused before a connection.
+  EXPECT_EQ(FetchError("/sber/offers.xml", Ftp(), refused),
+            "Файл «/sber/offers.xml»: адрес сервера «127.0.0.1» " + internal);
+  EXPECT_HAS(FetchError(Http("offers.xml"), FtpSettings{}, refused), internal);
+  EXPECT_HAS(FetchError("ftp://127.0.0.1:" + std::to_string(ftp_port_) + "/sber/offers.xml", Ftp(),
+                        refused),
+             internal);
+  // A name shows the address it resolved to.
+  FtpSettings named = Ftp();
+  named.host = "localhost";
+  const std::string message = FetchError("/sber/offers.xml", named, refused);
+  EXPECT_TRUE(message.find("«localhost» (127.0.0.1) — внутренний") != std::string::npos ||
+              message.find("«localhost» (::1) — внутренний") != std::string::npos)
+      << message;
+  // The connection check and the deletion too.
+  EXPECT_EQ(ErrorOf([&] { CheckFtpConnection(Ftp()); }, "ftp_host"),
+            "Адрес сервера «127.0.0.1» " + internal);
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/offers.xml", Ftp(), {.bytes = 1}, refused); }),
+             internal);
+  EXPECT_TRUE(fs::exists(root_ / "ftp" / "sber" / "offers.xml"));
 }
 
 TEST_F(FetchTest, NotFound) {
@@ -253,16 +291,18 @@ TEST_F(FetchTest, NotFound) {
 }
 
 TEST_F(FetchTest, TooLarge) {
-  FetchLimits small;
+  FetchLimits small = Allowed();
   small.max_bytes = 1000;
   EXPECT_HAS(FetchError("/big.xml", Ftp(), small), "больше допустимого размера");
-  EXPECT_HAS(FetchError(Http("offers.xml"), Ftp(), FetchLimits{.max_bytes = 10}),
-             "больше допустимого размера");
+  EXPECT_HAS(
+      FetchError(Http("offers.xml"), Ftp(), FetchLimits{.max_bytes = 10, .allow_private = true}),
+      "больше допустимого размера");
 }
 
 TEST_F(FetchTest, HttpLinks) {
-  FetchedFile file = FetchToTempFile(Http("offers.xml") + "?dl=1", FtpSettings{}, {});
+  FetchedFile file = FetchToTempFile(Http("offers.xml") + "?dl=1", FtpSettings{}, Allowed());
   EXPECT_EQ(Read(file.path), kXml);
+  EXPECT_EQ(file.modified, -1) << "a link has no version to compare";
   fs::remove(file.path);
   EXPECT_HAS(FetchError(Http("page.html")), "получена веб-страница, а не файл выгрузки");
   EXPECT_HAS(FetchError(Http("disguised.xml")), "получена веб-страница");
@@ -280,22 +320,137 @@ TEST_F(FetchTest, TlsRequestedFromAPlainServer) {
   EXPECT_HAS(FetchError("/sber/offers.xml", tls), "не поддерживает защищённое соединение");
 }
 
+TEST_F(FetchTest, UsersSeeNoEnglishFromLibcurl) {
+  // https:// to a plain HTTP server: libcurl says «…wrong version number» — the server log's.
+  const std::string tls = FetchError("https://127.0.0.1:" + std::to_string(http_port_) + "/x.xml");
+  EXPECT_EQ(tls, "Файл «https://127.0.0.1:" + std::to_string(http_port_) +
+                     "/x.xml»: не удалось установить защищённое соединение (TLS) с сервером "
+                     "«127.0.0.1»");
+  // An answer that is not HTTP: «Received HTTP/0.9 when not allowed».
+  test_support::TricklePeer garbage("garbage\r\n", std::chrono::milliseconds(0));
+  const std::string other = FetchError("http://127.0.0.1:" + std::to_string(garbage.port()) + "/x");
+  EXPECT_HAS(other, "не удалось загрузить с сервера «127.0.0.1» (ошибка ");
+  EXPECT_HAS(other, "подробности — в журнале сервера CRM)");
+  EXPECT_EQ(other.find("HTTP/0.9"), std::string::npos) << other;
+}
+
 TEST_F(FetchTest, DeleteRemoteFile) {
-  Write(root_ / "ftp" / "sber" / "done.xml", kXml);
-  DeleteRemoteFile("/sber/done.xml", Ftp());
-  EXPECT_FALSE(fs::exists(root_ / "ftp" / "sber" / "done.xml"));
-  Write(root_ / "ftp" / "выгрузка 1" / "старый.xml", kXml);
-  DeleteRemoteFile("/выгрузка 1/старый.xml", Ftp());
-  EXPECT_FALSE(fs::exists(root_ / "ftp" / "выгрузка 1" / "старый.xml"));
+  for (const char* path : {"/sber/done.xml", "/выгрузка 1/старый.xml"}) {
+    Write(root_ / "ftp" / fs::path(path).relative_path(), kXml);
+    FetchedFile read = FetchToTempFile(path, Ftp(), Allowed());
+    fs::remove(read.path);
+    DeleteRemoteFile(path, Ftp(), read, Allowed());
+    EXPECT_FALSE(fs::exists(root_ / "ftp" / fs::path(path).relative_path())) << path;
+  }
   EXPECT_TRUE(fs::exists(root_ / "ftp" / "выгрузка 1" / "дома.xml"));
 
-  EXPECT_HAS(ErrorOf([] { DeleteRemoteFile("/sber/done.xml", Ftp()); }), "не дал удалить");
-  EXPECT_HAS(ErrorOf([] { DeleteRemoteFile(Http("offers.xml"), Ftp()); }),
+  const FetchedFile read{.bytes = static_cast<long long>(std::string(kXml).size())};
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/done.xml", Ftp(), read, Allowed()); }),
+             "файл не найден на сервере");
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile(Http("offers.xml"), Ftp(), read, Allowed()); }),
              "только файл на FTP-сервере");
   FtpSettings wrong = Ftp();
   wrong.password = "wrong";
-  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/offers.xml", wrong); }), "отклонил вход");
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/offers.xml", wrong, read, Allowed()); }),
+             "отклонил вход");
   EXPECT_TRUE(fs::exists(root_ / "ftp" / "sber" / "offers.xml"));
+}
+
+// A server that does not put the login at its root (no chroot: the login lands in /home/crm):
+// the path from the root reads and deletes the root's file; an ftp:// link's path is from the
+// login directory (RFC 1738), and its deletion takes that same file too.
+TEST_F(FetchTest, DeletionTakesExactlyTheFileThatWasRead) {
+  const fs::path root = root_ / "home-ftp";
+  Write(root / "sber" / "offers.xml", "<upravdom-import>root</upravdom-import>");
+  Write(root / "home" / "crm" / "sber" / "offers.xml", "<upravdom-import>home</upravdom-import>");
+  const int port = FreePort();
+  Peer peer({kPython, "-c", kFtpScript, std::to_string(port), root.string(), kUser, kPassword,
+             "/home/crm"},
+            port, root_ / "home-ftp.log");
+  ASSERT_TRUE(peer.up()) << Read((root_ / "home-ftp.log").string());
+  FtpSettings ftp = Ftp();
+  ftp.port = port;
+
+  FetchedFile read = FetchToTempFile("/sber/offers.xml", ftp, Allowed());
+  EXPECT_EQ(Read(read.path), "<upravdom-import>root</upravdom-import>");
+  fs::remove(read.path);
+  DeleteRemoteFile("/sber/offers.xml", ftp, read, Allowed());
+  EXPECT_FALSE(fs::exists(root / "sber" / "offers.xml"));
+  EXPECT_TRUE(fs::exists(root / "home" / "crm" / "sber" / "offers.xml"));
+
+  Write(root / "sber" / "offers.xml", "<upravdom-import>root</upravdom-import>");
+  const std::string link = "ftp://127.0.0.1:" + std::to_string(port) + "/sber/offers.xml";
+  read = FetchToTempFile(link, ftp, Allowed());
+  EXPECT_EQ(Read(read.path), "<upravdom-import>home</upravdom-import>");
+  fs::remove(read.path);
+  DeleteRemoteFile(link, ftp, read, Allowed());
+  EXPECT_FALSE(fs::exists(root / "home" / "crm" / "sber" / "offers.xml"));
+  EXPECT_TRUE(fs::exists(root / "sber" / "offers.xml"));
+}
+
+// 1С uploads a new version between the download and the deletion: it is not deleted unread.
+TEST_F(FetchTest, ANewVersionUploadedAfterTheDownloadIsNotDeleted) {
+  const fs::path file = root_ / "ftp" / "sber" / "race.xml";
+  Write(file, kXml);
+  FetchedFile read = FetchToTempFile("/sber/race.xml", Ftp(), Allowed());
+  fs::remove(read.path);
+  const std::string newer = std::string(kXml) + "<!-- the next export -->\n";
+  Write(file, newer);
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/race.xml", Ftp(), read, Allowed()); }),
+             "Файл «/sber/race.xml»: изменился на FTP-сервере после загрузки (размер " +
+                 std::to_string(read.bytes) + " → " + std::to_string(newer.size()) +
+                 " байт) — новая версия оставлена и будет загружена при следующем запуске");
+  EXPECT_EQ(Read(file.string()), newer);
+
+  // The same size, another modification time.
+  read = FetchToTempFile("/sber/race.xml", Ftp(), Allowed());
+  fs::remove(read.path);
+  std::string same_size = newer;
+  same_size.back() = ' ';
+  Write(file, same_size);
+  fs::last_write_time(file, fs::last_write_time(file) + std::chrono::seconds(5));
+  EXPECT_HAS(ErrorOf([&] { DeleteRemoteFile("/sber/race.xml", Ftp(), read, Allowed()); }),
+             "(время изменения другое)");
+  EXPECT_EQ(Read(file.string()), same_size);
+
+  // Unchanged: deleted.
+  read = FetchToTempFile("/sber/race.xml", Ftp(), Allowed());
+  fs::remove(read.path);
+  DeleteRemoteFile("/sber/race.xml", Ftp(), read, Allowed());
+  EXPECT_FALSE(fs::exists(file));
+}
+
+// The server stops while a transfer crawls (or hangs before the FTP server's greeting): the
+// transfer is cut off at once, not after its timeout, and leaves no temp file.
+TEST_F(FetchTest, AStopFlagCutsOffASlowTransfer) {
+  test_support::TricklePeer slow(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 100000000\r\n\r\n<",
+      std::chrono::milliseconds(50));
+  test_support::TricklePeer silent("", std::chrono::milliseconds(0));
+  const std::vector<std::pair<std::string, FtpSettings>> cases = {
+      {"http://127.0.0.1:" + std::to_string(slow.port()) + "/offers.xml", FtpSettings{}},
+      {"/sber/offers.xml", FtpSettings{.host = "127.0.0.1", .port = silent.port()}}};
+  const fs::path downloads = root_ / "downloads";
+  fs::create_directories(downloads);
+  for (const auto& [location, ftp] : cases) {
+    std::atomic<bool> stop{false};
+    FetchLimits limits = Allowed();
+    limits.temp_dir = downloads.string();
+    limits.stop = &stop;
+    std::thread stopper([&stop] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      stop = true;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THROW(FetchToTempFile(location, ftp, limits), TransferAborted) << location;
+    const auto took = std::chrono::steady_clock::now() - start;
+    stopper.join();
+    EXPECT_GE(took, std::chrono::milliseconds(450)) << location << ": it did transfer until then";
+    EXPECT_LT(took, std::chrono::milliseconds(2500)) << location;
+    EXPECT_TRUE(fs::is_empty(downloads)) << "the cut-off download left its temp file";
+  }
+  EXPECT_EQ(slow.connections(), 1);
+  EXPECT_EQ(silent.connections(), 1);
 }
 
 }  // namespace

@@ -96,6 +96,7 @@ void Scheduler::Start(const SchedulerOptions& options) {
   if (database_.dialect() == db::Dialect::kSqlite) settings_.ClearAllLeases();
   std::lock_guard lock(mutex_);
   stopping_ = false;
+  stop_transfers_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -104,6 +105,8 @@ void Scheduler::Stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  // A slow or stuck download would hold the server's shutdown until its timeout (10 min).
+  stop_transfers_ = true;
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::list<Worker> workers;
@@ -220,8 +223,17 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
         }
       }
       for (const std::string& location : settings->paths) {
+        if (stop_transfers_) {
+          spdlog::warn(
+              "exchange run of organisation {}: the server is stopping, {} and the "
+              "files after it are left for the next run",
+              organization_id, ShownLocation(location));
+          break;
+        }
         settings_.RenewLease(organization_id, instance_id_, LeaseUntil());
-        outcomes.push_back(ImportFile(*settings, ftp, ftp_error, location, actor));
+        auto outcome = ImportFile(*settings, ftp, ftp_error, location, actor);
+        if (!outcome) break;
+        outcomes.push_back(std::move(*outcome));
       }
     }
   } catch (const std::exception& e) {
@@ -239,18 +251,29 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
   return outcomes;
 }
 
-FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
-                                  const std::optional<std::string>& ftp_error,
-                                  const std::string& location, const Actor& actor) {
+std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& settings,
+                                                 const FtpSettings& ftp,
+                                                 const std::optional<std::string>& ftp_error,
+                                                 const std::string& location, const Actor& actor) {
   // Messages, the log and the report name the file without a password a link may carry.
   const std::string shown = ShownLocation(location);
   FileOutcome outcome{shown, "failed", "", 0};
   std::optional<FetchedFile> file;
   std::string failure;
+  FetchLimits limits = options_.limits;
+  limits.stop = &stop_transfers_;
+  // Whatever happens below, the temp file goes.
+  struct RemoveTemp {
+    std::optional<FetchedFile>& file;
+    ~RemoveTemp() {
+      std::error_code ignored;
+      if (file) std::filesystem::remove(file->path, ignored);
+    }
+  } remove_temp{file};
   try {
     if (ftp_error && IsFtpLocation(location))
       throw ApiError(ErrorCode::kValidationFailed, *ftp_error);
-    file = FetchToTempFile(location, ftp, options_.limits);
+    file = FetchToTempFile(location, ftp, limits);
     XmlHeader header = ReadXmlHeader(file->path);
     // The file's own space and source win over the settings' when it names them.
     ImportSettings import{header.space != "operations" ? header.space : settings.space,
@@ -267,23 +290,27 @@ FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSet
       outcome.message = operation->message;
     if (settings.delete_after_read && outcome.status != "failed" && IsFtpLocation(location)) {
       try {
-        DeleteRemoteFile(location, ftp);
-      } catch (const ApiError& error) {
+        DeleteRemoteFile(location, ftp, *file, limits);
+      } catch (const ApiError& error) {  // a new version uploaded meanwhile too
         outcome.message += "\nФайл не удалён с FTP-сервера: " + Describe(error);
         spdlog::warn("organisation {}: {} not deleted: {}", actor.organization_id, shown,
                      Describe(error));
+      } catch (const TransferAborted& error) {  // the next run reads the file again
+        spdlog::warn("organisation {}: {} not deleted: {}", actor.organization_id, shown,
+                     error.what());
       }
     }
   } catch (const ApiError& error) {
     failure = Describe(error);
+  } catch (const TransferAborted& error) {
+    // The server is stopping: not the organisation's error, so no failed operation in its log;
+    // the file stays on the server for the next run.
+    spdlog::warn("organisation {}: {}", actor.organization_id, error.what());
+    return std::nullopt;
   } catch (const std::exception& error) {
     spdlog::error("organisation {}: import of {} failed: {}", actor.organization_id, shown,
                   error.what());
     failure = "Внутренняя ошибка при загрузке файла";
-  }
-  if (file) {
-    std::error_code ignored;
-    std::filesystem::remove(file->path, ignored);
   }
   if (!failure.empty()) {
     // The file never reached the engine: the failure is an operation of the log of its own,

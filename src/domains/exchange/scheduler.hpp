@@ -59,7 +59,9 @@ class Scheduler {
   // Starts the background thread (serve only); the first poll is at once, so a slot missed
   // while the server was down runs now, once.
   void Start(const SchedulerOptions& options);
-  // Stops the thread and waits for runs in progress (run-now threads too).
+  // Stops the thread and waits for runs in progress (run-now threads too). A download or
+  // deletion in progress is cut off at once (FetchLimits::stop), logged to the server log and
+  // not to the exchange log; the run's remaining files are left for the next run.
   void Stop();
   // Called after a report e-mail was queued (wakes the mail delivery).
   void OnMailQueued(std::function<void()> callback);
@@ -78,9 +80,10 @@ class Scheduler {
   void Loop();
   // The run of one organisation under this instance's lease; releases it at the end.
   std::vector<FileOutcome> Execute(long long organization_id, const Actor& actor);
-  FileOutcome ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
-                         const std::optional<std::string>& ftp_error, const std::string& location,
-                         const Actor& actor);
+  // nullopt: cut off by Stop before its import (nothing to report).
+  std::optional<FileOutcome> ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
+                                        const std::optional<std::string>& ftp_error,
+                                        const std::string& location, const Actor& actor);
   void QueueReport(const ExchangeSettings& settings, const Actor& actor, bool scheduled,
                    const std::vector<FileOutcome>& outcomes);
   std::string LeaseUntil() const;
@@ -96,6 +99,7 @@ class Scheduler {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::atomic<bool> stop_transfers_{false};  // FetchLimits::stop of every transfer of a run
   std::thread thread_;
   std::function<void()> on_mail_queued_;
   struct Worker {

@@ -4,13 +4,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "core/time.hpp"
 #include "db/migrations.hpp"
 #include "db/sql.hpp"
 #include "db/test_database.hpp"
+#include "domains/exchange/test_peer_process.hpp"
 #include "domains/exchange/test_ports.hpp"
+#include "domains/exchange/test_trickle_peer.hpp"
 
 using namespace upravdom;
 using namespace upravdom::exchange;
@@ -101,6 +107,98 @@ TEST_F(SchedulerTest, TwoSchedulersRunADueSlotOnceAndLogAFetchFailure) {
   EXPECT_GT(*saved->next_run_at, timeutil::NowIso()) << "the next slot is after now";
   EXPECT_TRUE(saved->last_run_at.has_value());
   EXPECT_FALSE(saved->lease_until.has_value()) << "the lease is released";
+}
+
+// The server stops while a run's download crawls: Stop cuts it off at once instead of
+// waiting for its timeout, and the organisation's log gets no failure of its own for it.
+TEST_F(SchedulerTest, StopCutsOffARunsDownloadWithoutAFailureInTheLog) {
+  test_support::TricklePeer slow(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 100000000\r\n\r\n<",
+      std::chrono::milliseconds(50));
+  SaveDue("http://127.0.0.1:" + std::to_string(slow.port()) + "/offers.xml");
+  Scheduler scheduler(database_, log_, engine_, settings_, secrets_);
+  scheduler.Start({.poll = std::chrono::milliseconds(100), .limits = {.allow_private = true}});
+  for (int i = 0; i < 200 && slow.connections() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(slow.connections(), 1) << "the due slot's download did not start";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto start = std::chrono::steady_clock::now();
+  scheduler.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+  EXPECT_TRUE(log_.List(org_, {}).items.empty()) << "a stop is not the organisation's failure";
+  EXPECT_EQ(Count("mail_outbox"), 0) << "no file was done: no report";
+  EXPECT_FALSE(settings_.Find(org_)->lease_until.has_value()) << "the lease is released";
+}
+
+// «Удалять файлы выгрузки после прочтения» while 1С uploads a new version during the run (here:
+// when the import has applied the file read): the new version stays on the FTP server, and the
+// run's report says why; an unchanged file is deleted.
+TEST_F(SchedulerTest, ANewVersionUploadedDuringTheRunIsNotDeletedAndTheReportSaysSo) {
+  namespace fs = std::filesystem;
+  const fs::path root =
+      fs::temp_directory_path() / ("upravdom-scheduler-ftp-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "sber");
+  const fs::path offers = root / "sber" / "offers.xml";
+  const auto write = [](const fs::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  };
+  const std::string first =
+      "<?xml version=\"1.0\"?>\n<upravdom-import version=\"1\"><record><client "
+      "external_id=\"DEL-1\" last_name=\"Первый\" phone=\"+79120000001\"/></record>"
+      "</upravdom-import>\n";
+  const std::string second = first + "<!-- the next export -->\n";
+  write(offers, first);
+  const int port = test_support::FreeLoopbackPort();
+  test_support::Peer ftp({test_support::kPython, "-c", test_support::kFtpScript,
+                          std::to_string(port), root.string(), "crm", "ftp-1"},
+                         port, root.parent_path() / (root.filename().string() + ".log"));
+  ASSERT_TRUE(ftp.up()) << "pyftpdlib did not start (python3-pyftpdlib installed?)";
+
+  ExchangeSettings s;
+  s.organization_id = org_;
+  s.ftp_host = "127.0.0.1";
+  s.ftp_port = port;
+  s.ftp_user = "crm";
+  s.ftp_password_enc = secrets_.Seal("ftp-1");
+  s.paths = {"/sber/offers.xml"};
+  s.delete_after_read = true;
+  s.report_emails = {"ops@example.ru"};
+  s.schedule = {"0", "3", "*", "*", "*"};
+  s.schedule_enabled = true;
+  s.next_run_at = "2020-01-01T00:00:00Z";
+  settings_.Save(s);
+  engine_.OnApplied([&] { write(offers, second); });  // 1С, between the download and DELE
+
+  Scheduler scheduler(database_, log_, engine_, settings_, secrets_);
+  scheduler.Start({.poll = std::chrono::milliseconds(50), .limits = {.allow_private = true}});
+  const auto wait_reports = [&](long long count) {
+    for (int i = 0; i < 400 && Count("mail_outbox") < count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    return Count("mail_outbox") == count;
+  };
+  ASSERT_TRUE(wait_reports(1)) << "the run did not end";
+  EXPECT_TRUE(fs::exists(offers)) << "the new version is not deleted unread";
+  std::string body;
+  {
+    db::Session sql(database_);
+    body = db::QueryText(sql, db::Sql("SELECT body FROM mail_outbox")).value_or("");
+  }
+  EXPECT_NE(body.find("Файл /sber/offers.xml — OK"), std::string::npos) << body;
+  EXPECT_NE(
+      body.find("Файл не удалён с FTP-сервера: Файл «/sber/offers.xml»: изменился на "
+                "FTP-сервере после загрузки (размер " +
+                std::to_string(first.size()) + " → " + std::to_string(second.size()) + " байт)"),
+      std::string::npos)
+      << body;
+
+  // The next run reads the new version; nothing changes it meanwhile: it is deleted.
+  engine_.OnApplied(nullptr);
+  settings_.Save(s);
+  ASSERT_TRUE(wait_reports(2)) << "the second run did not end";
+  scheduler.Stop();
+  EXPECT_FALSE(fs::exists(offers));
+  fs::remove_all(root);
 }
 
 TEST(Report, OkOrErrorsWithEachFileAndItsOperation) {

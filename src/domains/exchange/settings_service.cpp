@@ -225,7 +225,8 @@ nlohmann::json SettingsService::CheckFtp(long long organization_id, const nlohma
                       "заново");
     }
   }
-  CheckFtpConnection(ftp, {.connect_timeout_s = 10, .timeout_s = 30});
+  CheckFtpConnection(
+      ftp, {.connect_timeout_s = 10, .timeout_s = 30, .allow_private = fetch_allow_private_});
   return {{"ok", true}, {"message", "Соединение с FTP-сервером " + ftp.host + " установлено"}};
 }
 

@@ -15,9 +15,13 @@ namespace upravdom::exchange {
 
 class SettingsService {
  public:
+  // `fetch_allow_private`: the server's --fetch-allow-private, for the FTP check (fetch.hpp).
   SettingsService(SettingsRepository& repository, SecretBox& secrets,
-                  std::chrono::minutes timezone_offset)
-      : repository_(repository), secrets_(secrets), timezone_offset_(timezone_offset) {}
+                  std::chrono::minutes timezone_offset, bool fetch_allow_private = false)
+      : repository_(repository),
+        secrets_(secrets),
+        timezone_offset_(timezone_offset),
+        fetch_allow_private_(fetch_allow_private) {}
 
   // The settings as the API shows them: never the password, only `ftp_password_set`.
   nlohmann::json Get(long long organization_id);
@@ -34,6 +38,7 @@ class SettingsService {
   SettingsRepository& repository_;
   SecretBox& secrets_;
   std::chrono::minutes timezone_offset_;
+  bool fetch_allow_private_;
 };
 
 // Checks of the fields (exposed for the unit tests): nullopt when fine, else the Russian

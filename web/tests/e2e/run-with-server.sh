@@ -32,7 +32,9 @@ export UPRAVDOM_ADMIN_LOGIN="e2e-admin" UPRAVDOM_ADMIN_PASSWORD="e2e-admin-secre
 "$BIN" user create --org "$ORG" --login "$UPRAVDOM_ADMIN_LOGIN" --password "$UPRAVDOM_ADMIN_PASSWORD" \
   --role admin --name "Смирнов Олег Петрович" --db "$DB" >/dev/null
 
-"$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --web "$WEB/dist" >"$TMP/server.log" 2>&1 &
+# --fetch-allow-private: the exchange tests' FTP server is on loopback.
+"$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --web "$WEB/dist" \
+  --fetch-allow-private true >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 export UPRAVDOM_URL="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do
