@@ -1,5 +1,6 @@
 #include "core/json_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/text.hpp"
@@ -20,7 +21,7 @@ void BodyReader::Fail(const std::string& name, const std::string& message) {
 }
 
 const nlohmann::json* BodyReader::Field(const std::string& name, bool required) {
-  known_.insert(name);
+  if (!Known(name)) known_.push_back(name);
   auto it = object_.find(name);
   if (it == object_.end() || it->is_null()) {
     if (required) Fail(name, "Обязательное поле");
@@ -140,9 +141,13 @@ std::optional<std::vector<std::string>> BodyReader::StringList(const std::string
   return items;
 }
 
+bool BodyReader::Known(std::string_view name) const {
+  return std::find(known_.begin(), known_.end(), name) != known_.end();
+}
+
 void BodyReader::Finish() {
   for (const auto& [name, value] : object_.items())
-    if (!known_.count(name)) errors_.emplace(name, "Неизвестное поле");
+    if (!Known(name)) errors_.emplace(name, "Неизвестное поле");
   if (!errors_.empty()) ThrowValidation(errors_);
 }
 

@@ -31,6 +31,19 @@ std::string FoldForSearch(std::string_view utf8) {
 }
 
 std::string Trim(std::string_view utf8) {
+  // Most texts have nothing to trim: valid UTF-8 that neither starts nor ends with a space
+  // comes back as it is, without the round trip through UTF-16 (which is also what turns
+  // invalid sequences into U+FFFD, so those take the long way).
+  if (!utf8.empty() && IsValidUtf8(utf8)) {
+    const auto* bytes = reinterpret_cast<const uint8_t*>(utf8.data());
+    const auto length = static_cast<int32_t>(utf8.size());
+    UChar32 first, last;
+    int32_t at = 0;
+    U8_NEXT(bytes, at, length, first);
+    at = length;
+    U8_PREV(bytes, 0, at, last);
+    if (!u_isUWhiteSpace(first) && !u_isUWhiteSpace(last)) return std::string(utf8);
+  }
   icu::UnicodeString s = icu::UnicodeString::fromUTF8(
       icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   int32_t begin = 0, end = s.length();

@@ -19,6 +19,14 @@ TEST(Trim, RemovesUnicodeSpaces) {
   EXPECT_EQ(Trim("  Дом  "), "Дом");
   EXPECT_EQ(Trim("\xC2\xA0x\xC2\xA0"), "x");  // no-break spaces
   EXPECT_EQ(Trim("   "), "");
+  EXPECT_EQ(Trim("Дом"), "Дом");
+  EXPECT_EQ(Trim("Дом\xE3\x80\x80"), "Дом");  // an ideographic space at the end only
+  EXPECT_EQ(Trim("\xE2\x80\x83Дом"), "Дом");  // an em space at the start only
+  EXPECT_EQ(Trim("x y"), "x y");
+  EXPECT_EQ(Trim(""), "");
+  EXPECT_EQ(Trim("a\xFF" "b"),
+            "a\xEF\xBF\xBD"
+            "b");  // invalid UTF-8 still becomes U+FFFD
 }
 
 TEST(CodePointCount, CountsCyrillicAsOne) {

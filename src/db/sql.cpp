@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -187,7 +188,12 @@ class SqliteColumns {
 
  private:
   Type Declared(size_t i, int storage) const {
-    static const std::map<std::string, Type, std::less<>> kTypes = {
+    // Read for every column of every run of a statement: no allocation, no map.
+    struct Name {
+      const char* name;
+      Type type;
+    };
+    static constexpr Name kTypes[] = {
         {"blob", Type::kBlob},        {"date", Type::kDate},       {"time", Type::kDate},
         {"datetime", Type::kDate},    {"decimal", Type::kDouble},  {"double", Type::kDouble},
         {"float", Type::kDouble},     {"number", Type::kDouble},   {"numeric", Type::kDouble},
@@ -200,11 +206,17 @@ class SqliteColumns {
     const char* declared = sqlite_api::sqlite3_column_decltype(statement_, static_cast<int>(i));
     if (!declared) return Type::kString;
     // Up to the first character that is not a letter or a digit ("varchar(20)" → varchar),
-    // in lower case.
-    std::string name;
-    for (const char* c = declared; std::isalnum(static_cast<unsigned char>(*c)); ++c)
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
-    if (auto found = kTypes.find(name); found != kTypes.end()) return found->second;
+    // in lower case; longer than any known name: not one of them.
+    char name[16];
+    size_t length = 0;
+    for (const char* c = declared; std::isalnum(static_cast<unsigned char>(*c)); ++c) {
+      if (length + 1 == sizeof name) break;
+      name[length++] = static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+    }
+    name[length] = '\0';
+    if (length + 1 < sizeof name)
+      for (const Name& known : kTypes)
+        if (std::strcmp(known.name, name) == 0) return known.type;
     switch (storage) {
       case SQLITE_INTEGER:
         return Type::kInteger;
