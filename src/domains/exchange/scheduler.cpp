@@ -41,6 +41,39 @@ std::string Describe(const ApiError& error) {
   return text;
 }
 
+// Keeps a run's lease while the run goes on: `beat` every `every` on a thread of its own, so
+// that an import longer than the lease (100,000 records take minutes) is not taken for a dead
+// run by another instance, which would start the organisation's import a second time. Stopped
+// (and joined) when the run ends, before the lease is released.
+class LeaseHeartbeat {
+ public:
+  LeaseHeartbeat(std::chrono::milliseconds every, std::function<void()> beat)
+      : thread_([this, every, beat = std::move(beat)] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+            lock.unlock();
+            beat();
+            lock.lock();
+          }
+        }) {}
+  ~LeaseHeartbeat() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  LeaseHeartbeat(const LeaseHeartbeat&) = delete;
+  LeaseHeartbeat& operator=(const LeaseHeartbeat&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the members above exist
+};
+
 const char* StatusWord(const std::string& status) {
   if (status == "ok") return "OK";
   if (status == "warnings") return "с предупреждениями";
@@ -124,6 +157,21 @@ std::string Scheduler::LeaseUntil() const {
   return timeutil::IsoAfter(options_.lease);
 }
 
+void Scheduler::RenewLease(long long organization_id, bool& lost) {
+  try {
+    if (settings_.RenewLease(organization_id, instance_id_, LeaseUntil())) return;
+    if (!lost)
+      spdlog::error(
+          "scheduler: organisation {}: this instance ({}) lost the lease of its running import: "
+          "it ran out and another instance took it — the import may run twice at once",
+          organization_id, instance_id_);
+    lost = true;
+  } catch (const std::exception& e) {  // the next beat tries again
+    spdlog::warn("scheduler: organisation {}: the lease was not renewed: {}", organization_id,
+                 e.what());
+  }
+}
+
 void Scheduler::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -202,6 +250,10 @@ std::string Scheduler::RunNow(const Actor& actor) {
 std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Actor& actor) {
   std::vector<FileOutcome> outcomes;
   std::optional<ExchangeSettings> settings;
+  std::optional<LeaseHeartbeat> heartbeat;
+  heartbeat.emplace(
+      std::max(std::chrono::milliseconds(options_.lease) / 3, std::chrono::milliseconds(100)),
+      [this, organization_id, lost = false]() mutable { RenewLease(organization_id, lost); });
   try {
     settings = settings_.Find(organization_id);
     if (settings) {
@@ -219,14 +271,13 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
               "«Общих настройках» заново";
         }
       }
-      for (const std::string& location : settings->paths) {
-        settings_.RenewLease(organization_id, instance_id_, LeaseUntil());
+      for (const std::string& location : settings->paths)
         outcomes.push_back(ImportFile(*settings, ftp, ftp_error, location, actor));
-      }
     }
   } catch (const std::exception& e) {
     spdlog::error("exchange run of organisation {}: {}", organization_id, e.what());
   }
+  heartbeat.reset();  // no renewal after the release
   settings_.Release(organization_id, instance_id_, timeutil::NowIso());
   if (settings) {
     try {
