@@ -303,10 +303,10 @@ FileOutcome Scheduler::ImportFile(const ExchangeSettings& settings, const FtpSet
       throw ApiError(ErrorCode::kValidationFailed, *ftp_error);
     file = FetchToTempFile(location, ftp, options_.limits);
     XmlHeader header = ReadXmlHeader(file->path);
-    // The file's own space and source win over the settings' when it names them.
-    ImportSettings import{header.space != "operations" ? header.space : settings.space,
-                          header.source != "xml" ? header.source : settings.source, false,
-                          header.records};
+    // The file's own space and source win over the settings' when it names them — an explicit
+    // space="operations" too (comparing with the defaults took it for an absent one).
+    ImportSettings import{header.space.value_or(settings.space),
+                          header.source.value_or(settings.source), false, header.records};
     const std::string path = file->path;
     ImportAnswer answer = engine_.Run(
         actor, import, [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {

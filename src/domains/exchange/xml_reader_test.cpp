@@ -89,9 +89,20 @@ TEST_F(XmlReaderTest, ReadsTheHeaderAndCountsRecords) {
   XmlHeader defaults =
       ReadXmlHeader(File("<upravdom-import><record><client external_id=\"C\"/></record>"
                          "</upravdom-import>"));
-  EXPECT_EQ(defaults.space, "operations");
-  EXPECT_EQ(defaults.source, "xml");
+  EXPECT_EQ(defaults.space, std::nullopt) << "not named: the importer's default applies";
+  EXPECT_EQ(defaults.source, std::nullopt);
   EXPECT_EQ(defaults.records, 1u);
+
+  // Named, even as the upload's defaults: a scheduled run must not take the settings' instead.
+  XmlHeader named = ReadXmlHeader(File(
+      "<upravdom-import space=\"operations\" source=\"xml\"><record><client external_id=\"C\"/>"
+      "</record></upravdom-import>"));
+  EXPECT_EQ(named.space, "operations");
+  EXPECT_EQ(named.source, "xml");
+  EXPECT_EQ(ReadXmlHeader(File("<upravdom-import space=\"construction\"><record/>"
+                               "</upravdom-import>"))
+                .space,
+            "construction");
 }
 
 TEST_F(XmlReaderTest, RecordsAreTheJsonRecordsOfTheImportApi) {
