@@ -235,8 +235,8 @@ class SharedStrings {
   void End(const ReadLimits& limits) {
     if (ends_.size() >= limits.max_shared_strings)
       Refuse("В файле Excel больше " + std::to_string(limits.max_shared_strings) +
-             " разных текстовых значений: такой файл не загружается, разделите его на несколько "
-             "файлов");
+             " текстовых значений (общих строк): такой файл не загружается, разделите его на "
+             "несколько файлов");
     ends_.push_back(static_cast<uint32_t>(text_.size()));
   }
   // After the part's XML is freed: the slack of the buffers' doubling goes back.
