@@ -99,13 +99,15 @@ def iso(t: dt.datetime) -> str:
 # --------------------------------------------------------------------------- XML files
 
 
-def client_xml(*clients: tuple[str, str, str], source: str | None = None) -> str:
-    attrs = f' source="{source}"' if source else ""
+def client_xml(*clients: tuple[str, str, str], source: str | None = None,
+               space: str | None = "operations") -> str:
+    """A file of client records; `space`/`source` None: the root does not name them."""
+    attrs = (f' space="{space}"' if space else "") + (f' source="{source}"' if source else "")
     records = "".join(
         f'  <record><client external_id="{e}" last_name="{n}" phone="{p}"/></record>\n'
         for e, n, p in clients)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<upravdom-import version="1" space="operations"{attrs}>\n{records}</upravdom-import>\n')
+            f'<upravdom-import version="1"{attrs}>\n{records}</upravdom-import>\n')
 
 
 _phone = iter(range(1000000, 9999999))
@@ -438,6 +440,40 @@ def test_unreachable_host_is_a_clear_logged_error_and_a_mail(env, admin, ftp, sm
         assert CYRILLIC.search(o["message"])
     msg = wait_mail(smtp, mails + 1)[mails]
     assert ops[0]["message"] in msg["body"] and ops[1]["message"] in msg["body"]
+
+
+def test_the_files_space_and_source_win_over_the_settings(env, admin, ftp, ftp_root):
+    """docs/import-xml.md: the root's space and source, when the file names them, win over the
+    organisation's settings — an explicit space="operations" / source="xml" too; a file that
+    does not name them takes the settings'."""
+    named, unnamed = f"SPN-{time.time_ns()}", f"SPU-{time.time_ns()}"
+    p_named, p_unnamed = phone(), phone()
+    put_file(ftp_root, "/sber/named.xml",
+             client_xml((named, "Назван", p_named), space="operations", source="xml"))
+    put_file(ftp_root, "/sber/unnamed.xml",
+             client_xml((unnamed, "Безымянный", p_unnamed), space=None))
+    before = last_operation_id(admin)
+    s = assert_status(admin.put("/api/v1/exchange/settings", json=settings_for(
+        ftp, paths=["/sber/named.xml", "/sber/unnamed.xml"], space="construction",
+        source="buh")), 200)
+    assert (s["space"], s["source"]) == ("construction", "buh")
+    try:
+        run_now(admin)
+        ops = wait_operations(admin, before, 2)
+        assert [o["status"] for o in ops] == ["ok", "ok"], ops
+        assert [o["source"] for o in ops] == ["xml", "buh"]
+        for external_id, number, space, system in ((named, p_named, "operations", "xml"),
+                                                   (unnamed, p_unnamed, "construction", "buh")):
+            found = assert_status(admin.get("/api/v1/clients", params={"q": number[-10:]}), 200)
+            (client,) = found["items"]
+            ids = assert_status(admin.get(f"/api/v1/clients/{client['id']}/external-ids"),
+                                200)["items"]
+            assert [(x["value"], x["space"], x["system"]) for x in ids] == \
+                [(external_id, space, system)], ids
+        wait_not_running(admin)
+    finally:
+        assert_status(admin.put("/api/v1/exchange/settings",
+                                json={"space": "operations", "source": "xml"}), 200)
 
 
 def test_run_now_while_a_run_is_going_on_is_409(env, admin, ftp):

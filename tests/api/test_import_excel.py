@@ -447,11 +447,72 @@ def test_zip_bombs_are_refused_and_the_server_stays_up(env, admin):
         assert rss < 400, f"server RSS {rss} MB after the bombs"
 
 
-def _rss_mb(env) -> float | None:
+def _with_shared_strings(entry: bytes, count: int) -> bytes:
+    """A header-only workbook whose xl/sharedStrings.xml holds `entry` `count` times: tens of
+    MB of XML in a zip of a few hundred KB, the zip's sizes honest."""
+    good = make_xlsx([HEADERS])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" '
+                    b'Target="sharedStrings.xml"/></Relationships>'))
+            z.writestr(name, data)
+        with z.open("xl/sharedStrings.xml", "w") as f:
+            f.write(b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns='
+                    b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            per_chunk = max(1, (1 << 20) // len(entry))
+            chunk = entry * per_chunk
+            for _ in range(count // per_chunk):
+                f.write(chunk)
+            f.write(entry * (count % per_chunk))
+            f.write(b"</sst>")
+    return buf.getvalue()
+
+
+def test_shared_strings_over_their_caps_are_refused_and_memory_stays_bounded(env, admin):
+    """The shared strings are kept for the whole sheet, so they have caps of their own
+    (docs/import-excel.md «Limits and memory»): the part ≤ 128 MB inflated, ≤ 8,000,000
+    entries, ≤ 64 MB of text. Each file here is under 1 MB uploaded."""
+    files = [
+        # 130 MB of empty entries: refused from the zip's directory, before it is inflated
+        # (it used to become 27 million std::strings, ~1 GB).
+        (_with_shared_strings(b"<si/>", 26 << 20), "общие строки (часть «xl/sharedStrings.xml») "
+                                                   "после распаковки больше 128 МБ"),
+        # 8,000,001 entries in 40 MB of XML.
+        (_with_shared_strings(b"<si/>", 8_000_001),
+         "больше 8000000 текстовых значений (общих строк)"),
+        # 68 MiB of text in 1,000-byte entries (69 MiB of XML).
+        (_with_shared_strings(b"<si><t>" + b"x" * 1000 + b"</t></si>", 68 << 10),
+         "Текст ячеек файла Excel (общие строки) занимает больше 64 МБ"),
+    ]
+    for content, words in files:
+        assert len(content) < 1 << 20
+        body = assert_error(upload(admin, content), 422, "validation_failed", field="file")
+        assert words in body["message"], body
+        op = assert_status(admin.get(f"{OPS}/{body['details']['operation_id']}"), 200)
+        assert op["status"] == "failed" and words in op["message"], op
+        assert op["counts"]["records"] == 0
+    assert admin.get("/healthz").status_code == 200
+    peak = _rss_mb(env, "VmHWM")
+    if peak is not None:
+        assert peak < 300, f"server peak RSS {peak} MB reading the shared strings"
+    # A workbook with shared strings within the caps is read (its header only: «нет строк»).
+    body = assert_error(upload(admin, _with_shared_strings("<si><t>Иванов</t></si>".encode(), 1000)),
+                        422)
+    assert "нет строк с данными" in body["message"], body
+
+
+def _rss_mb(env, field: str = "VmRSS") -> float | None:
+    """The server's resident memory now (VmRSS) or at its peak (VmHWM), in MB."""
     try:
         with open(f"/proc/{env.server.proc.pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         return None

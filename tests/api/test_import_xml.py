@@ -12,6 +12,8 @@ schedule, in test_exchange_schedule.py."""
 
 from __future__ import annotations
 
+import re
+import time
 from xml.sax.saxutils import quoteattr
 
 import pytest
@@ -240,7 +242,7 @@ def test_bad_number_is_a_record_error_with_index_and_field(admin, integration, o
 # --------------------------------------------------------------------------- bad files
 
 
-def test_malformed_and_truncated_files_name_the_line(admin, integration, obj):
+def test_malformed_and_truncated_files_name_the_line(env, admin, integration, obj):
     before = totals(admin)
     good = premise_record(obj, clients=[client_fields()])
     xml = document(good, good.replace("</record>", "</recrd>"))
@@ -249,6 +251,17 @@ def test_malformed_and_truncated_files_name_the_line(admin, integration, obj):
     refused(integration, truncated, "оборван")
     refused(integration, b"", "Пустой запрос")
     refused(integration, "not xml at all", "строка 1")
+    # An error without a Russian name of its own: the line and column for the user, expat's
+    # English text in the server's log only.
+    msg = refused(integration, '<?xml version="1.0" foo="bar"?>\n<upravdom-import/>')
+    assert msg == "Файл XML повреждён, строка 1, символ 21: ошибка разбора", msg
+    deadline = time.monotonic() + 5  # the server flushes its log every second
+    while "XML declaration not well-formed" not in env.server.log_tail(200):
+        assert time.monotonic() < deadline, env.server.log_tail(20)
+        time.sleep(0.2)
+    msg = refused(integration, document('  <record><client external_id="&#1;"/></record>'),
+                  "строка 3", "управляющие символы")
+    assert not re.search("[a-z]{3,}", msg), msg
     # The first record was fine, but a broken file writes nothing.
     assert totals(admin) == before
 

@@ -2,7 +2,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -89,6 +91,53 @@ void CountInflated(std::string_view data, const std::string& name, size_t offset
   }
 }
 
+// One entry of the zip's central directory.
+struct ZipEntry {
+  std::string name;
+  size_t offset, compressed, declared;
+  uint16_t method;
+};
+
+// The central directory: the entries with their declared sizes. Throws for a file that is not
+// a zip (or one with more than max_entries parts); the sizes are not checked here.
+std::vector<ZipEntry> ListEntries(std::string_view data, const ReadLimits& limits) {
+  if (data.empty()) Refuse("Файл пустой: выберите заполненный файл .xlsx");
+  if (data.size() < 22 || data.substr(0, 2) != "PK") Refuse(kNotXlsx);
+  // The end of central directory record: the last 22 bytes, or before a comment.
+  size_t eocd = std::string_view::npos;
+  const size_t lowest = data.size() > 22 + 65535 ? data.size() - 22 - 65535 : 0;
+  for (size_t at = data.size() - 22;; --at) {
+    if (U32(data, at) == 0x06054b50) {
+      eocd = at;
+      break;
+    }
+    if (at == lowest) break;
+  }
+  if (eocd == std::string_view::npos) Refuse(kNotXlsx);
+  const size_t entries = U16(data, eocd + 10);
+  const size_t directory_size = U32(data, eocd + 12);
+  size_t at = U32(data, eocd + 16);
+  if (entries == 0xFFFF || at == 0xFFFFFFFF || at + directory_size > data.size())
+    Refuse(kNotXlsx);  // ZIP64 is never needed for a sheet within the upload limit
+  if (entries > limits.max_entries) Refuse("В файле Excel слишком много частей");
+  std::vector<ZipEntry> list;
+  for (size_t i = 0; i < entries; ++i) {
+    if (U32(data, at) != 0x02014b50) Refuse(kNotXlsx);
+    ZipEntry entry;
+    entry.method = U16(data, at + 10);
+    entry.compressed = U32(data, at + 20);
+    entry.declared = U32(data, at + 24);
+    const size_t name_length = U16(data, at + 28);
+    const size_t skip = name_length + U16(data, at + 30) + U16(data, at + 32);
+    entry.offset = U32(data, at + 42);
+    if (at + 46 + name_length > data.size()) Refuse(kNotXlsx);
+    entry.name = std::string(data.substr(at + 46, name_length));
+    at += 46 + skip;
+    list.push_back(std::move(entry));
+  }
+  return list;
+}
+
 // ---- the parts, read with orcus's zip archive and SAX parser --------------------------------
 //
 // orcus_xlsx with an import interface of our own was the first choice, but liborcus 0.17
@@ -161,23 +210,66 @@ std::string PartPath(const std::string& target) {
   return "xl/" + target;
 }
 
-// sharedStrings.xml: the text of every <si> (its runs joined, phonetic runs left out).
+// The shared strings, kept while the whole sheet is read: their text in one buffer and each
+// entry's end in it (4 bytes an entry). A std::vector<std::string> cost 32 bytes an entry
+// plus a heap block for a text over 15 bytes: 3 million entries (a 1,000,000-row sheet as
+// Excel saves it) took 128 MB that way and take 40 MB this way (docs/import-excel.md «Limits
+// and memory»).
+class SharedStrings {
+ public:
+  size_t size() const { return ends_.size(); }
+  std::string_view operator[](size_t index) const {
+    const size_t begin = index ? ends_[index - 1] : 0;
+    return std::string_view(text_).substr(begin, ends_[index] - begin);
+  }
+
+  // An entry is built in place at the end of the buffer.
+  void Begin() { text_.resize(ends_.empty() ? 0 : ends_.back()); }
+  void Append(std::string_view text, const ReadLimits& limits) {
+    if (text_.size() + text.size() > std::min<size_t>(limits.max_shared_text_bytes, UINT32_MAX))
+      Refuse("Текст ячеек файла Excel (общие строки) занимает больше " +
+             Megabytes(limits.max_shared_text_bytes) +
+             ": такой файл не загружается, разделите его на несколько файлов");
+    text_ += text;
+  }
+  void End(const ReadLimits& limits) {
+    if (ends_.size() >= limits.max_shared_strings)
+      Refuse("В файле Excel больше " + std::to_string(limits.max_shared_strings) +
+             " текстовых значений (общих строк): такой файл не загружается, разделите его на "
+             "несколько файлов");
+    ends_.push_back(static_cast<uint32_t>(text_.size()));
+  }
+  // After the part's XML is freed: the slack of the buffers' doubling goes back.
+  void Shrink() {
+    text_.resize(ends_.empty() ? 0 : ends_.back());
+    text_.shrink_to_fit();
+    ends_.shrink_to_fit();
+  }
+
+ private:
+  std::string text_;
+  std::vector<uint32_t> ends_;
+};
+
+// sharedStrings.xml: the text of every <si> (its runs joined, phonetic runs left out), within
+// the limits' count and bytes.
 struct SharedStringsHandler : orcus::sax_handler {
-  std::vector<std::string> strings;
-  std::string current;
+  explicit SharedStringsHandler(const ReadLimits& limits) : limits(limits) {}
+  const ReadLimits& limits;
+  SharedStrings strings;
   bool in_t = false, in_phonetic = false;
   void start_element(const orcus::sax::parser_element& e) {
-    if (e.name == "si") current.clear();
+    if (e.name == "si") strings.Begin();
     if (e.name == "rPh") in_phonetic = true;
     if (e.name == "t") in_t = !in_phonetic;
   }
   void end_element(const orcus::sax::parser_element& e) {
     if (e.name == "t") in_t = false;
     if (e.name == "rPh") in_phonetic = false;
-    if (e.name == "si") strings.push_back(std::move(current));
+    if (e.name == "si") strings.End(limits);
   }
   void characters(std::string_view text, bool) {
-    if (in_t) current += text;
+    if (in_t) strings.Append(text, limits);
   }
 };
 
@@ -191,11 +283,11 @@ int ColumnOf(std::string_view ref) {
 
 // The sheet: one row at a time.
 struct SheetHandler : AttributeHandler {
-  SheetHandler(const std::vector<std::string>& strings,
+  SheetHandler(const SharedStrings& strings,
                const std::function<void(uint32_t, const std::vector<Cell>&)>& visit,
                const ReadLimits& limits)
       : strings(strings), visit(visit), limits(limits) {}
-  const std::vector<std::string>& strings;
+  const SharedStrings& strings;
   const std::function<void(uint32_t, const std::vector<Cell>&)>& visit;
   const ReadLimits& limits;
 
@@ -263,7 +355,7 @@ struct SheetHandler : AttributeHandler {
     if (type == "s") {
       size_t index = std::strtoul(value.c_str(), nullptr, 10);
       if (value.empty() || index >= strings.size()) return;
-      cell.text = strings[index];
+      cell.text = std::string(strings[index]);
     } else if (type == "inlineStr") {
       cell.text = std::move(inline_text);
     } else if (type == "str" || type == "e" || type == "d") {
@@ -290,45 +382,10 @@ struct SheetHandler : AttributeHandler {
 }  // namespace
 
 void CheckXlsxContainer(std::string_view data, const ReadLimits& limits) {
-  if (data.empty()) Refuse("Файл пустой: выберите заполненный файл .xlsx");
-  if (data.size() < 22 || data.substr(0, 2) != "PK") Refuse(kNotXlsx);
-  // The end of central directory record: the last 22 bytes, or before a comment.
-  size_t eocd = std::string_view::npos;
-  const size_t lowest = data.size() > 22 + 65535 ? data.size() - 22 - 65535 : 0;
-  for (size_t at = data.size() - 22;; --at) {
-    if (U32(data, at) == 0x06054b50) {
-      eocd = at;
-      break;
-    }
-    if (at == lowest) break;
-  }
-  if (eocd == std::string_view::npos) Refuse(kNotXlsx);
-  const size_t entries = U16(data, eocd + 10);
-  const size_t directory_size = U32(data, eocd + 12);
-  size_t at = U32(data, eocd + 16);
-  if (entries == 0xFFFF || at == 0xFFFFFFFF || at + directory_size > data.size())
-    Refuse(kNotXlsx);  // ZIP64 is never needed for a sheet within the upload limit
-  if (entries > limits.max_entries) Refuse("В файле Excel слишком много частей");
+  const std::vector<ZipEntry> list = ListEntries(data, limits);
   size_t declared_total = 0, total = 0;
   bool workbook = false;
-  struct Entry {
-    std::string name;
-    size_t offset, compressed, declared;
-    uint16_t method;
-  };
-  std::vector<Entry> list;
-  for (size_t i = 0; i < entries; ++i) {
-    if (U32(data, at) != 0x02014b50) Refuse(kNotXlsx);
-    Entry entry;
-    entry.method = U16(data, at + 10);
-    entry.compressed = U32(data, at + 20);
-    entry.declared = U32(data, at + 24);
-    const size_t name_length = U16(data, at + 28);
-    const size_t skip = name_length + U16(data, at + 30) + U16(data, at + 32);
-    entry.offset = U32(data, at + 42);
-    if (at + 46 + name_length > data.size()) Refuse(kNotXlsx);
-    entry.name = std::string(data.substr(at + 46, name_length));
-    at += 46 + skip;
+  for (const ZipEntry& entry : list) {
     if (entry.name == "xl/workbook.xml") workbook = true;
     // The declared sizes first: a bomb is refused before a byte is inflated.
     if (entry.declared > limits.max_entry_bytes) Bomb(entry.name, limits.max_entry_bytes);
@@ -336,10 +393,9 @@ void CheckXlsxContainer(std::string_view data, const ReadLimits& limits) {
     if (declared_total > limits.max_total_bytes)
       Refuse("Файл похож на zip-бомбу: после распаковки больше " +
              Megabytes(limits.max_total_bytes) + ". Такой файл не загружается");
-    list.push_back(std::move(entry));
   }
   if (!workbook) Refuse(kNotXlsx);
-  for (const Entry& entry : list)
+  for (const ZipEntry& entry : list)
     CountInflated(data, entry.name, entry.offset, entry.compressed, entry.method, entry.declared,
                   limits, total);
 }
@@ -358,13 +414,21 @@ void ReadFirstSheet(std::string_view file,
     ParseXml(ReadPart(zip, "xl/_rels/workbook.xml.rels"), rels);
     auto sheet_target = rels.targets.find(workbook.first_sheet_rid);
     if (sheet_target == rels.targets.end()) Refuse("В книге Excel нет листов");
-    SharedStringsHandler shared;
+    SharedStringsHandler shared(limits);
     {
-      std::vector<unsigned char> xml =
-          ReadPart(zip, rels.shared_strings.empty() ? "xl/sharedStrings.xml"
-                                                    : PartPath(rels.shared_strings));
+      const std::string part =
+          rels.shared_strings.empty() ? "xl/sharedStrings.xml" : PartPath(rels.shared_strings);
+      // Its size before it is inflated whole: CheckXlsxContainer made sure that no part
+      // inflates to more than its declared size.
+      for (const ZipEntry& entry : ListEntries(file, limits))
+        if (entry.name == part && entry.declared > limits.max_shared_strings_bytes)
+          Refuse("Файл Excel слишком большой: общие строки (часть «" + part +
+                 "») после распаковки больше " + Megabytes(limits.max_shared_strings_bytes) +
+                 ". Такой файл не загружается, разделите его на несколько файлов");
+      std::vector<unsigned char> xml = ReadPart(zip, part);
       if (!xml.empty()) ParseXml(xml, shared);
     }
+    shared.strings.Shrink();
     std::vector<unsigned char> xml = ReadPart(zip, PartPath(sheet_target->second));
     if (xml.empty()) Refuse("В книге Excel нет первого листа");
     SheetHandler sheet(shared.strings, visit, limits);

@@ -1,9 +1,17 @@
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "core/xlsx_workbook.hpp"
 #include "domains/exchange/excel_columns.hpp"
 #include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/excel_import.hpp"
+#include "domains/exchange/excel_reader.hpp"
 
 namespace upravdom::exchange::excel {
 namespace {
@@ -124,6 +132,107 @@ TEST(ExcelFile, NotAZipIsRefused) {
   EXPECT_THROW(CheckXlsxContainer(""), ApiError);
   EXPECT_THROW(CheckXlsxContainer("name;phone\n"), ApiError);
   EXPECT_THROW(CheckXlsxContainer(std::string("PK\x03\x04", 4) + std::string(200, '\0')), ApiError);
+}
+
+// A workbook as Excel saves it: libxlsxwriter in its normal mode writes every text into
+// xl/sharedStrings.xml (one entry per distinct text) and the cells refer to it by index.
+// Row r (from 0) holds texts[r] in column A and the number r in column B.
+std::string SharedStringsWorkbook(const std::vector<std::string>& texts) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("upravdom-excel-test-" + std::to_string(::getpid()) + ".xlsx");
+  {
+    XlsxWorkbook book(path.string(), /*constant_memory=*/false);
+    lxw_worksheet* sheet = workbook_add_worksheet(book.get(), "Данные");
+    for (size_t r = 0; r < texts.size(); ++r) {
+      worksheet_write_string(sheet, static_cast<lxw_row_t>(r), 0, texts[r].c_str(), nullptr);
+      worksheet_write_number(sheet, static_cast<lxw_row_t>(r), 1, static_cast<double>(r), nullptr);
+    }
+    book.Close();
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  std::filesystem::remove(path);
+  return content.str();
+}
+
+std::vector<std::string> FirstColumn(const std::string& file, const ReadLimits& limits = {}) {
+  CheckXlsxContainer(file, limits);
+  std::vector<std::string> texts;
+  ReadFirstSheet(
+      file,
+      [&](uint32_t row, const std::vector<Cell>& cells) {
+        EXPECT_EQ(row, texts.size() + 1);
+        EXPECT_EQ(cells.at(0).type, Cell::Type::kText);
+        texts.push_back(cells.at(0).text);
+      },
+      limits);
+  return texts;
+}
+
+std::string RefusedMessage(const std::string& file, const ReadLimits& limits) {
+  try {
+    FirstColumn(file, limits);
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kValidationFailed);
+    EXPECT_EQ(error.fields().count("file"), 1u);
+    return error.message();
+  }
+  ADD_FAILURE() << "the file was read";
+  return "";
+}
+
+TEST(ExcelFile, SharedStringsAreRead) {
+  std::vector<std::string> texts = {
+      "Иванов", "", "Квартира", "Иванов", "ООО «Ромашка» & Ко", std::string(300, 'x'), "Квартира"};
+  for (int i = 0; i < 1000; ++i) texts.push_back("XC-" + std::to_string(i));
+  const std::string file = SharedStringsWorkbook(texts);
+  ASSERT_NE(file.find("xl/sharedStrings.xml"), std::string::npos);
+  std::vector<std::string> expected = texts;
+  expected.erase(expected.begin() + 1);  // an empty text is no cell
+  std::vector<std::string> read;
+  CheckXlsxContainer(file);
+  ReadFirstSheet(file, [&](uint32_t row, const std::vector<Cell>& cells) {
+    ASSERT_EQ(cells.size(), row == 2 ? 1u : 2u) << row;
+    EXPECT_EQ(cells.back().number, row - 1);
+    if (row != 2) read.push_back(cells[0].text);
+  });
+  EXPECT_EQ(read, expected);
+}
+
+TEST(ExcelFile, SharedStringsOverACapAreRefused) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 101; ++i) texts.push_back("Строка " + std::to_string(i));
+  const std::string file = SharedStringsWorkbook(texts);
+  EXPECT_EQ(FirstColumn(file).size(), 101u) << "the default limits take it";
+
+  // The part's inflated size: refused before it is inflated.
+  ReadLimits limits;
+  limits.max_shared_strings_bytes = 2048;
+  std::string message = RefusedMessage(file, limits);
+  EXPECT_NE(message.find("общие строки (часть «xl/sharedStrings.xml») после распаковки больше"),
+            std::string::npos)
+      << message;
+
+  // The number of entries: 101 distinct texts, 100 allowed.
+  limits = {};
+  limits.max_shared_strings = 100;
+  message = RefusedMessage(file, limits);
+  EXPECT_NE(message.find("больше 100 текстовых значений (общих строк)"), std::string::npos)
+      << message;
+  limits.max_shared_strings = 101;
+  EXPECT_EQ(FirstColumn(file, limits).size(), 101u);
+
+  // The bytes of text kept: 101 texts of 13 to 16 bytes.
+  limits = {};
+  limits.max_shared_text_bytes = 1000;
+  message = RefusedMessage(file, limits);
+  EXPECT_NE(message.find("Текст ячеек файла Excel (общие строки) занимает больше"),
+            std::string::npos)
+      << message;
+  limits.max_shared_text_bytes = 2000;
+  EXPECT_EQ(FirstColumn(file, limits).size(), 101u);
 }
 
 TEST(Multipart, PartsAreFound) {

@@ -41,6 +41,39 @@ std::string Describe(const ApiError& error) {
   return text;
 }
 
+// Keeps a run's lease while the run goes on: `beat` every `every` on a thread of its own, so
+// that an import longer than the lease (100,000 records take minutes) is not taken for a dead
+// run by another instance, which would start the organisation's import a second time. Stopped
+// (and joined) when the run ends, before the lease is released.
+class LeaseHeartbeat {
+ public:
+  LeaseHeartbeat(std::chrono::milliseconds every, std::function<void()> beat)
+      : thread_([this, every, beat = std::move(beat)] {
+          std::unique_lock lock(mutex_);
+          while (!wake_.wait_for(lock, every, [this] { return stopping_; })) {
+            lock.unlock();
+            beat();
+            lock.lock();
+          }
+        }) {}
+  ~LeaseHeartbeat() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  LeaseHeartbeat(const LeaseHeartbeat&) = delete;
+  LeaseHeartbeat& operator=(const LeaseHeartbeat&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the members above exist
+};
+
 const char* StatusWord(const std::string& status) {
   if (status == "ok") return "OK";
   if (status == "warnings") return "с предупреждениями";
@@ -127,6 +160,21 @@ std::string Scheduler::LeaseUntil() const {
   return timeutil::IsoAfter(options_.lease);
 }
 
+void Scheduler::RenewLease(long long organization_id, bool& lost) {
+  try {
+    if (settings_.RenewLease(organization_id, instance_id_, LeaseUntil())) return;
+    if (!lost)
+      spdlog::error(
+          "scheduler: organisation {}: this instance ({}) lost the lease of its running import: "
+          "it ran out and another instance took it — the import may run twice at once",
+          organization_id, instance_id_);
+    lost = true;
+  } catch (const std::exception& e) {  // the next beat tries again
+    spdlog::warn("scheduler: organisation {}: the lease was not renewed: {}", organization_id,
+                 e.what());
+  }
+}
+
 void Scheduler::Loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -205,6 +253,10 @@ std::string Scheduler::RunNow(const Actor& actor) {
 std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Actor& actor) {
   std::vector<FileOutcome> outcomes;
   std::optional<ExchangeSettings> settings;
+  std::optional<LeaseHeartbeat> heartbeat;
+  heartbeat.emplace(
+      std::max(std::chrono::milliseconds(options_.lease) / 3, std::chrono::milliseconds(100)),
+      [this, organization_id, lost = false]() mutable { RenewLease(organization_id, lost); });
   try {
     settings = settings_.Find(organization_id);
     if (settings) {
@@ -230,7 +282,6 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
               organization_id, ShownLocation(location));
           break;
         }
-        settings_.RenewLease(organization_id, instance_id_, LeaseUntil());
         auto outcome = ImportFile(*settings, ftp, ftp_error, location, actor);
         if (!outcome) break;
         outcomes.push_back(std::move(*outcome));
@@ -239,6 +290,7 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
   } catch (const std::exception& e) {
     spdlog::error("exchange run of organisation {}: {}", organization_id, e.what());
   }
+  heartbeat.reset();  // no renewal after the release
   settings_.Release(organization_id, instance_id_, timeutil::NowIso());
   if (settings) {
     try {
@@ -275,10 +327,10 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
       throw ApiError(ErrorCode::kValidationFailed, *ftp_error);
     file = FetchToTempFile(location, ftp, limits);
     XmlHeader header = ReadXmlHeader(file->path);
-    // The file's own space and source win over the settings' when it names them.
-    ImportSettings import{header.space != "operations" ? header.space : settings.space,
-                          header.source != "xml" ? header.source : settings.source, false,
-                          header.records};
+    // The file's own space and source win over the settings' when it names them — an explicit
+    // space="operations" too (comparing with the defaults took it for an absent one).
+    ImportSettings import{header.space.value_or(settings.space),
+                          header.source.value_or(settings.source), false, header.records};
     const std::string path = file->path;
     ImportAnswer answer = engine_.Run(
         actor, import, [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {

@@ -34,8 +34,9 @@ namespace upravdom::exchange {
 struct SchedulerOptions {
   std::chrono::milliseconds poll{30000};
   std::chrono::minutes timezone_offset{180};
-  // How long a run's claim holds without renewal; renewed before every file, so a server
-  // that died mid-run frees the organisation for run-now after this.
+  // How long a run's claim holds without renewal. A run renews it every lease/3 while it
+  // goes on (a heartbeat thread), however long one import takes; a server that died mid-run
+  // frees the organisation for run-now and the next slots after this.
   std::chrono::seconds lease{900};
   FetchLimits limits;
 };
@@ -87,6 +88,9 @@ class Scheduler {
   void QueueReport(const ExchangeSettings& settings, const Actor& actor, bool scheduled,
                    const std::vector<FileOutcome>& outcomes);
   std::string LeaseUntil() const;
+  // One beat of a run's heartbeat: renews the lease; logs an error (once a run: `lost`) when
+  // another instance holds it.
+  void RenewLease(long long organization_id, bool& lost);
 
   db::Database& database_;
   OperationLog& log_;

@@ -4,12 +4,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
+#include "core/error.hpp"
 #include "core/time.hpp"
 #include "db/migrations.hpp"
 #include "db/sql.hpp"
@@ -25,6 +32,99 @@ namespace {
 
 int ClosedPort() {
   return upravdom::exchange::test_support::FreeLoopbackPort();
+}
+
+// An HTTP peer on loopback that sends the headers and the first half of the file at once and
+// the rest only after Finish(): a download — and so a run — lasts as long as the test wants.
+// Each connection is served on a thread of its own, so a second download is counted at once.
+class StalledHttpPeer {
+ public:
+  explicit StalledHttpPeer(std::string body) : body_(std::move(body)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(listener_, 8) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+      throw std::runtime_error("StalledHttpPeer: no socket");
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { Accept(); });
+  }
+  ~StalledHttpPeer() {
+    Finish();
+    ::shutdown(listener_, SHUT_RDWR);  // accept() returns
+    acceptor_.join();
+    ::close(listener_);
+    for (std::thread& connection : connections_) connection.join();
+  }
+
+  int port() const { return port_; }
+  int downloads() const { return downloads_.load(); }
+  void Finish() {
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    finish_.notify_all();
+  }
+
+ private:
+  void Accept() {
+    for (;;) {
+      const int fd = ::accept(listener_, nullptr, nullptr);
+      if (fd < 0) return;
+      ++downloads_;
+      connections_.emplace_back([this, fd] { Serve(fd); });
+    }
+  }
+  void Serve(int fd) {
+    std::string request;
+    char buffer[4096];
+    while (request.find("\r\n\r\n") == std::string::npos) {
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      request.append(buffer, static_cast<size_t>(n));
+    }
+    const size_t half = body_.size() / 2;
+    Send(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: " +
+                 std::to_string(body_.size()) + "\r\nConnection: close\r\n\r\n" +
+                 body_.substr(0, half));
+    {
+      std::unique_lock lock(mutex_);
+      finish_.wait(lock, [this] { return finished_; });
+    }
+    Send(fd, body_.substr(half));
+    ::close(fd);
+  }
+  static void Send(int fd, const std::string& data) {
+    for (size_t sent = 0; sent < data.size();) {
+      const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<size_t>(n);
+    }
+  }
+
+  const std::string body_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::atomic<int> downloads_{0};
+  std::mutex mutex_;
+  std::condition_variable finish_;
+  bool finished_ = false;
+  std::vector<std::thread> connections_;  // touched by the acceptor thread only, then joined
+  std::thread acceptor_;
+};
+
+// Waits up to 10 s for `done`.
+template <class F>
+bool WaitFor(F done) {
+  for (int i = 0; i < 200; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return done();
 }
 
 class SchedulerTest : public ::testing::Test {
@@ -55,6 +155,11 @@ class SchedulerTest : public ::testing::Test {
     settings_.Save(s);
   }
 
+  void Exec(const std::string& statement) {
+    db::Session sql(database_);
+    db::Exec(sql, db::Sql(statement));
+  }
+
   long long Count(const std::string& table) {
     db::Session sql(database_);
     return db::QueryInt(sql, db::Sql("SELECT COUNT(*) FROM " + table)).value_or(-1);
@@ -83,6 +188,9 @@ TEST_F(SchedulerTest, ASlotIsClaimedOnceAndTheLeaseKeepsRunNowOut) {
   EXPECT_TRUE(settings_.ListDue(now).empty()) << "next_run_at moved with the claim";
   EXPECT_FALSE(settings_.ClaimRunNow(org_, "b", timeutil::IsoAfter(std::chrono::minutes(15)), now))
       << "a run is going on";
+  EXPECT_TRUE(settings_.RenewLease(org_, "a", timeutil::IsoAfter(std::chrono::minutes(15))));
+  EXPECT_FALSE(settings_.RenewLease(org_, "b", timeutil::IsoAfter(std::chrono::minutes(15))))
+      << "b does not hold the lease";
   settings_.Release(org_, "b", now);  // not b's lease: nothing changes
   EXPECT_FALSE(settings_.ClaimRunNow(org_, "b", timeutil::IsoAfter(std::chrono::minutes(15)), now));
   settings_.Release(org_, "a", now);
@@ -199,6 +307,71 @@ TEST_F(SchedulerTest, ANewVersionUploadedDuringTheRunIsNotDeletedAndTheReportSay
   scheduler.Stop();
   EXPECT_FALSE(fs::exists(offers));
   fs::remove_all(root);
+}
+
+TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheImport) {
+  // The download stalls until Finish(): the run lasts as long as the test wants, here three
+  // leases (an import of 100,000 records takes minutes; the lease is 15).
+  StalledHttpPeer peer(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<upravdom-import version=\"1\"><record>"
+      "<client external_id=\"LONG-1\" last_name=\"Долгов\" phone=\"+79120000042\"/></record>"
+      "</upravdom-import>\n");
+  auto log = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(200);
+  spdlog::default_logger()->sinks().push_back(log);
+  const SchedulerOptions options{.poll = std::chrono::milliseconds(100),
+                                 .lease = std::chrono::seconds(2),
+                                 .limits = {.allow_private = true}};
+  // Two instances over one database, both started before the slot is due (on SQLite Start
+  // clears the leases: one server owns the file). One of them takes the slot.
+  Scheduler first(database_, log_, engine_, settings_, secrets_);
+  Scheduler second(database_, log_, engine_, settings_, secrets_);
+  first.Start(options);
+  second.Start(options);
+  SaveDue("http://127.0.0.1:" + std::to_string(peer.port()) + "/long.xml");
+  ASSERT_TRUE(WaitFor([&] { return peer.downloads() == 1; })) << "the slot's run did not start";
+  std::string owner;
+  {
+    db::Session sql(database_);
+    owner = db::QueryText(sql, db::Sql("SELECT lease_owner FROM exchange_settings")).value_or("");
+  }
+  ASSERT_TRUE(owner == first.instance_id() || owner == second.instance_id()) << owner;
+  // The next slot comes due while the run goes on (an hourly schedule and a run of hours).
+  Exec("UPDATE exchange_settings SET next_run_at = '2020-01-01T00:00:00Z'");
+  std::this_thread::sleep_for(3 * options.lease);
+  EXPECT_EQ(peer.downloads(), 1) << "the second instance started the import again";
+  auto saved = settings_.Find(org_);
+  ASSERT_TRUE(saved->lease_until);
+  EXPECT_GT(*saved->lease_until, timeutil::NowIso()) << "the lease is renewed during the run";
+  try {
+    first.RunNow(Actor{org_, 1, "Администратор"});
+    ADD_FAILURE() << "run now started during the run";
+  } catch (const ApiError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kConflict);
+  }
+
+  // Another instance holding the lease (it ran out while this one was stopped by the OS, say):
+  // the next renewal says so in the log.
+  Exec("UPDATE exchange_settings SET lease_owner = 'other', lease_until = '2999-01-01T00:00:00Z'");
+  const auto logged = [&] {
+    for (const std::string& line : log->last_formatted())
+      if (line.find("lost the lease of its running import") != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(WaitFor(logged)) << "no error logged for the lost lease";
+  Exec("UPDATE exchange_settings SET lease_owner = '" + owner +
+       "', schedule_enabled = 0");  // back to the run; no slot after it
+
+  peer.Finish();
+  EXPECT_TRUE(WaitFor([&] { return !settings_.Find(org_)->lease_until; }))
+      << "the lease is released when the run ends";
+  first.Stop();
+  second.Stop();
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), log), sinks.end());
+  EXPECT_EQ(peer.downloads(), 1);
+  OperationPage page = log_.List(org_, {});
+  ASSERT_EQ(page.items.size(), 1u) << "one run";
+  EXPECT_EQ(page.items[0].status, "ok") << page.items[0].message;
 }
 
 TEST(Report, OkOrErrorsWithEachFileAndItsOperation) {

@@ -129,14 +129,14 @@ bool SettingsRepository::ClaimRunNow(long long organization_id, const std::strin
   return db::QueryInt(sql, claim).has_value();
 }
 
-void SettingsRepository::RenewLease(long long organization_id, const std::string& owner,
+bool SettingsRepository::RenewLease(long long organization_id, const std::string& owner,
                                     const std::string& lease_until) {
   db::Session sql(database_);
   Sql renew("UPDATE exchange_settings SET lease_until = ");
   renew.Bind(lease_until) << " WHERE organization_id = ";
   renew.Bind(organization_id) << " AND lease_owner = ";
-  renew.Bind(owner);
-  db::Exec(sql, renew);
+  renew.Bind(owner) << " RETURNING organization_id";
+  return db::QueryInt(sql, renew).has_value();
 }
 
 void SettingsRepository::Release(long long organization_id, const std::string& owner,

@@ -61,7 +61,9 @@ class SettingsRepository {
   // Claims the organisation's row for a run now: false while another run holds the lease.
   bool ClaimRunNow(long long organization_id, const std::string& owner,
                    const std::string& lease_until, const std::string& now);
-  void RenewLease(long long organization_id, const std::string& owner,
+  // Moves the owner's lease to `lease_until`: false when the owner no longer holds it (it ran
+  // out and another instance or a run now took it, or it was released).
+  bool RenewLease(long long organization_id, const std::string& owner,
                   const std::string& lease_until);
   // Ends the owner's lease and records the run.
   void Release(long long organization_id, const std::string& owner, const std::string& last_run_at);

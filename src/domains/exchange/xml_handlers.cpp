@@ -59,7 +59,8 @@ bool DryRunParam(const http::Request& request) {
 ImportAnswer ImportXmlFile(ImportEngine& engine, const Actor& actor, const std::string& path,
                            bool dry_run) {
   const XmlHeader header = ReadXmlHeader(path);
-  ImportSettings settings{header.space, header.source, dry_run, header.records};
+  ImportSettings settings{header.space.value_or("operations"), header.source.value_or("xml"),
+                          dry_run, header.records};
   return engine.Run(actor, settings,
                     [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {
                       ForEachXmlRecord(path, visit);

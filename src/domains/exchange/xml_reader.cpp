@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
 
 // GCC 12 warns falsely on "literal" + std::string&& once inlined (GCC bug 105329).
@@ -170,7 +172,8 @@ std::string Tag(std::string_view name) {
   return "<" + std::string(name) + ">";
 }
 
-// Expat's error, in Russian for the ones a broken upload gives.
+// Expat's error in Russian: the ones a broken upload gives by name, any other as «ошибка
+// разбора» — the user's message names the line and column, expat's English text is logged.
 std::string ExpatMessage(XML_Error code) {
   switch (code) {
     case XML_ERROR_NO_MEMORY:
@@ -202,10 +205,10 @@ std::string ExpatMessage(XML_Error code) {
       return "не закрыт раздел CDATA";
     case XML_ERROR_MISPLACED_XML_PI:
       return "объявление <?xml …?> не в начале файла";
-    case XML_ERROR_INVALID_ARGUMENT:
-    case XML_ERROR_ABORTED:
+    case XML_ERROR_BAD_CHAR_REF:
+      return "ссылка на недопустимый символ (&#…;): управляющие символы в XML не допускаются";
     default:
-      return std::string("ошибка разбора (") + XML_ErrorString(code) + ")";
+      return "ошибка разбора";
   }
 }
 
@@ -299,8 +302,12 @@ class Pass {
       handle(*this);
     } catch (const std::bad_alloc&) {
       Stop("Недостаточно памяти для чтения файла XML");
+    } catch (const ApiError& error) {
+      Stop(error.message());
     } catch (const std::exception& error) {
-      Stop(error.what());
+      // Not a message for the user (a library's English text): it goes to the log.
+      spdlog::warn("xml import: {}", error.what());
+      Stop("внутренняя ошибка при чтении файла");
     }
   }
 
@@ -315,9 +322,13 @@ class Pass {
   [[noreturn]] void Fail() {
     if (stopped_) Refuse("Файл XML, строка " + std::to_string(line_) + ": " + message_);
     const XML_Error code = XML_GetErrorCode(parser_);
-    Refuse("Файл XML повреждён, строка " + std::to_string(XML_GetCurrentLineNumber(parser_)) +
-           ", символ " + std::to_string(XML_GetCurrentColumnNumber(parser_) + 1) + ": " +
-           ExpatMessage(code));
+    const auto line = XML_GetCurrentLineNumber(parser_);
+    const auto column = XML_GetCurrentColumnNumber(parser_) + 1;
+    // A broken file is the sender's problem, not the server's: info, for whoever helps them.
+    spdlog::info("xml import: expat error {} at line {}, column {}: {}", static_cast<int>(code),
+                 line, column, XML_ErrorString(code));
+    Refuse("Файл XML повреждён, строка " + std::to_string(line) + ", символ " +
+           std::to_string(column) + ": " + ExpatMessage(code));
   }
 
   void Start(std::string_view name, const XML_Char** attributes) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +18,11 @@
 namespace upravdom::exchange {
 
 struct XmlHeader {
-  std::string space = "operations";
-  std::string source = "xml";
+  // The root's space and source when the file names them: what the file says wins. Absent,
+  // the importer's default applies — operations and "xml" for an upload, the organisation's
+  // «Импорт» settings for a file the scheduler fetched (docs/import-xml.md).
+  std::optional<std::string> space;
+  std::optional<std::string> source;
   size_t records = 0;
 };
 

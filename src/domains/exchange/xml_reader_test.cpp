@@ -1,10 +1,15 @@
 #include "domains/exchange/xml_reader.hpp"
 
+#include <expat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "core/error.hpp"
@@ -89,9 +94,20 @@ TEST_F(XmlReaderTest, ReadsTheHeaderAndCountsRecords) {
   XmlHeader defaults =
       ReadXmlHeader(File("<upravdom-import><record><client external_id=\"C\"/></record>"
                          "</upravdom-import>"));
-  EXPECT_EQ(defaults.space, "operations");
-  EXPECT_EQ(defaults.source, "xml");
+  EXPECT_EQ(defaults.space, std::nullopt) << "not named: the importer's default applies";
+  EXPECT_EQ(defaults.source, std::nullopt);
   EXPECT_EQ(defaults.records, 1u);
+
+  // Named, even as the upload's defaults: a scheduled run must not take the settings' instead.
+  XmlHeader named = ReadXmlHeader(File(
+      "<upravdom-import space=\"operations\" source=\"xml\"><record><client external_id=\"C\"/>"
+      "</record></upravdom-import>"));
+  EXPECT_EQ(named.space, "operations");
+  EXPECT_EQ(named.source, "xml");
+  EXPECT_EQ(ReadXmlHeader(File("<upravdom-import space=\"construction\"><record/>"
+                               "</upravdom-import>"))
+                .space,
+            "construction");
 }
 
 TEST_F(XmlReaderTest, RecordsAreTheJsonRecordsOfTheImportApi) {
@@ -196,6 +212,32 @@ TEST_F(XmlReaderTest, TruncatedFileNamesTheLine) {
   xml = kExample;
   xml.resize(xml.find("last_name=\"Петров\""));
   EXPECT_NE(HeaderError(File(xml)).find("строка 16"), std::string::npos);
+}
+
+TEST_F(XmlReaderTest, ExpatsOwnTextGoesToTheLogNotToTheUser) {
+  auto log = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(20);
+  spdlog::default_logger()->sinks().push_back(log);
+  // A malformed XML declaration: an error without a Russian name of its own.
+  const std::string message =
+      HeaderError(File("<?xml version=\"1.0\" foo=\"bar\"?>\n<upravdom-import/>"));
+  // A control character by reference (not allowed in XML 1.0).
+  const std::string control = HeaderError(
+      File("<upravdom-import>\n<record><client external_id=\"&#1;\"/></record></upravdom-import>"));
+  auto& sinks = spdlog::default_logger()->sinks();
+  sinks.erase(std::remove(sinks.begin(), sinks.end(), log), sinks.end());
+  EXPECT_EQ(message, "Файл XML повреждён, строка 1, символ 21: ошибка разбора");
+  EXPECT_EQ(message.find(XML_ErrorString(XML_ERROR_XML_DECL)), std::string::npos);
+  EXPECT_EQ(control,
+            "Файл XML повреждён, строка 2, символ 30: ссылка на недопустимый символ (&#…;): "
+            "управляющие символы в XML не допускаются");
+  const std::vector<std::string> lines = log->last_formatted();
+  const auto logged = [&](const char* text) {
+    for (const std::string& line : lines)
+      if (line.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(logged(XML_ErrorString(XML_ERROR_XML_DECL))) << "expat's own text is logged";
+  EXPECT_TRUE(logged(XML_ErrorString(XML_ERROR_BAD_CHAR_REF)));
 }
 
 TEST_F(XmlReaderTest, WrongRootUnknownElementsAndText) {
