@@ -64,9 +64,11 @@ function toForm(s: ExchangeSettings): ImportForm {
   };
 }
 
-/** The operations of a run started at `since` (server time) and whether it still runs. */
+/** The operations of a run (those after the newest one before it) and whether it still runs. */
 interface RunState {
-  since: string;
+  // The newest operation of the log before the run started: the run's operations come after
+  // it (started_at has whole seconds, so a previous run of the same second would match a time).
+  after: number;
   operations: ExchangeOperation[];
   running: boolean;
 }
@@ -98,16 +100,16 @@ export function ImportSettingsTab() {
     return () => ctrl.abort();
   }, [form, showError]);
 
-  // Follows a started run: the log's operations since its start, until the run ends.
+  // Follows a started run: the log's operations after `after`, until the run ends.
   const poll = useCallback(
-    async (since: string) => {
+    async (after: number) => {
       try {
         const [page, settings] = await Promise.all([exchangeApi.operations({ limit: 50 }), exchangeApi.settings()]);
-        const operations = page.items.filter((o) => o.started_at >= since).sort((a, b) => a.id - b.id);
+        const operations = page.items.filter((o) => o.id > after).sort((a, b) => a.id - b.id);
         const running = settings.running || operations.some((o) => o.status === 'running');
-        setRun({ since, operations, running });
+        setRun({ after, operations, running });
         setLoaded(settings);
-        if (running) timer.current = window.setTimeout(() => poll(since), POLL_MS);
+        if (running) timer.current = window.setTimeout(() => poll(after), POLL_MS);
       } catch (err) {
         showError(err);
       }
@@ -152,10 +154,12 @@ export function ImportSettingsTab() {
   const runNow = async () => {
     setStarting(true);
     try {
-      const started = await exchangeApi.runNow();
       if (timer.current) window.clearTimeout(timer.current);
-      setRun({ since: started.started_at, operations: [], running: true });
-      await poll(started.started_at);
+      const before = await exchangeApi.operations({ limit: 1 });
+      const after = before.items[0]?.id ?? 0;
+      await exchangeApi.runNow();
+      setRun({ after, operations: [], running: true });
+      await poll(after);
     } catch (err) {
       showError(err, form);
     } finally {
