@@ -818,6 +818,39 @@ def test_record_without_clients_key_leaves_links(integration, admin, obj):
     assert premise_card(admin, pid)["total_area"] == 77
 
 
+MSG_SHARES = "Сумма долей собственников помещения больше целого"
+
+
+def test_shares_over_the_whole_fail_the_record_and_write_nothing(integration, admin, obj):
+    rec = consolidated(obj, clients=[owner(share="1/2"), owner(share="2/3")])
+    before = totals(admin)
+    ans = run_import(integration, [rec], status="failed")
+    assert ans["errors"] == [{"index": 0, "field": "clients", "message": MSG_SHARES}], ans["errors"]
+    assert totals(admin) == before, "the failing record left no premise or client behind"
+
+
+def test_shares_count_the_owners_kept_and_leave_out_the_removed(integration, admin, obj):
+    rec, a, b, pid, ida, idb = two_owners(integration, obj)
+    # B is not listed and leaves: A may take 2/3 beside a new owner's 1/3.
+    c = owner(share="1/3")
+    ans = run_import(integration, [only(rec, dict(a, share="2/3"), c)])
+    idc = client_id(ans, 0, c["external_id"])
+    own = links(admin, pid)
+    assert set(own) == {ida, idc} and own[ida]["ownership_share"] == "2/3", own
+    # Now B comes back with 1/3 and is kept on sync (M-1); a record listing only A (2/3) and
+    # C (1/3) keeps B, whose 1/3 still counts: over the whole, the record fails.
+    ans = run_import(integration, [only(rec, dict(a, share="1/3"), c, dict(b, share="1/3"))])
+    idb = client_id(ans, 0, b["external_id"])
+    assert_status(admin.patch(f"{P}/{pid}/clients/{idb}", json={"keep_on_sync": True}), 200)
+    ans = run_import(integration, [only(rec, dict(a, share="2/3"), c)], status="failed")
+    assert ans["errors"] == [{"index": 0, "field": "clients", "message": MSG_SHARES}], ans["errors"]
+    assert links(admin, pid)[ida]["ownership_share"] == "1/3", "the failing record changed nothing"
+    # A's 1/3 fits beside the kept B.
+    run_import(integration, [only(rec, dict(a, share="1/3"), c)], status=("ok", "warnings"))
+    own = links(admin, pid)
+    assert set(own) == {ida, idb, idc} and own[ida]["ownership_share"] == "1/3", own
+
+
 # =========================================================================== stop at the first error (I-8)
 
 

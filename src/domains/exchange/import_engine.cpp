@@ -683,6 +683,10 @@ class ImportRun {
       }
       std::vector<links::Link> current =
           created ? std::vector<links::Link>{} : links_.OfPremise(organization_id_, premise_id);
+      // The premise's links as this record leaves them, by client: the shares are checked on
+      // these instead of reading the links back.
+      std::map<long long, links::Link> final_links;
+      for (const links::Link& link : current) final_links[link.client_id] = link;
       std::optional<long long> first_owner;
       for (size_t i = 0; i < client_entries.size(); ++i)
         if (links::IsOwnerRole(client_entries[i].role) && !first_owner)
@@ -710,8 +714,8 @@ class ImportRun {
               Fail(entry.prefix + ".role",
                    "У помещения нет собственника, от которого зависит клиент");
           }
-          links_changed |=
-              SaveLink(premise_id, saved[i].client_id, entry, owner, current, premise_changes);
+          links_changed |= SaveLink(premise_id, saved[i].client_id, entry, owner, current,
+                                    premise_changes, final_links);
         }
       }
       // Sync (I-11): owners not listed leave the premise, unless kept (M-1).
@@ -729,6 +733,7 @@ class ImportRun {
         }
         imports_.ForgetOwner(organization_id_, premise_id, link.client_id);
         links_.Delete(organization_id_, link.id);
+        final_links.erase(link.client_id);
         links_changed = true;
         premise_changes["link:" + std::to_string(link.client_id)] = {
             {"old", {{"role", link.role}, {"ownership_share", Optional(link.ownership_share)}}},
@@ -750,7 +755,7 @@ class ImportRun {
                             std::any_of(current.begin(), current.end(), [](const links::Link& l) {
                               return l.share_numerator.has_value();
                             });
-        if (shares) CheckShares(premise_id);
+        if (shares) CheckShares(final_links);
         if (outcome == "unchanged") outcome = "updated";
         if (!created && imports_.PremiseDebt(organization_id_, premise_id) != 0)
           for (const ClientOutcome& s : saved) debt_clients.insert(s.client_id);
@@ -776,7 +781,7 @@ class ImportRun {
   // Creates or updates the link; returns whether anything changed.
   bool SaveLink(long long premise_id, long long client_id, const ClientEntry& entry,
                 std::optional<long long> owner, const std::vector<links::Link>& current,
-                json& changes) {
+                json& changes, std::map<long long, links::Link>& final_links) {
     const links::Link* existing = nullptr;
     for (const links::Link& link : current)
       if (link.client_id == client_id) existing = &link;
@@ -794,6 +799,7 @@ class ImportRun {
       link.share_numerator = entry.share->numerator;
       link.share_denominator = entry.share->denominator;
     }
+    final_links[client_id] = link;
     if (existing && existing->role == link.role &&
         existing->owner_client_id == link.owner_client_id &&
         existing->ownership_share == link.ownership_share)
@@ -813,9 +819,9 @@ class ImportRun {
     return true;
   }
 
-  void CheckShares(long long premise_id) {
+  void CheckShares(const std::map<long long, links::Link>& premise_links) {
     std::vector<links::Share> shares;
-    for (const links::Link& link : links_.OfPremise(organization_id_, premise_id))
+    for (const auto& [client_id, link] : premise_links)
       if (links::IsOwnerRole(link.role) && link.share_numerator && link.share_denominator)
         shares.push_back({*link.share_numerator, *link.share_denominator, ""});
     if (links::SharesExceedWhole(shares))
