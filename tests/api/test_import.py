@@ -508,6 +508,35 @@ def test_case_2d_merge_with_a_client_who_never_signed_in(integration, admin, obj
         f"the survivor's history does not mention the merge: {htext[:2000]}"
 
 
+def test_case_2d_merge_in_one_batch_moves_the_history_written_in_it(integration, admin):
+    """The batch creates Y and X, then a record gives X's external id with Y's phone: Y is
+    merged into X, and Y's history — written with the batch — goes to X like any earlier one."""
+    p = unique_phone()
+    y = client(phone=p, last_name="Пакетный", first_name="Яков")
+    x = client(last_name="Сохранённый", first_name="Ханс")
+    merge = client(external_id=x["external_id"], phone=p, last_name=OMIT, first_name=OMIT)
+    ans = run_import(integration, [{"client": y}, {"client": x}, {"client": merge}])
+    assert outcomes(ans) == ["created", "created", "merged"], ans["results"]
+    idy, idx = client_id(ans, 0), client_id(ans, 1)
+    assert client_id(ans, 2) == idx and is_gone(admin, idy)
+    history = assert_status(admin.get(f"{C}/{idx}/history"), 200)["items"]
+    created = [h for h in history if h["action"] == "created"]
+    text = json.dumps(created, ensure_ascii=False)
+    assert len(created) == 2 and "Пакетный" in text and "Сохранённый" in text, \
+        f"both creations belong to the survivor: {json.dumps(history, ensure_ascii=False)[:2000]}"
+    assert any("merged_client" in json.dumps(h, ensure_ascii=False) for h in history), history
+
+
+def test_history_of_a_failed_record_is_not_written_and_earlier_records_keep_theirs(env, integration, admin):
+    first, bad = client(last_name="Первый"), client(phone="12345")
+    ans = run_import(integration, [{"client": first}, {"client": bad}], status="failed")
+    assert outcomes(ans) == ["created", "error"]
+    history = assert_status(admin.get(f"{C}/{client_id(ans, 0)}/history"), 200)
+    assert history["total"] == 1 and history["items"][0]["action"] == "created", history
+    rows = query(env, "SELECT COUNT(*) FROM change_history WHERE changes LIKE '%" + bad["external_id"] + "%'")
+    assert int(rows[0][0]) == 0, "the failing record left a history entry"
+
+
 def test_case_2d_both_linked_to_one_premise(integration, admin, obj):
     """Where both were linked to one premise the survivor's link stays and takes the absorbed
     link's empty fields."""

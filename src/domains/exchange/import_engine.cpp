@@ -12,6 +12,7 @@
 #include "core/json_input.hpp"
 #include "core/json_output.hpp"
 #include "core/phone.hpp"
+#include "core/time.hpp"
 #include "domains/accounts/model.hpp"
 #include "domains/accounts/repository.hpp"
 #include "domains/clients/repository.hpp"
@@ -269,18 +270,33 @@ class ImportRun {
     clients_.DeferSearchIndex(&pending_search_);
   }
 
-  // Writes the clients' search-index changes of the records applied so far; called before
-  // each commit, outside the per-record savepoints (see clients::SearchChange).
-  void WriteSearchIndex() {
-    if (!settings_.dry_run) clients::WriteSearchIndex(sql_, pending_search_);
+  // Writes what the records applied so far left for later — the clients' search-index
+  // changes (see clients::SearchChange) and the change history, a few multi-row statements
+  // instead of one per entry —; called before each commit, outside the per-record
+  // savepoints.
+  void WritePending() {
+    if (!settings_.dry_run) {
+      clients::WriteSearchIndex(sql_, pending_search_);
+      // A merge moved the absorbed client's written history to the survivor
+      // (ImportRepository::MoveToSurvivor); its entries still pending move here.
+      for (const PendingMove& move : pending_moves_)
+        for (size_t i = 0; i < move.entries_before; ++i)
+          if (pending_history_[i].entity == "client" &&
+              pending_history_[i].entity_id == move.absorbed_id)
+            pending_history_[i].entity_id = move.survivor_id;
+      history_.RecordMany(actor_, pending_history_);
+    }
     pending_search_.clear();
+    pending_history_.clear();
+    pending_moves_.clear();
   }
 
   // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
   json Apply(size_t index, const json& record) {
     imports_.Savepoint();
     // What the record noted besides the database goes with it when it is rolled back.
-    const size_t search_mark = pending_search_.size();
+    const size_t search_mark = pending_search_.size(), history_mark = pending_history_.size(),
+                 moves_mark = pending_moves_.size();
     const size_t merges_mark = merges.size(), warnings_mark = warnings.size();
     try {
       json result = ApplyRecord(index, record);
@@ -289,6 +305,8 @@ class ImportRun {
     } catch (...) {
       imports_.RollbackToSavepoint();
       pending_search_.resize(search_mark);
+      pending_history_.resize(history_mark);
+      pending_moves_.resize(moves_mark);
       while (merges.size() > merges_mark) merges.erase(merges.size() - 1);
       while (warnings.size() > warnings_mark) warnings.erase(warnings.size() - 1);
       throw;
@@ -319,10 +337,12 @@ class ImportRun {
     Fail("", "Неизвестный вид записи: ожидается \"client\" или \"premise\"");
   }
 
-  // The change history of a real run; a dry run is rolled back, so it skips the writes.
-  void Remember(const Actor& actor, const std::string& entity, long long id,
-                const std::string& action, const json& changes) {
-    if (!settings_.dry_run) history_.Record(actor, entity, id, action, changes);
+  // The change history of a real run, written before the batch commits (WritePending); a
+  // dry run is rolled back, so it skips it.
+  void Remember(const std::string& entity, long long id, const std::string& action,
+                const json& changes) {
+    if (!settings_.dry_run)
+      pending_history_.push_back({entity, id, action, changes.dump(), timeutil::NowIso()});
   }
 
   // ---- premises ----
@@ -495,7 +515,7 @@ class ImportRun {
       }
       if (!changes.empty()) clients_.Update(organization_id_, client);
       AddExternalId(client.id, entry.external_id, changes);
-      Remember(actor_, "client", client.id, "updated", changes);
+      Remember("client", client.id, "updated", changes);
       return {client.id, "external_id_added"};
     }
     // Case 4: a new client.
@@ -507,7 +527,7 @@ class ImportRun {
     client.id = clients_.Insert(organization_id_, client);
     if (client.phone) Changed(changes, "phone", nullptr, *client.phone);
     AddExternalId(client.id, entry.external_id, changes);
-    Remember(actor_, "client", client.id, "created", changes);
+    Remember("client", client.id, "created", changes);
     return {client.id, "created"};
   }
 
@@ -530,7 +550,7 @@ class ImportRun {
     if (changes.empty()) return {client.id, "unchanged"};
     CheckClientWhole(entry, client);
     clients_.Update(organization_id_, client);
-    Remember(actor_, "client", client.id, "updated", changes);
+    Remember("client", client.id, "updated", changes);
     return {client.id, "updated"};
   }
 
@@ -601,6 +621,7 @@ class ImportRun {
       if (changed) links_.Update(organization_id_, filled);
     }
     imports_.MoveToSurvivor(organization_id_, absorbed_id, survivor.id);
+    pending_moves_.push_back({pending_history_.size(), absorbed_id, survivor.id});
     // The absorbed client goes first: the survivor then takes its phone.
     clients_.Delete(organization_id_, absorbed_id);
     clients_.Update(organization_id_, survivor);
@@ -610,8 +631,8 @@ class ImportRun {
     changes["merged_client"] = {
         {"old", {{"id", absorbed_id}, {"full_name", clients::FullName(absorbed)}}},
         {"new", nullptr}};
-    Remember(actor_, "client", survivor.id, "updated", changes);
-    Remember(actor_, "client", absorbed_id, "deleted",
+    Remember("client", survivor.id, "updated", changes);
+    Remember("client", absorbed_id, "deleted",
              {{"merged_into", {{"old", nullptr}, {"new", survivor.id}}}});
     merges.push_back({{"index", index},
                       {"surviving_client_id", survivor.id},
@@ -741,7 +762,7 @@ class ImportRun {
         links_removed.push_back({{"premise_id", premise_id}, {"client_id", link.client_id}});
         if (imports_.LinkCount(organization_id_, link.client_id) == 0) {
           clients_.Delete(organization_id_, link.client_id);
-          Remember(actor_, "client", link.client_id, "deleted",
+          Remember("client", link.client_id, "deleted",
                    {{"premises", {{"old", premise_id}, {"new", nullptr}}}});
           clients_deleted.push_back(link.client_id);
         } else {
@@ -768,7 +789,7 @@ class ImportRun {
       accounts::RecomputeClientDebt(
           sql_, organization_id_, std::vector<long long>(debt_clients.begin(), debt_clients.end()));
     if (!premise_changes.empty())
-      Remember(actor_, "premise", premise_id, created ? "created" : "updated", premise_changes);
+      Remember("premise", premise_id, created ? "created" : "updated", premise_changes);
     return {{"index", index},
             {"outcome", outcome},
             {"premise_id", premise_id},
@@ -911,6 +932,14 @@ class ImportRun {
   std::unordered_map<std::string, long long> legal_entities_;
   std::unordered_map<std::string, size_t> premises_in_batch_;
   std::vector<clients::SearchChange> pending_search_;
+  std::vector<history::PendingEntry> pending_history_;
+  // A merge's absorbed client: its entries among the first `entries_before` pending ones
+  // belong to the survivor.
+  struct PendingMove {
+    size_t entries_before;
+    long long absorbed_id, survivor_id;
+  };
+  std::vector<PendingMove> pending_moves_;
 };
 
 // Errors kept as values for the message and the exchange log (the answer has them all).
@@ -1055,7 +1084,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       }
       if (!settings.dry_run && ++in_batch >= kBatchSize) {
         collect();
-        run.WriteSearchIndex();
+        run.WritePending();
         tx->Commit();
         log_.Progress(organization_id, operation_id, counts);
         open();
@@ -1063,7 +1092,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       return true;
     });
     collect();
-    run.WriteSearchIndex();
+    run.WritePending();
     if (settings.dry_run)
       tx.reset();  // rolls everything back
     else

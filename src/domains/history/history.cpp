@@ -1,5 +1,7 @@
 #include "domains/history/history.hpp"
 
+#include <algorithm>
+
 #include "core/time.hpp"
 #include "db/sql.hpp"
 
@@ -41,6 +43,32 @@ void HistoryRepository::Record(const Actor& actor, const std::string& entity, lo
   insert.Bind(now) << ", ";
   insert.Bind(now) << ")";
   db::Exec(sql_, insert);
+}
+
+void HistoryRepository::RecordMany(const Actor& actor, const std::vector<PendingEntry>& entries) {
+  // 100 rows of 9 values: far below SQLite's and PostgreSQL's limits on parameters, and one
+  // cached statement for every full chunk.
+  constexpr size_t kRowsPerStatement = 100;
+  for (size_t start = 0; start < entries.size(); start += kRowsPerStatement) {
+    const size_t end = std::min(entries.size(), start + kRowsPerStatement);
+    Sql insert(
+        "INSERT INTO change_history (organization_id, entity, entity_id, action, actor_user_id, "
+        "actor_name, changes, created_at, updated_at) VALUES ");
+    for (size_t i = start; i < end; ++i) {
+      const PendingEntry& entry = entries[i];
+      insert << (i == start ? "(" : ", (");
+      insert.Bind(actor.organization_id) << ", ";
+      insert.Bind(entry.entity) << ", ";
+      insert.Bind(entry.entity_id) << ", ";
+      insert.Bind(entry.action) << ", ";
+      insert.Bind(actor.user_id) << ", ";
+      insert.Bind(actor.name) << ", ";
+      insert.Bind(entry.changes) << ", ";
+      insert.Bind(entry.at) << ", ";
+      insert.Bind(entry.at) << ")";
+    }
+    db::Exec(sql_, insert);
+  }
 }
 
 std::vector<Entry> HistoryRepository::List(long long organization_id, const std::string& entity,

@@ -25,12 +25,24 @@ struct Entry {
 nlohmann::json Diff(const nlohmann::json& before, const nlohmann::json& after,
                     const std::set<std::string>& ignored);
 
+// An entry kept to be written later with others (the import writes a batch's entries in a
+// few statements just before the batch commits).
+struct PendingEntry {
+  std::string entity;
+  long long entity_id = 0;
+  std::string action;
+  std::string changes;  // JSON text
+  std::string at;       // when the change was made (ISO)
+};
+
 // Works on the caller's session, so the entry commits with the change it describes.
 class HistoryRepository {
  public:
   explicit HistoryRepository(soci::session& sql) : sql_(sql) {}
   void Record(const Actor& actor, const std::string& entity, long long entity_id,
               const std::string& action, const nlohmann::json& changes);
+  // Writes the entries in their order (ids ascending), as `actor`, by multi-row INSERTs.
+  void RecordMany(const Actor& actor, const std::vector<PendingEntry>& entries);
   std::vector<Entry> List(long long organization_id, const std::string& entity, long long entity_id,
                           long long limit, long long offset, long long& total);
 
