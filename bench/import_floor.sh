@@ -11,6 +11,8 @@
 # target, that target needs fewer rows or indexes per record, not a faster engine.
 #
 # Usage: bench/import_floor.sh [--records N]   (default 100,000)
+#   FLOOR_SETUP='DROP INDEX …;' runs SQL on the migrated database first (an experiment: how
+#   much a schema change would lower the floor; reported beside the figures).
 # Needs: build/release/upravdom (for `migrate`), the sqlite3 shell (scripts/install-deps.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db="$work/floor.db"
 "$bin" migrate --db "sqlite:$db" >/dev/null 2>&1
+if [[ -n ${FLOOR_SETUP:-} ]]; then
+  echo "== experiment: $FLOOR_SETUP"
+  sqlite3 "$db" "$FLOOR_SETUP"
+fi
 
 now="'2026-11-27T18:00:00Z'"
 premise_changes='{"object_id":{"old":null,"new":7},"type":{"old":null,"new":"flat"},"number":{"old":null,"new":"12"},"total_area":{"old":null,"new":54.3},"rooms":{"old":null,"new":2},"external_id":{"old":null,"new":"P-000012"},"link:5":{"old":null,"new":{"role":"owner","ownership_share":"1/2"}},"account:5":{"old":null,"new":{"number":"LS-000012","unified_account":null,"hidden_from_resident":false}}}'
