@@ -24,6 +24,9 @@ namespace {
 
 using json = nlohmann::json;
 
+// The converted records of a sheet, kept until it is read whole (SheetConverter::EndRecord).
+constexpr size_t kMaxRecordsText = 256ull << 20;
+
 [[noreturn]] void Refuse(const std::string& message, json details = nullptr) {
   throw ApiError(ErrorCode::kValidationFailed, message, {{"file", message}}, std::move(details));
 }
@@ -45,8 +48,17 @@ std::string CellText(const Cell& cell) {
   return NumberText(cell.number);
 }
 
+// A cell's text in a message: at most 60 characters of it (a message per bad row, and a
+// cell may hold 32,767).
 std::string Quoted(const std::string& text) {
-  return "«" + text + "»";
+  constexpr size_t kShown = 60;
+  size_t end = 0, characters = 0;
+  while (end < text.size() && characters < kShown) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    ++characters;
+  }
+  return "«" + text.substr(0, end) + (end < text.size() ? "…" : "") + "»";
 }
 
 // Reads "54,3", " 54.30 " as a number.
@@ -376,6 +388,11 @@ void SheetConverter::EndRecord() {
   if (!accounts_.empty()) record["accounts"] = std::move(accounts_);
   offsets_.push_back(text_.size());
   text_ += record.dump(-1, ' ', false, json::error_handler_t::replace);
+  // The records are kept until the sheet is read: bounded, whatever the cells repeat (a
+  // legitimate 200,000-premise file makes ~100 MB).
+  if (text_.size() > kMaxRecordsText)
+    Refuse("Данных в файле слишком много (больше " + std::to_string(kMaxRecordsText >> 20) +
+           " МБ после разбора): разделите его на несколько файлов");
   rows_.push_back(std::move(current_));
   premise_.reset();
   clients_ = json::array();

@@ -375,6 +375,10 @@ struct SheetHandler : AttributeHandler {
       }
     }
     if (cell.type == Cell::Type::kText && cell.text.empty()) return;
+    if (cell.text.size() > limits.max_cell_bytes)
+      Refuse("Строка " + std::to_string(row) +
+             ": в ячейке больше 32 767 символов — столько Excel " +
+             "не допускает; файл повреждён или собран не в Excel");
     cells.push_back(std::move(cell));
   }
 };

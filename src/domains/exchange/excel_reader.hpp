@@ -32,6 +32,10 @@ struct ReadLimits {
   size_t max_shared_strings_bytes = 128ull << 20;  // xl/sharedStrings.xml, uncompressed
   size_t max_shared_strings = 8'000'000;           // <si> entries (4 bytes each kept)
   size_t max_shared_text_bytes = 64ull << 20;      // their text, kept while the sheet is read
+  // One cell's text: Excel itself holds at most 32,767 characters in a cell (≤ 4 bytes each in
+  // UTF-8). Without it one shared string of 64 MB, referenced by every cell of a row, would be
+  // copied into each of them.
+  size_t max_cell_bytes = 32'767 * 4;
 };
 
 struct Cell {

@@ -235,6 +235,18 @@ TEST(ExcelFile, SharedStringsOverACapAreRefused) {
   EXPECT_EQ(FirstColumn(file, limits).size(), 101u);
 }
 
+TEST(ExcelFile, ACellOverExcelsLengthIsRefused) {
+  // One shared string referenced by a cell: its copy into the cell is what is bounded.
+  const std::string file = SharedStringsWorkbook({"Иванов", std::string(300, 'x')});
+  ReadLimits limits;
+  limits.max_cell_bytes = 300;
+  EXPECT_EQ(FirstColumn(file, limits).size(), 2u) << "300 bytes: at the cap";
+  limits.max_cell_bytes = 299;
+  const std::string message = RefusedMessage(file, limits);
+  EXPECT_NE(message.find("Строка 2: в ячейке больше 32 767 символов"), std::string::npos)
+      << message;
+}
+
 TEST(Multipart, PartsAreFound) {
   const std::string body =
       "--XyZ\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\ntrue\r\n"
