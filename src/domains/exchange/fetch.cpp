@@ -46,8 +46,15 @@ std::string Shown(const std::string& location) {
   if (scheme == std::string::npos) return location;
   const size_t host = scheme + 3;
   const size_t slash = location.find('/', host);
-  const size_t at = location.rfind('@', slash == std::string::npos ? location.size() : slash);
-  if (at == std::string::npos || at < host) return location;
+  size_t at = location.rfind('@', slash == std::string::npos ? location.size() : slash);
+  if (at == std::string::npos || at < host) {
+    // A password with an unencoded "/" («ftp://u:pa/ss@host/x»): the last "@" before the query,
+    // with a ":" before it, ends what may be a login and password. A path's own "@"
+    // («/file@2x.xml» after «host:21») may hide the host too: never the other way round.
+    const size_t end = location.find_first_of("?#", host);
+    at = location.rfind('@', end == std::string::npos ? location.size() : end);
+    if (at == std::string::npos || at < host || location.find(':', host) > at) return location;
+  }
   return location.substr(0, host) + "…@" + location.substr(at + 1);
 }
 

@@ -138,6 +138,16 @@ class FetchTest : public ::testing::Test {
 
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
+TEST(ShownLocation, NeverShowsAPassword) {
+  EXPECT_EQ(ShownLocation("ftp://user:secret@host/a.xml"), "ftp://…@host/a.xml");
+  EXPECT_EQ(ShownLocation("ftp://u:pa/ss@host/x.xml"), "ftp://…@host/x.xml")
+      << "a password with an unencoded slash";
+  EXPECT_EQ(ShownLocation("https://host/file@2x.xml"), "https://host/file@2x.xml");
+  EXPECT_EQ(ShownLocation("https://dl.example.com/x.xml?dl=1"),
+            "https://dl.example.com/x.xml?dl=1");
+  EXPECT_EQ(ShownLocation("/sber/offers.xml"), "/sber/offers.xml");
+}
+
 TEST_F(FetchTest, FtpPathToATempFile) {
   FetchedFile file = FetchToTempFile("/sber/offers.xml", Ftp(), Allowed());
   EXPECT_EQ(Read(file.path), kXml);
