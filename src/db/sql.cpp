@@ -1,5 +1,6 @@
 #include "db/sql.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -597,9 +598,13 @@ long long InsertReturningId(soci::session& sql, const Sql& query) {
   // ~110 → ~57 µs; docs/performance.md).
   if (StatementCache* cache = StatementCache::Of(sql)) {
     Sql plain = query;
-    // An upsert's UPDATE leaves the last rowid as it was: those keep their RETURNING.
-    if (query.text().find("ON CONFLICT") == std::string::npos &&
-        plain.DropSuffix(" RETURNING id")) {
+    // Only a plain «INSERT INTO … VALUES (…) RETURNING id»: an upsert's UPDATE leaves the last
+    // rowid as it was, and an INSERT … SELECT may add several rows; those keep RETURNING.
+    std::string lower = query.text();
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower.starts_with("insert into ") && lower.find("on conflict") == std::string::npos &&
+        lower.find("select") == std::string::npos && plain.DropSuffix(" RETURNING id")) {
       RunCached(*cache, plain, nullptr);
       if (sqlite_api::sqlite3_changes(cache->connection()) != 1)
         throw std::runtime_error("INSERT … RETURNING id gave no row");
