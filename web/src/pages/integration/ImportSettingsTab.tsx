@@ -155,8 +155,9 @@ export function ImportSettingsTab() {
     setStarting(true);
     try {
       if (timer.current) window.clearTimeout(timer.current);
-      const before = await exchangeApi.operations({ limit: 1 });
-      const after = before.items[0]?.id ?? 0;
+      // The log is ordered by start time: the highest id of its first page is the newest.
+      const before = await exchangeApi.operations({ limit: 50 });
+      const after = Math.max(0, ...before.items.map((o) => o.id));
       await exchangeApi.runNow();
       setRun({ after, operations: [], running: true });
       await poll(after);
