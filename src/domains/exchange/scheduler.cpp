@@ -254,10 +254,11 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
   std::vector<FileOutcome> outcomes;
   std::optional<ExchangeSettings> settings;
   std::optional<LeaseHeartbeat> heartbeat;
-  heartbeat.emplace(
-      std::max(std::chrono::milliseconds(options_.lease) / 3, std::chrono::milliseconds(100)),
-      [this, organization_id, lost = false]() mutable { RenewLease(organization_id, lost); });
   try {
+    // Inside the try: a thread that cannot start must not skip the Release below.
+    heartbeat.emplace(
+        std::max(std::chrono::milliseconds(options_.lease) / 3, std::chrono::milliseconds(100)),
+        [this, organization_id, lost = false]() mutable { RenewLease(organization_id, lost); });
     settings = settings_.Find(organization_id);
     if (settings) {
       FtpSettings ftp{settings->ftp_host,    settings->ftp_port, settings->ftp_user, "",
