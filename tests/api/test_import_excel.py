@@ -499,12 +499,24 @@ def test_shared_strings_over_their_caps_are_refused_and_memory_stays_bounded(env
         assert op["counts"]["records"] == 0
     assert admin.get("/healthz").status_code == 200
     peak = _rss_mb(env, "VmHWM")
-    if peak is not None:
+    # Under AddressSanitizer (the CI's SQLite run) shadow memory and the quarantine of freed
+    # blocks (up to 256 MB) make the peak meaningless; the PostgreSQL run's release server
+    # checks the bound.
+    if peak is not None and not _sanitized(env):
         assert peak < 300, f"server peak RSS {peak} MB reading the shared strings"
     # A workbook with shared strings within the caps is read (its header only: «нет строк»).
     body = assert_error(upload(admin, _with_shared_strings("<si><t>Иванов</t></si>".encode(), 1000)),
                         422)
     assert "нет строк с данными" in body["message"], body
+
+
+def _sanitized(env) -> bool:
+    """Whether the server runs with AddressSanitizer (libasan mapped into it)."""
+    try:
+        with open(f"/proc/{env.server.proc.pid}/maps") as f:
+            return any("libasan" in line for line in f)
+    except OSError:
+        return False
 
 
 def _rss_mb(env, field: str = "VmRSS") -> float | None:
