@@ -3,6 +3,8 @@
 note, remove the note, delete; values unique per organisation and space; the other space's
 ids are read-only."""
 
+import time
+
 import pytest
 
 from apikit import (Api, add_external_id, assert_error, assert_status, make_client, seq,
@@ -119,8 +121,13 @@ def test_add_list_change_and_delete(admin):
     assert got["note"] is None and got["value"] == v
     got = assert_status(admin.patch(xpath(c["id"], b["id"]), json={"note": "  "}), 200)
     assert got["note"] is None
+    history_before = assert_status(admin.get(f"{C}/{c['id']}/history"), 200)["total"]
+    time.sleep(1.1)  # a write would now show a later updated_at
     assert {i["id"]: i for i in listed(admin, c["id"])}[a["id"]] == \
-        assert_status(admin.patch(xpath(c["id"], a["id"]), json={}), 200)
+        assert_status(admin.patch(xpath(c["id"], a["id"]), json={}), 200), \
+        "a PATCH that changes nothing writes nothing (updated_at stays)"
+    assert assert_status(admin.get(f"{C}/{c['id']}/history"), 200)["total"] == history_before, \
+        "and adds no history entry"
     # delete
     assert_status(admin.delete(xpath(c["id"], a["id"])), 204)
     assert [i["id"] for i in listed(admin, c["id"])] == [b["id"]]

@@ -440,6 +440,10 @@ ExternalId ClientService::UpdateExternalId(const Actor& actor, const Permissions
   ExternalId changed = *existing;
   ReadExternalIdBody(body, false, changed);
   RequireOwnSpace(changed, permissions);
+  // Nothing to change: no write, no history entry, updated_at as it was.
+  if (changed.space == existing->space && changed.system == existing->system &&
+      changed.value == existing->value && changed.note == existing->note)
+    return *existing;
   auto holder = repository.ClientByExternalId(actor.organization_id, changed.space, changed.value);
   if (changed.value != existing->value && holder)
     throw ApiError(ErrorCode::kConflict, "Такой внешний идентификатор уже есть в этом пространстве",
