@@ -24,7 +24,8 @@ TEST(Trim, RemovesUnicodeSpaces) {
   EXPECT_EQ(Trim("\xE2\x80\x83Дом"), "Дом");  // an em space at the start only
   EXPECT_EQ(Trim("x y"), "x y");
   EXPECT_EQ(Trim(""), "");
-  EXPECT_EQ(Trim("a\xFF" "b"),
+  EXPECT_EQ(Trim("a\xFF"
+                 "b"),
             "a\xEF\xBF\xBD"
             "b");  // invalid UTF-8 still becomes U+FFFD
 }
