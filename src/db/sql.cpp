@@ -592,24 +592,38 @@ bool Sql::DropSuffix(std::string_view suffix) {
   return true;
 }
 
+namespace {
+
+bool EqualNoCase(char a, char b) {
+  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+}
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() &&
+         std::equal(prefix.begin(), prefix.end(), text.begin(), EqualNoCase);
+}
+bool ContainsNoCase(std::string_view text, std::string_view word) {
+  return std::search(text.begin(), text.end(), word.begin(), word.end(), EqualNoCase) != text.end();
+}
+
+}  // namespace
+
 long long InsertReturningId(soci::session& sql, const Sql& query) {
   // SQLite: a statement with RETURNING buffers its rows in an ephemeral table; the plain
   // INSERT and the connection's last rowid cost half as much (an imported premise:
   // ~110 → ~57 µs; docs/performance.md).
-  if (StatementCache* cache = StatementCache::Of(sql)) {
+  // Only a plain «INSERT INTO … VALUES (…) RETURNING id»: an upsert's UPDATE leaves the last
+  // rowid as it was, and an INSERT … SELECT may add several rows; those keep RETURNING.
+  constexpr std::string_view kReturning = " RETURNING id";
+  const std::string_view text = query.text();
+  StatementCache* cache = StatementCache::Of(sql);
+  if (cache && StartsWithNoCase(text, "insert into ") && text.ends_with(kReturning) &&
+      !ContainsNoCase(text, "on conflict") && !ContainsNoCase(text, "select")) {
     Sql plain = query;
-    // Only a plain «INSERT INTO … VALUES (…) RETURNING id»: an upsert's UPDATE leaves the last
-    // rowid as it was, and an INSERT … SELECT may add several rows; those keep RETURNING.
-    std::string lower = query.text();
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (lower.starts_with("insert into ") && lower.find("on conflict") == std::string::npos &&
-        lower.find("select") == std::string::npos && plain.DropSuffix(" RETURNING id")) {
-      RunCached(*cache, plain, nullptr);
-      if (sqlite_api::sqlite3_changes(cache->connection()) != 1)
-        throw std::runtime_error("INSERT … RETURNING id gave no row");
-      return sqlite_api::sqlite3_last_insert_rowid(cache->connection());
-    }
+    plain.DropSuffix(kReturning);
+    RunCached(*cache, plain, nullptr);
+    if (sqlite_api::sqlite3_changes(cache->connection()) != 1)
+      throw std::runtime_error("INSERT … RETURNING id gave no row");
+    return sqlite_api::sqlite3_last_insert_rowid(cache->connection());
   }
   std::optional<long long> id = QueryInt(sql, query);
   if (!id) throw std::runtime_error("INSERT … RETURNING id gave no row");
