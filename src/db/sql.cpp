@@ -498,10 +498,11 @@ const char* PositionFunction(Dialect dialect) {
 
 namespace {
 
-// Runs the query on a cached statement, visiting each row (when `visit`).
-void RunCached(StatementCache& cache, const Sql& query,
+// Runs the query on a cached statement, visiting each row (when `visit`); `text` is the
+// query's text or, for InsertReturningId, the text without its RETURNING clause.
+void RunCached(StatementCache& cache, const Sql& query, const std::string& text,
                const std::function<void(const Row&)>* visit) {
-  StatementCache::Lease lease = cache.Acquire(query.text());
+  StatementCache::Lease lease = cache.Acquire(text);
   sqlite3_stmt* statement = lease.statement();
   if (!statement) return;
   query.BindTo(statement);
@@ -510,7 +511,7 @@ void RunCached(StatementCache& cache, const Sql& query,
   for (;;) {
     const int result = sqlite_api::sqlite3_step(statement);
     if (result == SQLITE_DONE) return;
-    if (result != SQLITE_ROW) ThrowSqliteError(cache.connection(), result, query.text());
+    if (result != SQLITE_ROW) ThrowSqliteError(cache.connection(), result, text);
     if (visit) (*visit)(row);
   }
 }
@@ -554,7 +555,8 @@ void RunPostgres(PGconn* connection, const Sql& query,
 }  // namespace
 
 void Exec(soci::session& sql, const Sql& query) {
-  if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, nullptr);
+  if (StatementCache* cache = StatementCache::Of(sql))
+    return RunCached(*cache, query, query.text(), nullptr);
   if (PGconn* connection = PostgresConnection(sql)) return RunPostgres(connection, query, nullptr);
   soci::statement statement(query.Prepare(sql));
   statement.execute(true);
@@ -562,7 +564,8 @@ void Exec(soci::session& sql, const Sql& query) {
 
 void ForEachRow(soci::session& sql, const Sql& query,
                 const std::function<void(const Row&)>& visit) {
-  if (StatementCache* cache = StatementCache::Of(sql)) return RunCached(*cache, query, &visit);
+  if (StatementCache* cache = StatementCache::Of(sql))
+    return RunCached(*cache, query, query.text(), &visit);
   if (PGconn* connection = PostgresConnection(sql)) return RunPostgres(connection, query, &visit);
   soci::rowset<soci::row> rows(query.Prepare(sql));
   for (const soci::row& row : rows) visit(Row(row));
@@ -586,16 +589,13 @@ std::optional<std::string> QueryText(soci::session& sql, const Sql& query) {
   return result;
 }
 
-bool Sql::DropSuffix(std::string_view suffix) {
-  if (!std::string_view(text_).ends_with(suffix)) return false;
-  text_.resize(text_.size() - suffix.size());
-  return true;
-}
-
 namespace {
 
+// ASCII only (SQL keywords), inline: std::tolower per character of every INSERT's text
+// was 6 % of an import's CPU.
 bool EqualNoCase(char a, char b) {
-  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
+  return lower(a) == lower(b);
 }
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
@@ -618,9 +618,8 @@ long long InsertReturningId(soci::session& sql, const Sql& query) {
   StatementCache* cache = StatementCache::Of(sql);
   if (cache && StartsWithNoCase(text, "insert into ") && text.ends_with(kReturning) &&
       !ContainsNoCase(text, "on conflict") && !ContainsNoCase(text, "select")) {
-    Sql plain = query;
-    plain.DropSuffix(kReturning);
-    RunCached(*cache, plain, nullptr);
+    const std::string plain(text.substr(0, text.size() - kReturning.size()));
+    RunCached(*cache, query, plain, nullptr);
     if (sqlite_api::sqlite3_changes(cache->connection()) != 1)
       throw std::runtime_error("INSERT … RETURNING id gave no row");
     return sqlite_api::sqlite3_last_insert_rowid(cache->connection());

@@ -54,8 +54,6 @@ class Sql {
 
   const std::string& text() const { return text_; }
   bool empty() const { return text_.empty(); }
-  // Removes `suffix` from the end of the text; false (and nothing changed) when it is not there.
-  bool DropSuffix(std::string_view suffix);
 
   // Starts a SOCI statement with every parameter bound (used by the helpers below).
   soci::details::prepare_temp_type Prepare(soci::session& sql) const;
