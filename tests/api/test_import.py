@@ -752,6 +752,87 @@ def test_account_moves_to_the_records_premise(integration, admin, obj, le):
     assert moved["id"] == acc_id and moved["premise_id"] == p2
 
 
+# =========================================================================== one batch
+# The engine reads what a batch's records will look up in a few queries before applying them
+# (ImportLookups); each record must still see what the records before it in the batch wrote.
+
+
+def link_free(c: dict) -> dict:
+    """A consolidated record's client as a client record (without its link's keys)."""
+    return {k: v for k, v in c.items() if k not in ("role", "share", "owner_external_id")}
+
+
+def test_batch_a_phone_freed_by_an_earlier_record_goes_to_a_new_client(integration, admin):
+    p1, p2 = unique_phone(), unique_phone()
+    x = client(phone=p1)
+    idx = client_id(run_import(integration, [{"client": x}]), 0)
+    y = client(phone=p1)
+    ans = run_import(integration, [{"client": dict(x, phone=p2)}, {"client": y}])
+    assert outcomes(ans) == ["updated", "created"], ans["results"]
+    idy = client_id(ans, 1)
+    assert idy != idx
+    assert card(admin, idx)["phone"] == p2 and card(admin, idy)["phone"] == p1
+    assert set(external_values(admin, idx)) == {x["external_id"]}
+
+
+def test_batch_a_client_deleted_by_an_earlier_records_sync_is_created_again(integration, admin, obj):
+    rec, a, b, pid, ida, idb = two_owners(integration, obj)
+    ans = run_import(integration, [only(rec, a), {"client": link_free(b)}])
+    assert outcomes(ans) == ["updated", "created"], ans["results"]
+    assert removed_ids(ans["results"][0]["clients_deleted"]) == {idb}
+    again = client_id(ans, 1)
+    assert again != idb and is_gone(admin, idb)
+    assert card(admin, again)["phone"] == b["phone"]
+
+
+def test_batch_after_a_merge_the_absorbed_clients_external_id_finds_the_survivor(integration, admin):
+    x, y = client(), client()
+    first = run_import(integration, [{"client": x}, {"client": y}])
+    idx, idy = client_id(first, 0), client_id(first, 1)
+    merge = client(external_id=x["external_id"], phone=y["phone"], last_name=OMIT, first_name=OMIT)
+    later = client(external_id=y["external_id"], phone=OMIT, last_name=OMIT, first_name=OMIT,
+                   email="after.merge@example.ru")
+    ans = run_import(integration, [{"client": merge}, {"client": later}])
+    assert outcomes(ans) == ["merged", "updated"], ans["results"]
+    assert client_id(ans, 0) == idx and client_id(ans, 1) == idx
+    assert is_gone(admin, idy)
+    s = card(admin, idx)
+    assert s["phone"] == y["phone"] and s["email"] == "after.merge@example.ru", s
+
+
+def test_batch_an_account_number_freed_by_an_earlier_record_opens_a_new_account(integration, admin, obj, le):
+    acc = account(le, external_id=ext("A"))
+    rec = consolidated(obj, accounts=[acc])
+    first = run_import(integration, [rec])
+    p1, acc_id = first["results"][0]["premise_id"], first["results"][0]["accounts"][0]["account_id"]
+    renumbered = dict(acc, number=f"ЛС-{seq()}")
+    ans = run_import(integration, [{"premise": rec["premise"], "accounts": [renumbered]},
+                                   consolidated(obj, accounts=[account(le, number=acc["number"])])])
+    [kept], [opened] = ans["results"][0]["accounts"], ans["results"][1]["accounts"]
+    assert kept["outcome"] == "updated" and kept["account_id"] == acc_id, kept
+    assert opened["outcome"] == "created" and opened["account_id"] != acc_id, opened
+    [a1] = accounts_of(admin, p1)
+    assert a1["id"] == acc_id and a1["number"] == renumbered["number"]
+    [a2] = accounts_of(admin, ans["results"][1]["premise_id"])
+    assert a2["number"] == acc["number"]
+
+
+def test_batch_a_premise_named_again_by_number_sees_the_links_just_written(integration, admin, obj):
+    """Two records of one batch name one premise by object, type and number (no external id):
+    the second syncs the owners the first linked."""
+    number = str(seq())
+    a, b = owner(), owner()
+    first = {"premise": premise(obj, external_id=OMIT, number=number), "clients": [a]}
+    second = {"premise": premise(obj, external_id=OMIT, number=number), "clients": [b]}
+    ans = run_import(integration, [first, second])
+    assert outcomes(ans) == ["created", "updated"], ans["results"]
+    pid = ans["results"][0]["premise_id"]
+    assert ans["results"][1]["premise_id"] == pid
+    ida, idb = client_id(ans, 0, a["external_id"]), client_id(ans, 1, b["external_id"])
+    assert removed_ids(ans["results"][1]["links_removed"]) == {ida}
+    assert set(links(admin, pid)) == {idb}
+
+
 # =========================================================================== sync (I-11, M-1)
 
 

@@ -119,6 +119,42 @@ std::optional<long long> AccountRepository::FindByExternalId(long long organizat
   return db::QueryInt(sql_, query);
 }
 
+std::map<long long, Account> AccountRepository::FindMany(long long organization_id,
+                                                         const std::vector<long long>& ids) {
+  std::map<long long, Account> found;
+  if (ids.empty()) return found;
+  Sql query(kSelect);
+  query.Bind(organization_id) << " AND a.id IN ";
+  query.BindList(ids);
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    Account account = ReadAccount(row);
+    found.emplace(account.id, std::move(account));
+  });
+  return found;
+}
+
+std::map<std::string, long long> AccountRepository::FindByNumbers(
+    long long legal_entity_id, const std::vector<std::string>& numbers) {
+  std::map<std::string, long long> found;
+  if (numbers.empty()) return found;
+  Sql query("SELECT number, id FROM personal_accounts WHERE legal_entity_id = ");
+  query.Bind(legal_entity_id) << " AND number IN ";
+  query.BindList(numbers);
+  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
+  return found;
+}
+
+std::map<std::string, long long> AccountRepository::FindByExternalIds(
+    long long organization_id, const std::vector<std::string>& external_ids) {
+  std::map<std::string, long long> found;
+  if (external_ids.empty()) return found;
+  Sql query("SELECT external_id, id FROM personal_accounts WHERE organization_id = ");
+  query.Bind(organization_id) << " AND external_id IN ";
+  query.BindList(external_ids);
+  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
+  return found;
+}
+
 long long AccountRepository::CountCharges(long long account_id) {
   Sql query("SELECT COUNT(*) FROM account_charges WHERE account_id = ");
   query.Bind(account_id);

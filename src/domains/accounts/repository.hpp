@@ -2,6 +2,7 @@
 // scoped by organisation.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,14 @@ class AccountRepository {
   std::optional<long long> FindByNumber(long long legal_entity_id, const std::string& number);
   std::optional<long long> FindByExternalId(long long organization_id,
                                             const std::string& external_id);
+  // An import batch's lookups, one query each: several accounts by id; number → account of
+  // the legal entity; external id → account.
+  std::map<long long, Account> FindMany(long long organization_id,
+                                        const std::vector<long long>& ids);
+  std::map<std::string, long long> FindByNumbers(long long legal_entity_id,
+                                                 const std::vector<std::string>& numbers);
+  std::map<std::string, long long> FindByExternalIds(long long organization_id,
+                                                     const std::vector<std::string>& external_ids);
 
   long long CountCharges(long long account_id);
   long long CountPayments(long long account_id);

@@ -581,6 +581,31 @@ void ClientRepository::Delete(long long organization_id, long long id) {
   db::AdjustRecordCount(sql_, organization_id, "clients", -1);
 }
 
+std::map<long long, Client> ClientRepository::FindMany(long long organization_id,
+                                                       const std::vector<long long>& ids) {
+  std::map<long long, Client> found;
+  if (ids.empty()) return found;
+  Sql query("SELECT " + SelectColumns() + " FROM clients c WHERE c.organization_id = ");
+  query.Bind(organization_id) << " AND c.id IN ";
+  query.BindList(ids);
+  db::ForEachRow(sql_, query, [&](const Row& row) {
+    Client client = ReadClient(row);
+    found.emplace(client.id, std::move(client));
+  });
+  return found;
+}
+
+std::map<std::string, long long> ClientRepository::FindByPhones(
+    long long organization_id, const std::vector<std::string>& phones) {
+  std::map<std::string, long long> found;
+  if (phones.empty()) return found;
+  Sql query("SELECT phone, id FROM clients WHERE organization_id = ");
+  query.Bind(organization_id) << " AND phone IN ";
+  query.BindList(phones);
+  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
+  return found;
+}
+
 std::optional<long long> ClientRepository::FindByPhone(long long organization_id,
                                                        const std::string& phone) {
   Sql query("SELECT id FROM clients WHERE organization_id = ");
@@ -680,6 +705,18 @@ std::optional<long long> ClientRepository::ClientByExternalId(long long organiza
   query.Bind(space) << " AND value = ";
   query.Bind(value);
   return db::QueryInt(sql_, query);
+}
+
+std::map<std::string, long long> ClientRepository::ClientsByExternalIds(
+    long long organization_id, const std::string& space, const std::vector<std::string>& values) {
+  std::map<std::string, long long> found;
+  if (values.empty()) return found;
+  Sql query("SELECT value, client_id FROM client_external_ids WHERE organization_id = ");
+  query.Bind(organization_id) << " AND space = ";
+  query.Bind(space) << " AND value IN ";
+  query.BindList(values);
+  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
+  return found;
 }
 
 long long ClientRepository::InsertExternalId(long long organization_id, long long client_id,

@@ -74,6 +74,9 @@ class ClientRepository {
   ClientRepository(soci::session& sql, db::Dialect dialect) : sql_(sql), dialect_(dialect) {}
 
   std::optional<Client> Find(long long organization_id, long long id);
+  // Several clients by id, in one query (an import batch's lookups).
+  std::map<long long, Client> FindMany(long long organization_id,
+                                       const std::vector<long long>& ids);
   // The page of the list; returns the total when `count`. A broad name search counts up to
   // 1,000 matches and sets `*total_capped` when there are more.
   long long List(long long organization_id, const ClientFilter& filter, bool count,
@@ -83,6 +86,9 @@ class ClientRepository {
   void Update(long long organization_id, const Client& client);
   void Delete(long long organization_id, long long id);
   std::optional<long long> FindByPhone(long long organization_id, const std::string& phone);
+  // Phone → client for those of these phones that a client holds, in one query.
+  std::map<std::string, long long> FindByPhones(long long organization_id,
+                                                const std::vector<std::string>& phones);
   // The links whose role depends on this client as the owner: {client_id, premise_id, role}.
   struct Dependant {
     long long client_id;
@@ -106,6 +112,10 @@ class ClientRepository {
   // The client holding this value in the space, if any.
   std::optional<long long> ClientByExternalId(long long organization_id, const std::string& space,
                                               const std::string& value);
+  // Value → client for those of these values that a client holds in the space, in one query.
+  std::map<std::string, long long> ClientsByExternalIds(long long organization_id,
+                                                        const std::string& space,
+                                                        const std::vector<std::string>& values);
   long long InsertExternalId(long long organization_id, long long client_id,
                              const ExternalId& external_id);
   void UpdateExternalId(long long organization_id, const ExternalId& external_id);

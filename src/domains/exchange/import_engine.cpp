@@ -17,6 +17,7 @@
 #include "domains/accounts/repository.hpp"
 #include "domains/clients/repository.hpp"
 #include "domains/clients/service.hpp"
+#include "domains/exchange/import_lookups.hpp"
 #include "domains/exchange/import_repository.hpp"
 #include "domains/history/history.hpp"
 #include "domains/links/model.hpp"
@@ -32,7 +33,8 @@ using json = nlohmann::json;
 using clients::Client;
 
 // Records per transaction in a real run: a crash loses at most this many finished records'
-// commit (they are re-sent), never part of a record.
+// commit (they are re-sent), never part of a record. Also the records read ahead and looked
+// up together (ImportLookups).
 constexpr size_t kBatchSize = 1000;
 
 // One problem of a record: the field's path inside the record and a Russian message.
@@ -204,6 +206,63 @@ AccountEntry ReadAccount(const json& body, const std::string& prefix) {
   return entry;
 }
 
+// A record as read and checked, before it touches the database.
+struct RecordEntries {
+  bool is_client = false;  // {"client": …}; else a consolidated record
+  ClientEntry client;
+  PremiseEntry premise;
+  bool sync = false;  // the record lists the premise's clients
+  std::vector<ClientEntry> clients;
+  std::vector<AccountEntry> accounts;
+};
+
+RecordEntries ReadRecord(const json& record) {
+  if (!record.is_object())
+    Fail("",
+         "Неизвестный вид записи: запись должна быть объектом {\"client\": …} или {\"premise\": "
+         "…}");
+  RecordEntries entries;
+  if (record.contains("client")) {
+    for (const auto& [key, value] : record.items())
+      if (key != "client") Fail(key, "Неизвестное поле записи клиента");
+    entries.is_client = true;
+    entries.client = ReadClient(record["client"], "client", false);
+    return entries;
+  }
+  if (!record.contains("premise"))
+    Fail("", "Неизвестный вид записи: ожидается \"client\" или \"premise\"");
+  for (const auto& [key, value] : record.items())
+    if (key != "premise" && key != "clients" && key != "accounts")
+      Fail(key, "Неизвестное поле записи помещения");
+  entries.premise = ReadPremise(record["premise"]);
+  entries.sync = record.contains("clients");
+  if (entries.sync) {
+    const json& list = record["clients"];
+    if (!list.is_array()) Fail("clients", "Ожидается массив клиентов");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < list.size(); ++i) {
+      entries.clients.push_back(ReadClient(list[i], "clients[" + std::to_string(i) + "]", true));
+      if (!seen.insert(entries.clients.back().external_id).second)
+        Fail(entries.clients.back().prefix + ".external_id", "Клиент указан в записи дважды");
+    }
+  }
+  if (record.contains("accounts")) {
+    const json& list = record["accounts"];
+    if (!list.is_array()) Fail("accounts", "Ожидается массив лицевых счетов");
+    for (size_t i = 0; i < list.size(); ++i)
+      entries.accounts.push_back(ReadAccount(list[i], "accounts[" + std::to_string(i) + "]"));
+  }
+  return entries;
+}
+
+// A record of the batch being applied: read (or failed to read) ahead of its turn.
+struct QueuedRecord {
+  size_t index = 0;
+  json record;
+  std::optional<RecordEntries> entries;
+  std::exception_ptr failure;  // thrown again when its turn comes
+};
+
 // ---- Comparing and changing clients -----------------------------------------------------
 
 // The change-history form of one field's change.
@@ -266,8 +325,41 @@ class ImportRun {
         clients_(sql, dialect),
         links_(sql, dialect),
         accounts_(sql, dialect),
-        history_(sql) {
+        history_(sql),
+        lookups_(premises_, clients_, links_, accounts_, organization_id_, settings.space) {
     clients_.DeferSearchIndex(&pending_search_);
+  }
+
+  // Reads the batch's records, and what they will look up in a few queries (ImportLookups);
+  // called at the start of the batch's transaction.
+  void Prepare(std::vector<QueuedRecord>& batch) {
+    ImportLookups::Keys keys;
+    auto client_keys = [&](const ClientEntry& entry) {
+      keys.client_external_ids.push_back(entry.external_id);
+      if (entry.phone) keys.client_phones.push_back(*entry.phone);
+    };
+    for (QueuedRecord& queued : batch) {
+      try {
+        queued.entries = ReadRecord(queued.record);
+      } catch (...) {
+        queued.failure = std::current_exception();
+        continue;
+      }
+      const RecordEntries& entries = *queued.entries;
+      if (entries.is_client) {
+        client_keys(entries.client);
+        continue;
+      }
+      if (entries.premise.external_id)
+        keys.premise_external_ids.push_back(*entries.premise.external_id);
+      for (const ClientEntry& entry : entries.clients) client_keys(entry);
+      for (const AccountEntry& entry : entries.accounts) {
+        if (entry.external_id) keys.account_external_ids.push_back(*entry.external_id);
+        if (std::optional<long long> legal_entity = LegalEntity(entry.legal_entity_inn))
+          keys.account_numbers[*legal_entity].push_back(entry.number);
+      }
+    }
+    lookups_.Read(keys);
   }
 
   // Writes what the records applied so far left for later — the clients' search-index
@@ -291,15 +383,17 @@ class ImportRun {
     pending_moves_.clear();
   }
 
-  // Applies one record inside a savepoint; on failure rolls the record back and rethrows.
-  json Apply(size_t index, const json& record) {
+  // Applies one record of the prepared batch inside a savepoint; on failure rolls the record
+  // back and rethrows.
+  json Apply(const QueuedRecord& queued) {
     imports_.Savepoint();
     // What the record noted besides the database goes with it when it is rolled back.
     const size_t search_mark = pending_search_.size(), history_mark = pending_history_.size(),
                  moves_mark = pending_moves_.size();
     const size_t merges_mark = merges.size(), warnings_mark = warnings.size();
     try {
-      json result = ApplyRecord(index, record);
+      if (queued.failure) std::rethrow_exception(queued.failure);
+      json result = ApplyRecord(queued.index, *queued.entries);
       imports_.Release();
       return result;
     } catch (...) {
@@ -317,15 +411,9 @@ class ImportRun {
   json warnings = json::array();
 
  private:
-  json ApplyRecord(size_t index, const json& record) {
-    if (!record.is_object())
-      Fail("",
-           "Неизвестный вид записи: запись должна быть объектом {\"client\": …} или {\"premise\": "
-           "…}");
-    if (record.contains("client")) {
-      for (const auto& [key, value] : record.items())
-        if (key != "client") Fail(key, "Неизвестное поле записи клиента");
-      ClientEntry entry = ReadClient(record["client"], "client", false);
+  json ApplyRecord(size_t index, const RecordEntries& entries) {
+    if (entries.is_client) {
+      const ClientEntry& entry = entries.client;
       ClientOutcome outcome = SaveClient(index, entry);
       return {{"index", index},
               {"outcome", outcome.outcome},
@@ -333,8 +421,7 @@ class ImportRun {
                                         {"client_id", outcome.client_id},
                                         {"outcome", outcome.outcome}}})}};
     }
-    if (record.contains("premise")) return ApplyConsolidated(index, record);
-    Fail("", "Неизвестный вид записи: ожидается \"client\" или \"premise\"");
+    return ApplyConsolidated(index, entries);
   }
 
   // The change history of a real run, written before the batch commits (WritePending); a
@@ -380,7 +467,7 @@ class ImportRun {
                  std::to_string(seen->second));
     }
     std::optional<long long> id;
-    if (entry.external_id) id = premises_.FindByExternalId(organization_id_, *entry.external_id);
+    if (entry.external_id) id = lookups_.PremiseByExternalId(*entry.external_id);
     if (!id && object_id && entry.number && entry.type) {
       auto numbered =
           imports_.PremiseByNumber(organization_id_, *object_id, *entry.type, *entry.number);
@@ -401,7 +488,7 @@ class ImportRun {
     premises::Premise premise;
     std::optional<premises::PremiseRow> existing;
     if (id) {
-      existing = premises_.Find(organization_id_, *id);
+      existing = lookups_.Premise(*id);
       premise = existing->premise;
     } else {
       FieldErrors missing;
@@ -468,6 +555,7 @@ class ImportRun {
     } else {
       id = premises_.Insert(organization_id_, premise, object, keys);
     }
+    lookups_.ForgetPremise(*id, {before.external_id, premise.external_id});
     changes.update(own);
     return {*id, existing ? "updated" : "created"};
   }
@@ -475,14 +563,12 @@ class ImportRun {
   // ---- clients (I-2) ----
 
   ClientOutcome SaveClient(size_t index, const ClientEntry& entry) {
-    const std::string& space = settings_.space;
-    std::optional<long long> by_external_id =
-        clients_.ClientByExternalId(organization_id_, space, entry.external_id);
+    std::optional<long long> by_external_id = lookups_.ClientByExternalId(entry.external_id);
     std::optional<long long> by_phone;
-    if (entry.phone) by_phone = clients_.FindByPhone(organization_id_, *entry.phone);
+    if (entry.phone) by_phone = lookups_.ClientByPhone(*entry.phone);
 
     if (by_external_id) {
-      Client client = *clients_.Find(organization_id_, *by_external_id);
+      Client client = *lookups_.Client(*by_external_id);
       if (!entry.phone || client.phone == entry.phone)  // case 1 (or no phone given)
         return UpdateClient(entry, client, false);
       // Case 2: the phone changes.
@@ -502,7 +588,7 @@ class ImportRun {
       return UpdateClient(entry, client, true);  // 2a
     }
     if (by_phone) {  // case 3: a new external id for the client with this phone
-      Client client = *clients_.Find(organization_id_, *by_phone);
+      Client client = *lookups_.Client(*by_phone);
       json changes = json::object();
       // Fill in what the client lacks; what staff entered stays.
       for (const std::string& name : entry.given) {
@@ -513,7 +599,10 @@ class ImportRun {
           client.*column.member = entry.fields.*column.member;
         }
       }
-      if (!changes.empty()) clients_.Update(organization_id_, client);
+      if (!changes.empty()) {
+        clients_.Update(organization_id_, client);
+        lookups_.ForgetClient(client.id);
+      }
       AddExternalId(client.id, entry.external_id, changes);
       Remember("client", client.id, "updated", changes);
       return {client.id, "external_id_added"};
@@ -525,6 +614,7 @@ class ImportRun {
     client.phone = entry.phone;
     CheckClientWhole(entry, client);
     client.id = clients_.Insert(organization_id_, client);
+    lookups_.ForgetClient(client.id, {client.phone});
     if (client.phone) Changed(changes, "phone", nullptr, *client.phone);
     AddExternalId(client.id, entry.external_id, changes);
     Remember("client", client.id, "created", changes);
@@ -535,6 +625,7 @@ class ImportRun {
     clients::ExternalId external_id{0, settings_.space, settings_.source, value, std::nullopt, "",
                                     ""};
     clients_.InsertExternalId(organization_id_, client_id, external_id);
+    lookups_.ForgetClient(client_id, {}, {value});
     changes["external_ids"] = {
         {"old", nullptr},
         {"new", {{"space", settings_.space}, {"system", settings_.source}, {"value", value}}}};
@@ -543,6 +634,7 @@ class ImportRun {
   ClientOutcome UpdateClient(const ClientEntry& entry, Client& client, bool new_phone) {
     json changes = json::object();
     ApplyGiven(entry, client, changes);
+    const std::optional<std::string> old_phone = client.phone;
     if (new_phone) {
       Changed(changes, "phone", Optional(client.phone), Optional(entry.phone));
       client.phone = entry.phone;
@@ -550,6 +642,7 @@ class ImportRun {
     if (changes.empty()) return {client.id, "unchanged"};
     CheckClientWhole(entry, client);
     clients_.Update(organization_id_, client);
+    lookups_.ForgetClient(client.id, {old_phone, client.phone});
     Remember("client", client.id, "updated", changes);
     return {client.id, "updated"};
   }
@@ -557,6 +650,9 @@ class ImportRun {
   // I-2 case 2d: the client found by external id absorbs the one that holds the phone.
   ClientOutcome Merge(size_t index, const ClientEntry& entry, Client& survivor,
                       long long absorbed_id) {
+    // A merge moves links, external ids and history between the two clients: what was read
+    // ahead about either is no longer known.
+    lookups_.ForgetAll();
     Client absorbed = *clients_.Find(organization_id_, absorbed_id);
     json absorbed_json = clients::ToJson(absorbed);
     json replaced = json::object();
@@ -644,30 +740,11 @@ class ImportRun {
 
   // ---- consolidated records ----
 
-  json ApplyConsolidated(size_t index, const json& record) {
-    for (const auto& [key, value] : record.items())
-      if (key != "premise" && key != "clients" && key != "accounts")
-        Fail(key, "Неизвестное поле записи помещения");
-    PremiseEntry premise_entry = ReadPremise(record["premise"]);
-    std::vector<ClientEntry> client_entries;
-    const bool sync = record.contains("clients");
-    if (sync) {
-      const json& list = record["clients"];
-      if (!list.is_array()) Fail("clients", "Ожидается массив клиентов");
-      std::set<std::string> seen;
-      for (size_t i = 0; i < list.size(); ++i) {
-        client_entries.push_back(ReadClient(list[i], "clients[" + std::to_string(i) + "]", true));
-        if (!seen.insert(client_entries.back().external_id).second)
-          Fail(client_entries.back().prefix + ".external_id", "Клиент указан в записи дважды");
-      }
-    }
-    std::vector<AccountEntry> account_entries;
-    if (record.contains("accounts")) {
-      const json& list = record["accounts"];
-      if (!list.is_array()) Fail("accounts", "Ожидается массив лицевых счетов");
-      for (size_t i = 0; i < list.size(); ++i)
-        account_entries.push_back(ReadAccount(list[i], "accounts[" + std::to_string(i) + "]"));
-    }
+  json ApplyConsolidated(size_t index, const RecordEntries& entries) {
+    const PremiseEntry& premise_entry = entries.premise;
+    const std::vector<ClientEntry>& client_entries = entries.clients;
+    const bool sync = entries.sync;
+    const std::vector<AccountEntry>& account_entries = entries.accounts;
 
     json premise_changes = json::object();
     auto [premise_id, outcome] = SavePremise(index, premise_entry, premise_changes);
@@ -703,7 +780,7 @@ class ImportRun {
                                   {"outcome", saved.back().outcome}});
       }
       std::vector<links::Link> current =
-          created ? std::vector<links::Link>{} : links_.OfPremise(organization_id_, premise_id);
+          created ? std::vector<links::Link>{} : lookups_.LinksOfPremise(premise_id);
       // The premise's links as this record leaves them, by client: the shares are checked on
       // these instead of reading the links back.
       std::map<long long, links::Link> final_links;
@@ -754,6 +831,7 @@ class ImportRun {
         }
         imports_.ForgetOwner(organization_id_, premise_id, link.client_id);
         links_.Delete(organization_id_, link.id);
+        lookups_.ForgetLinksOf(premise_id);
         final_links.erase(link.client_id);
         links_changed = true;
         premise_changes["link:" + std::to_string(link.client_id)] = {
@@ -761,6 +839,7 @@ class ImportRun {
             {"new", nullptr}};
         links_removed.push_back({{"premise_id", premise_id}, {"client_id", link.client_id}});
         if (imports_.LinkCount(organization_id_, link.client_id) == 0) {
+          lookups_.ForgetAll();  // the client's row, phone, external ids and links go
           clients_.Delete(organization_id_, link.client_id);
           Remember("client", link.client_id, "deleted",
                    {{"premises", {{"old", premise_id}, {"new", nullptr}}}});
@@ -785,9 +864,11 @@ class ImportRun {
         if (s.outcome != "unchanged" && outcome == "unchanged") outcome = "updated";
     }
     for (const json& id : clients_deleted) debt_clients.erase(id.get<long long>());
-    if (!debt_clients.empty())
+    if (!debt_clients.empty()) {
       accounts::RecomputeClientDebt(
           sql_, organization_id_, std::vector<long long>(debt_clients.begin(), debt_clients.end()));
+      for (long long client_id : debt_clients) lookups_.ForgetClient(client_id);
+    }
     if (!premise_changes.empty())
       Remember("premise", premise_id, created ? "created" : "updated", premise_changes);
     return {{"index", index},
@@ -826,6 +907,7 @@ class ImportRun {
         existing->ownership_share == link.ownership_share)
       return false;
     json now = {{"role", link.role}, {"ownership_share", Optional(link.ownership_share)}};
+    lookups_.ForgetLinksOf(premise_id);
     if (existing) {
       links_.Update(organization_id_, link);
       changes["link:" + std::to_string(client_id)] = {
@@ -851,28 +933,31 @@ class ImportRun {
 
   // ---- accounts ----
 
+  // The organisation's legal entity with this ИНН (remembered for the run).
+  std::optional<long long> LegalEntity(const std::string& inn) {
+    if (auto cached = legal_entities_.find(inn); cached != legal_entities_.end())
+      return cached->second;
+    std::optional<long long> id = imports_.LegalEntityByInn(organization_id_, inn);
+    if (id) legal_entities_[inn] = *id;
+    return id;
+  }
+
   std::pair<long long, std::string> SaveAccount(long long premise_id, const AccountEntry& entry,
                                                 json& changes, std::set<long long>& debt_clients) {
-    long long legal_entity_id = 0;
-    if (auto cached = legal_entities_.find(entry.legal_entity_inn);
-        cached != legal_entities_.end()) {
-      legal_entity_id = cached->second;
-    } else {
-      auto id = imports_.LegalEntityByInn(organization_id_, entry.legal_entity_inn);
-      if (!id) Fail(entry.prefix + ".legal_entity_inn", "Юридическое лицо с таким ИНН не найдено");
-      legal_entity_id = legal_entities_[entry.legal_entity_inn] = *id;
-    }
-    std::optional<long long> id = accounts_.FindByNumber(legal_entity_id, entry.number);
+    const std::optional<long long> legal_entity = LegalEntity(entry.legal_entity_inn);
+    if (!legal_entity)
+      Fail(entry.prefix + ".legal_entity_inn", "Юридическое лицо с таким ИНН не найдено");
+    const long long legal_entity_id = *legal_entity;
+    std::optional<long long> id = lookups_.AccountByNumber(legal_entity_id, entry.number);
     // The account holding the record's external id: the one to renumber when none has the
     // number, another account's (an error) when one has.
     std::optional<long long> by_external_id;
-    if (entry.external_id)
-      by_external_id = accounts_.FindByExternalId(organization_id_, *entry.external_id);
+    if (entry.external_id) by_external_id = lookups_.AccountByExternalId(*entry.external_id);
     if (!id) id = by_external_id;
     accounts::Account account;
     std::optional<accounts::Account> existing;
     if (id) {
-      existing = accounts_.Find(organization_id_, *id);
+      existing = lookups_.Account(*id);
       account = *existing;
     }
     account.premise_id = premise_id;
@@ -894,6 +979,9 @@ class ImportRun {
                 {"hidden_from_resident", account.hidden_from_resident}};
     if (existing) {
       accounts_.Update(organization_id_, account);
+      lookups_.ForgetAccount(
+          *id, {{existing->legal_entity_id, existing->number}, {legal_entity_id, account.number}},
+          {existing->external_id, account.external_id});
       if (existing->premise_id != premise_id && existing->debt != 0) {
         // The debt moves with the account: clients of both premises.
         for (long long c : accounts::ClientsOfPremise(sql_, organization_id_, existing->premise_id))
@@ -911,6 +999,7 @@ class ImportRun {
       return {*id, "updated"};
     }
     id = accounts_.Insert(organization_id_, account);
+    lookups_.ForgetAccount(*id, {{legal_entity_id, account.number}}, {account.external_id});
     changes["account:" + std::to_string(*id)] = {{"old", nullptr}, {"new", now}};
     return {*id, "created"};
   }
@@ -927,6 +1016,7 @@ class ImportRun {
   links::LinkRepository links_;
   accounts::AccountRepository accounts_;
   history::HistoryRepository history_;
+  ImportLookups lookups_;  // after the repositories it reads through
   std::unordered_map<long long, std::optional<premises::ObjectAddress>> objects_;
   std::unordered_map<std::string, long long> objects_by_external_id_;
   std::unordered_map<std::string, long long> legal_entities_;
@@ -1035,10 +1125,8 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
     db::Session sql(database_);
     std::unique_ptr<db::WriteTransaction> tx;
     ImportRun run(sql.get(), database_.dialect(), importer, settings, operation_id);
-    size_t in_batch = 0;
     auto open = [&] {
       tx = std::make_unique<db::WriteTransaction>(sql.get(), database_.dialect());
-      in_batch = 0;
     };
     auto collect = [&] {
       for (auto& m : run.merges) merges.push_back(std::move(m));
@@ -1060,29 +1148,44 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       stopped = true;
       return false;
     };
+    // Applies the queued records in order; false once a real run has stopped at a failure.
+    std::vector<QueuedRecord> batch;
+    auto apply_batch = [&] {
+      run.Prepare(batch);
+      bool go_on = true;
+      for (const QueuedRecord& queued : batch) {
+        try {
+          json result = run.Apply(queued);
+          count(result);
+          if (settings.dry_run) ForgetCreatedIds(result);
+          results.Add(result);
+        } catch (const RecordFailed& failed) {
+          go_on = failed_record(queued.index, failed);
+        } catch (const ApiError& error) {
+          RecordFailed failed;
+          for (const auto& [field, message] : error.fields())
+            failed.problems.push_back({field, message});
+          if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
+          go_on = failed_record(queued.index, failed);
+        } catch (const soci::soci_error& error) {
+          // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
+          // record is rolled back like any failing record.
+          spdlog::warn("import {} record {}: {}", operation_id, queued.index, error.what());
+          go_on = failed_record(queued.index,
+                                RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
+                                                       std::string(error.what())}}});
+        }
+        if (!go_on) break;
+      }
+      batch.clear();
+      return go_on;
+    };
     open();
     records([&](size_t index, json& record) {
-      try {
-        json result = run.Apply(index, record);
-        count(result);
-        if (settings.dry_run) ForgetCreatedIds(result);
-        results.Add(result);
-      } catch (const RecordFailed& failed) {
-        return failed_record(index, failed);
-      } catch (const ApiError& error) {
-        RecordFailed failed;
-        for (const auto& [field, message] : error.fields())
-          failed.problems.push_back({field, message});
-        if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
-        return failed_record(index, failed);
-      } catch (const soci::soci_error& error) {
-        // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
-        // record is rolled back like any failing record.
-        spdlog::warn("import {} record {}: {}", operation_id, index, error.what());
-        return failed_record(index, RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
-                                                           std::string(error.what())}}});
-      }
-      if (!settings.dry_run && ++in_batch >= kBatchSize) {
+      batch.push_back({index, std::move(record), std::nullopt, nullptr});
+      if (batch.size() < kBatchSize) return true;
+      if (!apply_batch()) return false;
+      if (!settings.dry_run) {
         collect();
         run.WritePending();
         tx->Commit();
@@ -1091,6 +1194,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       }
       return true;
     });
+    if (!stopped && !batch.empty()) apply_batch();
     collect();
     run.WritePending();
     if (settings.dry_run)

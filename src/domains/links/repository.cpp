@@ -89,6 +89,17 @@ std::vector<Link> LinkRepository::OfPremise(long long organization_id, long long
   return Select(query);
 }
 
+std::map<long long, std::vector<Link>> LinkRepository::OfPremises(
+    long long organization_id, const std::vector<long long>& premise_ids) {
+  std::map<long long, std::vector<Link>> found;
+  if (premise_ids.empty()) return found;
+  Sql query("SELECT " + Columns() + " FROM premise_clients l WHERE +l.organization_id = ");
+  query.Bind(organization_id) << " AND l.premise_id IN ";
+  query.BindList(premise_ids) << " ORDER BY l.id";
+  for (Link& link : Select(query)) found[link.premise_id].push_back(std::move(link));
+  return found;
+}
+
 std::vector<Link> LinkRepository::OfClient(long long organization_id, long long client_id) {
   Sql query("SELECT " + Columns() +
             " FROM premise_clients l JOIN premises p ON p.id = l.premise_id WHERE "

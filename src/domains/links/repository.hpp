@@ -37,6 +37,9 @@ class LinkRepository {
 
   std::optional<Link> Find(long long organization_id, long long premise_id, long long client_id);
   std::vector<Link> OfPremise(long long organization_id, long long premise_id);
+  // The links of several premises, in one query: premise → its links as OfPremise gives them.
+  std::map<long long, std::vector<Link>> OfPremises(long long organization_id,
+                                                    const std::vector<long long>& premise_ids);
   // The client's links in the order of the premises' addresses.
   std::vector<Link> OfClient(long long organization_id, long long client_id);
   // The links that depend on this owner on this premise.

@@ -449,6 +449,18 @@ std::optional<long long> PremiseRepository::FindByExternalId(long long organizat
   return db::QueryInt(sql_, query);
 }
 
+std::vector<PremiseRow> PremiseRepository::FindByExternalIds(
+    long long organization_id, const std::vector<std::string>& external_ids) {
+  std::vector<PremiseRow> found;
+  if (external_ids.empty()) return found;
+  Sql query(kSelect);
+  query << " WHERE p.organization_id = ";
+  query.Bind(organization_id) << " AND p.external_id IN ";
+  query.BindList(external_ids);
+  db::ForEachRow(sql_, query, [&](const Row& row) { found.push_back(ReadRow(row)); });
+  return found;
+}
+
 void PremiseRepository::RefreshObjectKeys(long long organization_id, long long object_id) {
   std::optional<ObjectAddress> object = FindObject(organization_id, object_id);
   if (!object) return;

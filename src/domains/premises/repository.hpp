@@ -90,6 +90,9 @@ class PremiseRepository {
       long long organization_id, long long floor_id);
   std::optional<long long> FindByExternalId(long long organization_id,
                                             const std::string& external_id);
+  // The premises holding these external ids, in one query (an import batch's lookups).
+  std::vector<PremiseRow> FindByExternalIds(long long organization_id,
+                                            const std::vector<std::string>& external_ids);
   // Recomputes the search keys of every premise of an object after its address changed.
   void RefreshObjectKeys(long long organization_id, long long object_id);
 
