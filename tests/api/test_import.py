@@ -817,20 +817,21 @@ def test_batch_an_account_number_freed_by_an_earlier_record_opens_a_new_account(
     assert a2["number"] == acc["number"]
 
 
-def test_batch_a_premise_named_again_by_number_sees_the_links_just_written(integration, admin, obj):
-    """Two records of one batch name one premise by object, type and number (no external id):
-    the second syncs the owners the first linked."""
-    number = str(seq())
-    a, b = owner(), owner()
-    first = {"premise": premise(obj, external_id=OMIT, number=number), "clients": [a]}
-    second = {"premise": premise(obj, external_id=OMIT, number=number), "clients": [b]}
-    ans = run_import(integration, [first, second])
-    assert outcomes(ans) == ["created", "updated"], ans["results"]
-    pid = ans["results"][0]["premise_id"]
-    assert ans["results"][1]["premise_id"] == pid
-    ida, idb = client_id(ans, 0, a["external_id"]), client_id(ans, 1, b["external_id"])
-    assert removed_ids(ans["results"][1]["links_removed"]) == {ida}
-    assert set(links(admin, pid)) == {idb}
+def test_batch_a_premise_named_by_number_then_by_external_id_sees_the_links_just_written(
+        integration, admin, obj):
+    """Premise P (external id E) has owner A. In one batch, a record names P by object, type and
+    number and lists owner B (A leaves, keeping another premise); the next names P by E and lists
+    owner C (B leaves)."""
+    a, b, c = owner(), owner(), owner()
+    rec = consolidated(obj, clients=[a])
+    pid = run_import(integration, [rec, consolidated(obj, clients=[a])])["results"][0]["premise_id"]
+    by_number = {"premise": dict(rec["premise"], external_id=OMIT), "clients": [b]}
+    by_number["premise"].pop("external_id")
+    ans = run_import(integration, [by_number, {"premise": rec["premise"], "clients": [c]}])
+    assert [r["premise_id"] for r in ans["results"]] == [pid, pid], ans["results"]
+    idb, idc = client_id(ans, 0, b["external_id"]), client_id(ans, 1, c["external_id"])
+    assert removed_ids(ans["results"][1]["links_removed"]) == {idb}, ans["results"][1]
+    assert set(links(admin, pid)) == {idc}
 
 
 # =========================================================================== sync (I-11, M-1)
