@@ -153,6 +153,11 @@ def create_clients(client: Client, rng: random.Random, seconds: float):
 # --------------------------------------------------------------------------- plans
 
 
+def org_token(org: int) -> str:
+    """The organisation's token in the search index (src/db/search_rowid.cpp)."""
+    return "".join(chr(0x4E00 + ((org >> shift) & 0x1FFF)) for shift in (26, 13, 0))
+
+
 def server_sql(params, dialect: str, org: int):
     """The list query the server runs (ClientRepository::AppendWhere / List), with literals."""
     order = {"name": "c.name_sort, c.id", "phone": "(c.phone IS NULL), c.phone, c.id",
@@ -166,8 +171,8 @@ def server_sql(params, dialect: str, org: int):
             if len(digits) == 11 and digits[0] in "78":
                 digits = digits[1:]  # SearchDigits drops the trunk / country code (approximately)
             if dialect == "sqlite":
-                where += (" AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search "
-                          f"MATCH 'phone_digits : \"{digits}\"')")
+                where += (" AND c.id IN (SELECT rowid & 4294967295 FROM clients_search WHERE "
+                          f"clients_search MATCH 'phone_digits : \"{digits}\" AND org : \"{org_token(org)}\"')")
             else:
                 where += f" AND c.phone_digits LIKE '%{digits}%'"
         else:
@@ -180,8 +185,9 @@ def server_sql(params, dialect: str, org: int):
                 else:
                     where += f" AND c.name_key LIKE '%{word}%'"
             if match:
-                where += (" AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search "
-                          f"MATCH '{' AND '.join(match)}')")
+                match.append(f'org : "{org_token(org)}"')
+                where += (" AND c.id IN (SELECT rowid & 4294967295 FROM clients_search WHERE "
+                          f"clients_search MATCH '{' AND '.join(match)}')")
     count = f"SELECT COUNT(*) FROM clients c WHERE {where}" if q else None
     select = f"SELECT c.* FROM clients c WHERE {where} ORDER BY {order[sort]} LIMIT 50"
     return [s for s in (count, select) if s]

@@ -61,6 +61,7 @@
 #include "core/text.hpp"
 #include "core/time.hpp"
 #include "db/migrations.hpp"
+#include "db/search_rowid.hpp"
 #include "domains/access/crypto.hpp"
 #include "domains/clients/model.hpp"
 #include "domains/premises/model.hpp"
@@ -134,6 +135,7 @@ class SqliteWriter : public BulkWriter {
     // cache made index building ~25 % slower; PRAGMA threads did not help).
     Exec("PRAGMA temp_store=MEMORY");
     Exec("PRAGMA cache_size=-65536");
+    upravdom::db::RegisterSearchFunctions(db_);  // the search index's keys
   }
   ~SqliteWriter() override {
     if (stmt_) sqlite3_finalize(stmt_);
@@ -1760,7 +1762,12 @@ void Generator::WriteClients() {
   out_.EndTable();
   for (const std::string& create : indexes) out_.Exec(create);
   if (sqlite) {
-    out_.Exec("INSERT INTO clients_search(clients_search) VALUES('rebuild')");
+    out_.Exec(
+        "INSERT INTO clients_search(rowid, name_key, phone_digits, org) SELECT "
+        "upravdom_client_search_rowid(name_key, id), name_key, phone_digits, "
+        "upravdom_organization_search_token(organization_id) FROM clients WHERE organization_id "
+        "= " +
+        std::to_string(org_));
     for (const auto& t : triggers) out_.Exec(t[1]);
   }
   out_.FixSequence("clients");

@@ -69,8 +69,8 @@ INSERT INTO clients (organization_id, type, last_name, first_name, middle_name, 
     'петров' || value || ' иван сергеевич', 'петров' || value || ' иван сергеевич',
     printf('7916%07d', value), $now, $now
   FROM generate_series(1, $records);
-INSERT INTO clients_search (rowid, name_key, phone_digits)
-  SELECT id, name_key, phone_digits FROM clients;
+INSERT INTO clients_search (rowid, name_key, phone_digits, org)
+  SELECT id, name_key, phone_digits, '一一丁' FROM clients;
 INSERT INTO client_external_ids (organization_id, client_id, space, system, value, created_at, updated_at)
   SELECT 1, id, 'operations', '1c', printf('C-%06d', id), $now, $now FROM clients;
 INSERT INTO premise_clients (organization_id, premise_id, client_id, role, ownership_share,

@@ -1,4 +1,5 @@
 #include "db/database.hpp"
+#include "db/search_rowid.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -182,6 +183,7 @@ Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_s
     if (dialect_ == Dialect::kSqlite) {
       sql.open(soci::sqlite3, parsed.connect);
       ConfigureSqlite(sql);
+      RegisterSearchFunctions(NativeSqlite(sql));
       checkpointer_->Attach(sql);
       statement_caches_.push_back(std::make_unique<StatementCache>(sql));
     } else {

@@ -415,3 +415,38 @@ def test_export_shows_only_own_organisation(admin_b, world):
                                           ({"object_id": "abc"}, "object_id"), ({"status": "x"}, "status")])
 def test_bad_export_parameters(integration, params, field):
     assert_error(integration.get(f"{C}/export.xlsx", params=params), 400, "bad_request", field=field)
+
+
+# ------------------------------------------------------------------------- name order through the index
+# The search index keeps its rows in the order of the names' first five letters (SQLite:
+# db/search_rowid.hpp); a search reads its matches in that order and sorts out the page from
+# the first ones and the rest of the last one's group. Names alike in their first five letters
+# and apart later, made in a shuffled order, must still come out in full name order, on every
+# page, both ways, and only the caller's organisation's.
+
+
+def test_search_pages_follow_the_full_names_across_groups_of_alike_names(admin, admin_b):
+    import random
+    tag = "".join(random.Random().choice("бвгджзклмнпрстфхцчшщ") for _ in range(6))
+    lasts = [f"Шевч{tag}{x}" for x in ("а", "ь", "ено", "енко", "ук", "")] + [f"Шев{tag}", f"Ашев{tag}"]
+    firsts = ["Анна", "Яков", "Борис", "Юлия", "Пётр"]
+    people = [(last, first) for last in lasts for first in firsts]
+    random.Random(7).shuffle(people)
+    ids = {}
+    for last, first in people:
+        ids[make_client(admin, last_name=last, first_name=first)["id"]] = f"{last} {first}".lower().replace("ё", "е")
+        make_client(admin_b, last_name=last, first_name=first)  # the same names in organisation B
+    expected = sorted(ids, key=lambda i: (ids[i], i))
+    for q in (tag, f"шев{tag[:2]}", f"{tag} анна"):
+        wanted = [i for i in expected if all(w in ids[i] for w in q.split())]
+        assert wanted, q
+        for sort, order in (("name", wanted), ("-name", wanted[::-1])):
+            for limit in (1, 4, 7, 50):
+                got, total = [], None
+                for offset in range(0, len(order) + limit, limit):
+                    body = assert_status(admin.get(C, params={"q": q, "sort": sort, "limit": limit,
+                                                              "offset": offset}), 200)
+                    total = body["total"]
+                    got += [item["id"] for item in body["items"]]
+                assert total == len(order), (q, sort, limit, total)
+                assert got == order, f"q={q!r} sort={sort} limit={limit}: {[ids.get(i, i) for i in got]}"

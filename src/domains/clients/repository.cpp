@@ -1,8 +1,11 @@
 #include "domains/clients/repository.hpp"
 
+#include <algorithm>
+
 #include "core/phone.hpp"
 #include "core/text.hpp"
 #include "core/time.hpp"
+#include "db/search_rowid.hpp"
 #include "domains/premises/model.hpp"
 
 namespace upravdom::clients {
@@ -197,7 +200,7 @@ ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed)
   return search;
 }
 
-std::string ClientRepository::Search::TrigramMatch() const {
+std::string ClientRepository::Search::TrigramMatch(long long organization_id) const {
   // Trigram search needs three characters; shorter words filter the rows found.
   std::string match;
   for (const std::string& term : terms) {
@@ -205,10 +208,18 @@ std::string ClientRepository::Search::TrigramMatch() const {
     if (!match.empty()) match += " AND ";
     match += column + " : " + FtsString(term);
   }
-  return match;
+  if (match.empty()) return match;
+  return match + " AND org : " + FtsString(db::OrganizationSearchToken(organization_id));
 }
 
-void ClientRepository::AppendSearch(Sql& sql, const Search& search, SearchPlan plan) {
+bool ClientRepository::Search::AllTrigram() const {
+  return !terms.empty() && std::all_of(terms.begin(), terms.end(), [](const std::string& term) {
+    return text::CodePointCount(term) >= 3;
+  });
+}
+
+void ClientRepository::AppendSearch(Sql& sql, long long organization_id, const Search& search,
+                                    SearchPlan plan) {
   if (search.exact_phone) {
     sql << " AND c.phone = ";
     sql.Bind(*search.exact_phone);
@@ -221,7 +232,7 @@ void ClientRepository::AppendSearch(Sql& sql, const Search& search, SearchPlan p
     }
     return;
   }
-  const std::string match = search.TrigramMatch();
+  const std::string match = search.TrigramMatch(organization_id);
   for (const std::string& term : search.terms) {
     if (plan != SearchPlan::kScan && text::CodePointCount(term) >= 3) continue;
     sql << " AND instr(c." << search.column << ", ";
@@ -232,7 +243,8 @@ void ClientRepository::AppendSearch(Sql& sql, const Search& search, SearchPlan p
     sql << " AND s.clients_search MATCH ";
     sql.Bind(match);
   } else {
-    sql << " AND c.id IN (SELECT rowid FROM clients_search WHERE clients_search MATCH ";
+    sql << " AND c.id IN (SELECT rowid & 4294967295 FROM clients_search WHERE clients_search "
+           "MATCH ";
     sql.Bind(match) << ")";
   }
 }
@@ -242,7 +254,7 @@ bool ClientRepository::AppendWhere(Sql& sql, long long organization_id,
   if (!AppendFilters(sql, organization_id, filter)) return false;
   const Search search = ParseSearch(filter.query);
   if (search.matches_nothing) return false;
-  AppendSearch(sql, search, SearchPlan::kSubquery);
+  AppendSearch(sql, organization_id, search, SearchPlan::kSubquery);
   return true;
 }
 
@@ -358,18 +370,20 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
                                          const Search& search, bool count,
                                          const std::function<void(const Client&)>& visit,
                                          bool* total_capped) {
-  const std::string match = search.TrigramMatch();
+  const std::string match = search.TrigramMatch(organization_id);
   const std::string at_most = std::to_string(kSparseAtMost);
   const std::string matched =
       " FROM clients_search s CROSS JOIN clients c INDEXED BY clients_search_order "
-      "ON c.id = s.rowid";
+      "ON c.id = (s.rowid & 4294967295)";
   std::vector<long long> ids;
   long long total = 0;
   // Words of one or two letters only («Ян»): no trigram to look up; walk the name order.
   if (match.empty()) return ListByScan(organization_id, filter, search, count, visit, total_capped);
+  if (ListInIndexOrder(organization_id, filter, search, count, visit, total_capped, &total))
+    return total;
 
   Sql sparse(
-      "WITH m AS MATERIALIZED (SELECT rowid AS id FROM clients_search WHERE "
+      "WITH m AS MATERIALIZED (SELECT rowid & 4294967295 AS id FROM clients_search WHERE "
       "clients_search MATCH ");
   sparse.Bind(match) << " LIMIT " << std::to_string(kSparseAtMost + 1)
                      << "), n AS (SELECT COUNT(*) AS k FROM m) SELECT c.id, COUNT(*) OVER () "
@@ -377,7 +391,7 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
                         "c.id = m.id";
   if (!AppendFilters(sparse, organization_id, filter)) return 0;
   sparse << " AND n.k <= " << at_most;
-  AppendSearch(sparse, search, SearchPlan::kMatched);
+  AppendSearch(sparse, organization_id, search, SearchPlan::kMatched);
   sparse << " ORDER BY " << OrderBy().at(filter.sort);
   sparse.Page(filter.limit, filter.offset);
   db::ForEachRow(sql_, sparse, [&](const Row& row) {
@@ -395,7 +409,7 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
     if (count && (dense || filter.offset > 0)) {
       Sql counting("SELECT COUNT(*) FROM (SELECT 1" + matched);
       AppendFilters(counting, organization_id, filter);
-      AppendSearch(counting, search, SearchPlan::kJoined);
+      AppendSearch(counting, organization_id, search, SearchPlan::kJoined);
       if (dense) counting << " LIMIT " << std::to_string(kCountAtMost + 1);
       counting << ")";
       total = db::QueryInt(sql_, counting).value_or(0);
@@ -411,6 +425,83 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
   return total;
 }
 
+// Name order through the index (db/search_rowid.hpp): a search's matches, read in rowid
+// order, come in the order of their names' first five letters. One query reads up to
+// kSparseAtMost + 1 of them — their number is the count, or beyond it a capped one — and the
+// page lies among the first offset + limit of them and the rest of the last one's bucket,
+// which their full names put in order: no lookup per match, however many there are (the
+// plans below look up each one, or walk the names until 50 match: ~100 ms for a fragment
+// like «шев» whose matches sit late in the alphabet).
+namespace {
+// Deeper pages (offset + limit) take the plans below.
+constexpr long long kIndexOrderAtMost = 2'000;
+}  // namespace
+
+bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientFilter& filter,
+                                        const Search& search, bool count,
+                                        const std::function<void(const Client&)>& visit,
+                                        bool* total_capped, long long* total) {
+  const bool ascending = filter.sort == ClientSort::kName;
+  if (!ascending && filter.sort != ClientSort::kNameDesc) return false;
+  ClientFilter others = filter;
+  others.query.clear();
+  if (!others.Unfiltered() || !search.AllTrigram() || filter.limit < 0 || filter.offset < 0 ||
+      filter.offset + filter.limit > kIndexOrderAtMost)
+    return false;
+
+  const std::string match = search.TrigramMatch(organization_id);
+  const char* direction = ascending ? "" : " DESC";
+  std::vector<long long> rowids;
+  Sql matches("SELECT rowid FROM clients_search WHERE clients_search MATCH ");
+  matches.Bind(match) << " ORDER BY rowid" << direction << " LIMIT "
+                      << std::to_string(kSparseAtMost + 1);
+  db::ForEachRow(sql_, matches, [&](const Row& row) { rowids.push_back(row.Int(0)); });
+  const bool dense = static_cast<long long>(rowids.size()) > kSparseAtMost;
+  *total = 0;
+  if (count) {
+    *total = dense ? kCountAtMost : static_cast<long long>(rowids.size());
+    if (dense && total_capped) *total_capped = true;
+  }
+
+  // The candidates: the first offset + limit matches and the rest of the last one's bucket
+  // (a name ordered before any of them has a bucket no later than theirs).
+  const size_t need = static_cast<size_t>(filter.offset + filter.limit);
+  size_t end = std::min(need, rowids.size());
+  if (need > 0 && need <= rowids.size()) {
+    const long long bucket = db::SearchRowidBucket(rowids[need - 1]);
+    while (end < rowids.size() && db::SearchRowidBucket(rowids[end]) == bucket) ++end;
+    if (end == rowids.size() && dense) {  // the bucket goes on past what was read
+      Sql rest("SELECT rowid FROM clients_search WHERE clients_search MATCH ");
+      rest.Bind(match) << " AND rowid " << (ascending ? "> " : "< ");
+      rest.Bind(rowids.back()) << " AND rowid " << (ascending ? "< " : ">= ");
+      rest.Bind((ascending ? bucket + 1 : bucket) << 32);
+      rowids.resize(end);
+      db::ForEachRow(sql_, rest, [&](const Row& row) { rowids.push_back(row.Int(0)); });
+      end = rowids.size();
+    }
+  }
+  std::vector<long long> ids;
+  for (size_t i = 0; i < end; ++i) ids.push_back(db::ClientOfSearchRowid(rowids[i]));
+  if (ids.empty() || filter.limit == 0) return true;
+
+  // Their full names (and the organisation, again), in the list's order.
+  std::vector<std::pair<std::string, long long>> named;
+  Sql names("SELECT name_sort, id FROM clients WHERE organization_id = ");
+  names.Bind(organization_id) << " AND id IN ";
+  names.BindList(ids);
+  db::ForEachRow(sql_, names, [&](const Row& row) { named.emplace_back(row.Text(0), row.Int(1)); });
+  if (ascending)
+    std::sort(named.begin(), named.end());
+  else
+    std::sort(named.rbegin(), named.rend());
+  std::vector<long long> page;
+  for (size_t i = static_cast<size_t>(filter.offset);
+       i < named.size() && i < static_cast<size_t>(filter.offset + filter.limit); ++i)
+    page.push_back(named[i].second);
+  VisitInOrder(page, visit);
+  return true;
+}
+
 long long ClientRepository::ListByScan(long long organization_id, const ClientFilter& filter,
                                        const Search& search, bool count,
                                        const std::function<void(const Client&)>& visit,
@@ -419,7 +510,7 @@ long long ClientRepository::ListByScan(long long organization_id, const ClientFi
   if (count) {
     Sql counting("SELECT COUNT(*) FROM (SELECT 1 FROM clients c INDEXED BY clients_name");
     if (!AppendFilters(counting, organization_id, filter)) return 0;
-    AppendSearch(counting, search, SearchPlan::kScan);
+    AppendSearch(counting, organization_id, search, SearchPlan::kScan);
     counting << " LIMIT " << std::to_string(kCountAtMost + 1) << ")";
     total = db::QueryInt(sql_, counting).value_or(0);
     if (total > kCountAtMost) {
@@ -438,7 +529,7 @@ std::vector<long long> ClientRepository::PageByScan(long long organization_id,
   Sql page(std::string("SELECT c.id FROM clients c") + (by_name ? " INDEXED BY clients_name" : ""));
   std::vector<long long> ids;
   if (!AppendFilters(page, organization_id, filter)) return ids;
-  AppendSearch(page, search, SearchPlan::kScan);
+  AppendSearch(page, organization_id, search, SearchPlan::kScan);
   page << " ORDER BY " << OrderBy().at(filter.sort);
   page.Page(filter.limit, filter.offset);
   db::ForEachRow(sql_, page, [&](const Row& row) { ids.push_back(row.Int(0)); });
@@ -504,7 +595,8 @@ long long ClientRepository::Insert(long long organization_id, Client& client) {
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
   client.id = db::InsertReturningId(sql_, insert);
-  IndexForSearch({client.id, std::nullopt, SearchKeys{keys.name_key, keys.phone_digits}});
+  IndexForSearch(
+      {organization_id, client.id, std::nullopt, SearchKeys{keys.name_key, keys.phone_digits}});
   return client.id;
 }
 
@@ -529,21 +621,26 @@ void ClientRepository::IndexForSearch(const SearchChange& change) {
 }
 
 void WriteSearchIndex(soci::session& sql, const std::vector<SearchChange>& changes) {
+  // name_key holds the same text as name_sort, which orders the rowids.
   for (const SearchChange& change : changes) {
+    const std::string org = db::OrganizationSearchToken(change.organization_id);
     if (change.before) {
+      // A contentless index forgets a row given exactly the values it was indexed with.
       Sql remove(
-          "INSERT INTO clients_search(clients_search, rowid, name_key, phone_digits) VALUES "
-          "('delete', ");
-      remove.Bind(change.id) << ", ";
+          "INSERT INTO clients_search(clients_search, rowid, name_key, phone_digits, org) "
+          "VALUES ('delete', ");
+      remove.Bind(db::ClientSearchRowid(change.before->name_key, change.id)) << ", ";
       remove.Bind(change.before->name_key) << ", ";
-      remove.Bind(change.before->phone_digits) << ")";
+      remove.Bind(change.before->phone_digits) << ", ";
+      remove.Bind(org) << ")";
       db::Exec(sql, remove);
     }
     if (change.after) {
-      Sql insert("INSERT INTO clients_search(rowid, name_key, phone_digits) VALUES (");
-      insert.Bind(change.id) << ", ";
+      Sql insert("INSERT INTO clients_search(rowid, name_key, phone_digits, org) VALUES (");
+      insert.Bind(db::ClientSearchRowid(change.after->name_key, change.id)) << ", ";
       insert.Bind(change.after->name_key) << ", ";
-      insert.Bind(change.after->phone_digits) << ")";
+      insert.Bind(change.after->phone_digits) << ", ";
+      insert.Bind(org) << ")";
       db::Exec(sql, insert);
     }
   }
@@ -568,7 +665,9 @@ void ClientRepository::Update(long long organization_id, const Client& client) {
   update.Bind(organization_id) << " AND id = ";
   update.Bind(client.id);
   db::Exec(sql_, update);
-  if (before) IndexForSearch({client.id, before, SearchKeys{keys.name_key, keys.phone_digits}});
+  if (before)
+    IndexForSearch(
+        {organization_id, client.id, before, SearchKeys{keys.name_key, keys.phone_digits}});
 }
 
 void ClientRepository::Delete(long long organization_id, long long id) {
@@ -577,7 +676,7 @@ void ClientRepository::Delete(long long organization_id, long long id) {
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
   db::Exec(sql_, remove);
-  if (before) IndexForSearch({id, before, std::nullopt});
+  if (before) IndexForSearch({organization_id, id, before, std::nullopt});
   db::AdjustRecordCount(sql_, organization_id, "clients", -1);
 }
 

@@ -53,15 +53,17 @@ struct TextColumn {
 const std::vector<TextColumn>& TextColumns();
 
 // A change of a client's row in the SQLite FTS5 index clients_search (name_key,
-// phone_digits). The index is written by the repository, not by triggers: a trigger makes
-// every client write a statement with its own savepoint, and FTS5 flushes its pending terms
-// at every savepoint — about 100 µs a row instead of 5.
+// phone_digits, org; keyed as db/search_rowid.hpp says). The index is written by the
+// repository, not by triggers: a trigger makes every client write a statement with its own
+// savepoint, and FTS5 flushes its pending terms at every savepoint — about 100 µs a row
+// instead of 5.
 struct SearchKeys {
   std::string name_key;
   std::string phone_digits;
   bool operator==(const SearchKeys&) const = default;
 };
 struct SearchChange {
+  long long organization_id = 0;
   long long id = 0;
   std::optional<SearchKeys> before;  // the row to remove from the index
   std::optional<SearchKeys> after;   // the row to add
@@ -136,8 +138,11 @@ class ClientRepository {
     std::string column;              // name_key or phone_digits
     std::vector<std::string> terms;  // each must occur in the column
     bool matches_nothing = false;
-    // The FTS5 trigram MATCH of the terms of 3 characters or more ("" when none).
-    std::string TrigramMatch() const;
+    // The FTS5 trigram MATCH of the terms of 3 characters or more and the organisation
+    // ("" when no term is that long).
+    std::string TrigramMatch(long long organization_id) const;
+    // Every term is long enough for the trigram index: its MATCH is the whole search.
+    bool AllTrigram() const;
   };
   // How a search condition is written: an IN over the trigram index; a MATCH on the index
   // joined as `s`; only the words too short for the index (the query matched the index
@@ -147,7 +152,7 @@ class ClientRepository {
   static Search ParseSearch(const std::string& typed);
   // The filters other than `q`; false when they can match nothing.
   bool AppendFilters(db::Sql& sql, long long organization_id, const ClientFilter& filter);
-  void AppendSearch(db::Sql& sql, const Search& search, SearchPlan plan);
+  void AppendSearch(db::Sql& sql, long long organization_id, const Search& search, SearchPlan plan);
   bool AppendWhere(db::Sql& sql, long long organization_id, const ClientFilter& filter);
   long long ListSearched(long long organization_id, const ClientFilter& filter,
                          const Search& search, bool count,
@@ -158,6 +163,12 @@ class ClientRepository {
                        bool* total_capped);
   std::vector<long long> PageByScan(long long organization_id, const ClientFilter& filter,
                                     const Search& search);
+  // A search by name order through the index's rowids (db/search_rowid.hpp): one query
+  // gives the count and the matches in coarse name order; false when the search is not of
+  // that kind (filters, another order, a deep page).
+  bool ListInIndexOrder(long long organization_id, const ClientFilter& filter, const Search& search,
+                        bool count, const std::function<void(const Client&)>& visit,
+                        bool* total_capped, long long* total);
   // Reads the clients of `ids` and visits them in that order.
   void VisitInOrder(const std::vector<long long>& ids,
                     const std::function<void(const Client&)>& visit);

@@ -38,9 +38,12 @@ class ClientSearchTest : public ::testing::Test {
              CASE WHEN i <= 22000 THEN 'петрова анна' ELSE 'сидоренко олег' END,
              '2026-01-01', '2026-01-01'
       FROM n;
-      -- The FTS5 index is written by the repository (migration 0015), so a bulk load
-      -- rebuilds it, as the generator does.
-      INSERT INTO clients_search(clients_search) VALUES('rebuild');)");
+      -- The FTS5 index is written by the repository (migrations 0015, 0018), so a bulk
+      -- load fills it, as the generator does.
+      INSERT INTO clients_search(rowid, name_key, phone_digits, org)
+        SELECT upravdom_client_search_rowid(name_key, id), name_key, phone_digits,
+               upravdom_organization_search_token(organization_id)
+        FROM clients;)");
   }
   static void TearDownTestSuite() {
     delete database_;
