@@ -1642,8 +1642,9 @@ void Generator::WriteClients() {
   // last visit.
   const bool logged_in_column = HasColumn("clients", "logged_in_at");
   const long long first_external = out_.MaxId("client_external_ids") + 1;
-  // Indexes built once after the load; on SQLite the FTS triggers too: one 'rebuild' of
-  // clients_search afterwards is much faster than a trigger per row.
+  // Indexes built once after the load; on SQLite the FTS triggers too (of databases older
+  // than migration 0015): filling clients_search with one INSERT … SELECT afterwards is much
+  // faster than a row at a time.
   const std::vector<std::string> indexes = out_.DropIndexes("clients");
   std::vector<std::vector<std::string>> triggers;
   if (sqlite) {
@@ -1765,9 +1766,9 @@ void Generator::WriteClients() {
     out_.Exec(
         "INSERT INTO clients_search(rowid, name_key, phone_digits, org) SELECT "
         "upravdom_client_search_rowid(name_key, id), name_key, phone_digits, "
-        "upravdom_organization_search_token(organization_id) FROM clients WHERE organization_id "
-        "= " +
-        std::to_string(org_));
+        "upravdom_organization_search_token(organization_id) FROM clients WHERE id >= " +
+        std::to_string(first_id));  // the clients made now
+    out_.Exec("INSERT INTO clients_search(clients_search) VALUES ('optimize')");
     for (const auto& t : triggers) out_.Exec(t[1]);
   }
   out_.FixSequence("clients");

@@ -56,14 +56,47 @@ long long ClientSearchRowid(std::string_view name_sort, long long client_id) {
   return bucket << 32 | client_id;
 }
 
+namespace {
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+}  // namespace
+
+NameRange SearchBucketNames(long long bucket) {
+  std::string prefix;
+  for (int letter = kLetters - 1; letter >= 0; --letter) {
+    const int code = static_cast<int>((bucket >> (6 * letter)) & 0x3F);
+    if (code == 0) return {prefix, prefix + '\x01'};  // the name ends here: exactly it
+    if (code == kOther) {                             // a code point below «а» next
+      NameRange range{prefix + '\x01', prefix};
+      AppendUtf8(range.high, U'а');
+      return range;
+    }
+    if (code == kAbove) {  // a code point above «я» next
+      NameRange range{prefix, prefix + '\xFF'};
+      AppendUtf8(range.low, U'я' + 1);
+      return range;
+    }
+    AppendUtf8(prefix, U'а' + static_cast<char32_t>(code - 2));
+  }
+  return {prefix, prefix + '\xFF'};  // five letters: every name they begin
+}
+
 std::string OrganizationSearchToken(long long organization_id) {
   std::string token;
-  for (int shift = 26; shift >= 0; shift -= 13) {
-    const char32_t cp = U'\u4E00' + static_cast<char32_t>((organization_id >> shift) & 0x1FFF);
-    token += static_cast<char>(0xE0 | (cp >> 12));
-    token += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    token += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  for (int shift = 26; shift >= 0; shift -= 13)
+    AppendUtf8(token, U'\u4E00' + static_cast<char32_t>((organization_id >> shift) & 0x1FFF));
   return token;
 }
 

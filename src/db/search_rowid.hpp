@@ -23,6 +23,12 @@ inline long long SearchRowidBucket(long long rowid) {
   return rowid >> 32;
 }
 
+// The names of a bucket: name_sort >= low and < high (bytewise).
+struct NameRange {
+  std::string low, high;
+};
+NameRange SearchBucketNames(long long bucket);
+
 // Three CJK code points (one trigram of the trigram tokenizer), from the organisation's id.
 std::string OrganizationSearchToken(long long organization_id);
 

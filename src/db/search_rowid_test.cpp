@@ -46,6 +46,25 @@ TEST(SearchRowid, BucketsTellNamesApartByTheirFirstFiveLetters) {
             SearchRowidBucket(ClientSearchRowid("а", 1)));
 }
 
+TEST(SearchRowid, ABucketsNamesAreExactlyItsRange) {
+  std::mt19937 rng(7);
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back(RandomName(rng));
+  names.push_back("ли");
+  names.push_back("ли ан");
+  names.push_back("лиана");
+  for (size_t i = 0; i < names.size(); i += 7) {
+    const long long bucket = SearchRowidBucket(ClientSearchRowid(names[i], 1));
+    const NameRange range = SearchBucketNames(bucket);
+    for (const std::string& other : names) {
+      const bool inside = other >= range.low && other < range.high;
+      ASSERT_EQ(inside, SearchRowidBucket(ClientSearchRowid(other, 1)) == bucket)
+          << "«" << other << "» and the bucket of «" << names[i] << "»: [" << range.low << ", "
+          << range.high << ")";
+    }
+  }
+}
+
 TEST(SearchRowid, TheLowHalfIsTheClient) {
   for (long long id : {0LL, 1LL, 123456789LL, 0xFFFFFFFFLL}) {
     const long long rowid = ClientSearchRowid("яковлева яна", id);

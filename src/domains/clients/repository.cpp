@@ -200,7 +200,7 @@ ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed)
   return search;
 }
 
-std::string ClientRepository::Search::TrigramMatch(long long organization_id) const {
+std::string ClientRepository::Search::TrigramMatch(long long organization_id, bool shared) const {
   // Trigram search needs three characters; shorter words filter the rows found.
   std::string match;
   for (const std::string& term : terms) {
@@ -208,8 +208,21 @@ std::string ClientRepository::Search::TrigramMatch(long long organization_id) co
     if (!match.empty()) match += " AND ";
     match += column + " : " + FtsString(term);
   }
-  if (match.empty()) return match;
+  if (match.empty() || !shared) return match;
   return match + " AND org : " + FtsString(db::OrganizationSearchToken(organization_id));
+}
+
+bool ClientRepository::SearchIndexShared(long long organization_id) {
+  if (!search_index_shared_ || search_index_shared_->first != organization_id) {
+    // Two seeks in an index led by the organisation.
+    Sql others(
+        "SELECT EXISTS (SELECT 1 FROM clients INDEXED BY clients_name WHERE organization_id < ");
+    others.Bind(organization_id)
+        << ") OR EXISTS (SELECT 1 FROM clients INDEXED BY clients_name WHERE organization_id > ";
+    others.Bind(organization_id) << ")";
+    search_index_shared_.emplace(organization_id, db::QueryInt(sql_, others).value_or(1) != 0);
+  }
+  return search_index_shared_->second;
 }
 
 bool ClientRepository::Search::AllTrigram() const {
@@ -232,7 +245,8 @@ void ClientRepository::AppendSearch(Sql& sql, long long organization_id, const S
     }
     return;
   }
-  const std::string match = search.TrigramMatch(organization_id);
+  const std::string match =
+      search.TrigramMatch(organization_id, SearchIndexShared(organization_id));
   for (const std::string& term : search.terms) {
     if (plan != SearchPlan::kScan && text::CodePointCount(term) >= 3) continue;
     sql << " AND instr(c." << search.column << ", ";
@@ -349,9 +363,11 @@ long long ClientRepository::List(long long organization_id, const ClientFilter& 
   return counted ? db::RecordCount(sql_, organization_id, "clients") : total;
 }
 
-// A search through the trigram index (SQLite). A fragment like «ова» matches one client in
-// ten: checking each match's organisation and sorting them all took half a second, and each
-// trigram query of a longer fragment costs ~10 ms, so it runs once per request where it can:
+// A search through the trigram index (SQLite). Sorted by name and without other filters, it
+// reads the index in name order (ListInIndexOrder). Otherwise — a fragment like «ова»
+// matches one client in ten: checking each match's organisation and sorting them all took
+// half a second, and each trigram query of a longer fragment costs ~10 ms, so it runs once
+// per request where it can:
 // - up to kSparseAtMost matches in the index (most searches): one query takes the matches,
 //   looks each up in a narrow index (id, organization_id, name_sort), counts them exactly and
 //   sorts out the page;
@@ -370,7 +386,8 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
                                          const Search& search, bool count,
                                          const std::function<void(const Client&)>& visit,
                                          bool* total_capped) {
-  const std::string match = search.TrigramMatch(organization_id);
+  const std::string match =
+      search.TrigramMatch(organization_id, SearchIndexShared(organization_id));
   const std::string at_most = std::to_string(kSparseAtMost);
   const std::string matched =
       " FROM clients_search s CROSS JOIN clients c INDEXED BY clients_search_order "
@@ -426,65 +443,28 @@ long long ClientRepository::ListSearched(long long organization_id, const Client
 }
 
 // Name order through the index (db/search_rowid.hpp): a search's matches, read in rowid
-// order, come in the order of their names' first five letters. One query reads up to
-// kSparseAtMost + 1 of them — their number is the count, or beyond it a capped one — and the
-// page lies among the first offset + limit of them and the rest of the last one's bucket,
-// which their full names put in order: no lookup per match, however many there are (the
-// plans below look up each one, or walk the names until 50 match: ~100 ms for a fragment
-// like «шев» whose matches sit late in the alphabet).
+// order, come in the order of their names' first five letters (their bucket). One query
+// reads up to kIndexCountAtMost + 1 of them (or the page's depth) — their number is the
+// count, or beyond it a capped one —, and the page is among the first offset + limit: those of the
+// buckets before the last one's are few and sorted by their names; the last bucket's first ones are
+// sorted the same way when the bucket holds few matches, else found by walking the bucket's names
+// in order (dense there, they come at once). No lookup per match, however many there are;
+// the plans below look up each one, or walk all names until 50 match (~100 ms for a fragment
+// like «шев», whose matches sit late in the alphabet).
 namespace {
-// Deeper pages (offset + limit) take the plans below.
-constexpr long long kIndexOrderAtMost = 2'000;
+// Counted exactly up to here: reading the matches of a fragment of several trigrams costs
+// ~1 µs each (20,000 would be 20 ms).
+constexpr long long kIndexCountAtMost = 5'000;
+// A last bucket with more matches than this is walked.
+constexpr size_t kBucketSortedAtMost = 500;
 }  // namespace
 
-bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientFilter& filter,
-                                        const Search& search, bool count,
-                                        const std::function<void(const Client&)>& visit,
-                                        bool* total_capped, long long* total) {
-  const bool ascending = filter.sort == ClientSort::kName;
-  if (!ascending && filter.sort != ClientSort::kNameDesc) return false;
-  ClientFilter others = filter;
-  others.query.clear();
-  if (!others.Unfiltered() || !search.AllTrigram() || filter.limit < 0 || filter.offset < 0 ||
-      filter.offset + filter.limit > kIndexOrderAtMost)
-    return false;
-
-  const std::string match = search.TrigramMatch(organization_id);
-  const char* direction = ascending ? "" : " DESC";
-  std::vector<long long> rowids;
-  Sql matches("SELECT rowid FROM clients_search WHERE clients_search MATCH ");
-  matches.Bind(match) << " ORDER BY rowid" << direction << " LIMIT "
-                      << std::to_string(kSparseAtMost + 1);
-  db::ForEachRow(sql_, matches, [&](const Row& row) { rowids.push_back(row.Int(0)); });
-  const bool dense = static_cast<long long>(rowids.size()) > kSparseAtMost;
-  *total = 0;
-  if (count) {
-    *total = dense ? kCountAtMost : static_cast<long long>(rowids.size());
-    if (dense && total_capped) *total_capped = true;
-  }
-
-  // The candidates: the first offset + limit matches and the rest of the last one's bucket
-  // (a name ordered before any of them has a bucket no later than theirs).
-  const size_t need = static_cast<size_t>(filter.offset + filter.limit);
-  size_t end = std::min(need, rowids.size());
-  if (need > 0 && need <= rowids.size()) {
-    const long long bucket = db::SearchRowidBucket(rowids[need - 1]);
-    while (end < rowids.size() && db::SearchRowidBucket(rowids[end]) == bucket) ++end;
-    if (end == rowids.size() && dense) {  // the bucket goes on past what was read
-      Sql rest("SELECT rowid FROM clients_search WHERE clients_search MATCH ");
-      rest.Bind(match) << " AND rowid " << (ascending ? "> " : "< ");
-      rest.Bind(rowids.back()) << " AND rowid " << (ascending ? "< " : ">= ");
-      rest.Bind((ascending ? bucket + 1 : bucket) << 32);
-      rowids.resize(end);
-      db::ForEachRow(sql_, rest, [&](const Row& row) { rowids.push_back(row.Int(0)); });
-      end = rowids.size();
-    }
-  }
+std::vector<long long> ClientRepository::SortedByName(long long organization_id,
+                                                      const std::vector<long long>& rowids,
+                                                      size_t from, size_t to, bool ascending) {
   std::vector<long long> ids;
-  for (size_t i = 0; i < end; ++i) ids.push_back(db::ClientOfSearchRowid(rowids[i]));
-  if (ids.empty() || filter.limit == 0) return true;
-
-  // Their full names (and the organisation, again), in the list's order.
+  if (from >= to) return ids;
+  for (size_t i = from; i < to; ++i) ids.push_back(db::ClientOfSearchRowid(rowids[i]));
   std::vector<std::pair<std::string, long long>> named;
   Sql names("SELECT name_sort, id FROM clients WHERE organization_id = ");
   names.Bind(organization_id) << " AND id IN ";
@@ -494,10 +474,69 @@ bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientF
     std::sort(named.begin(), named.end());
   else
     std::sort(named.rbegin(), named.rend());
+  ids.clear();
+  for (const auto& [name, id] : named) ids.push_back(id);
+  return ids;
+}
+
+bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientFilter& filter,
+                                        const Search& search, bool count,
+                                        const std::function<void(const Client&)>& visit,
+                                        bool* total_capped, long long* total) {
+  const bool ascending = filter.sort == ClientSort::kName;
+  if (!ascending && filter.sort != ClientSort::kNameDesc) return false;
+  ClientFilter others = filter;
+  others.query.clear();
+  if (!others.Unfiltered() || !search.AllTrigram() || filter.limit < 0 || filter.offset < 0)
+    return false;
+  const size_t need = static_cast<size_t>(filter.offset + filter.limit);
+  const long long read_at_most = std::max(kIndexCountAtMost, static_cast<long long>(need)) + 1;
+
+  std::vector<long long> rowids;
+  Sql matches("SELECT rowid FROM clients_search WHERE clients_search MATCH ");
+  matches.Bind(search.TrigramMatch(organization_id, SearchIndexShared(organization_id)))
+      << " ORDER BY rowid" << (ascending ? "" : " DESC") << " LIMIT "
+      << std::to_string(read_at_most);
+  db::ForEachRow(sql_, matches, [&](const Row& row) { rowids.push_back(row.Int(0)); });
+  const bool truncated = static_cast<long long>(rowids.size()) == read_at_most;
+  *total = 0;
+  if (count) {
+    const bool capped = static_cast<long long>(rowids.size()) > kIndexCountAtMost;
+    *total = capped ? kIndexCountAtMost : static_cast<long long>(rowids.size());
+    if (capped && total_capped) *total_capped = true;
+  }
+  if (filter.limit == 0 || static_cast<size_t>(filter.offset) >= rowids.size()) return true;
+
+  std::vector<long long> ordered;
+  if (need >= rowids.size()) {
+    ordered = SortedByName(organization_id, rowids, 0, rowids.size(), ascending);
+  } else {
+    // The buckets before the need-th match's are all in; of its own, the first ones.
+    const long long bucket = db::SearchRowidBucket(rowids[need - 1]);
+    size_t first = need - 1, last = need;
+    while (first > 0 && db::SearchRowidBucket(rowids[first - 1]) == bucket) --first;
+    while (last < rowids.size() && db::SearchRowidBucket(rowids[last]) == bucket) ++last;
+    ordered = SortedByName(organization_id, rowids, 0, first, ascending);
+    const size_t wanted = need - first;
+    std::vector<long long> in_bucket;
+    if (last - first <= kBucketSortedAtMost && !(truncated && last == rowids.size())) {
+      in_bucket = SortedByName(organization_id, rowids, first, last, ascending);
+    } else {
+      const db::NameRange names = db::SearchBucketNames(bucket);
+      Sql walk("SELECT c.id FROM clients c INDEXED BY clients_name WHERE c.organization_id = ");
+      walk.Bind(organization_id) << " AND c.name_sort >= ";
+      walk.Bind(names.low) << " AND c.name_sort < ";
+      walk.Bind(names.high);
+      AppendSearch(walk, organization_id, search, SearchPlan::kScan);
+      walk << " ORDER BY " << OrderBy().at(filter.sort) << " LIMIT " << std::to_string(wanted);
+      db::ForEachRow(sql_, walk, [&](const Row& row) { in_bucket.push_back(row.Int(0)); });
+    }
+    if (in_bucket.size() > wanted) in_bucket.resize(wanted);
+    ordered.insert(ordered.end(), in_bucket.begin(), in_bucket.end());
+  }
   std::vector<long long> page;
-  for (size_t i = static_cast<size_t>(filter.offset);
-       i < named.size() && i < static_cast<size_t>(filter.offset + filter.limit); ++i)
-    page.push_back(named[i].second);
+  for (size_t i = static_cast<size_t>(filter.offset); i < ordered.size() && i < need; ++i)
+    page.push_back(ordered[i]);
   VisitInOrder(page, visit);
   return true;
 }

@@ -1,8 +1,10 @@
 // The search plans of the clients list on SQLite (repository.cpp, ListSearched): a sparse
-// fragment is counted exactly, a common one is counted up to 1,000 and says so, words of one
-// or two letters walk the name order, and other organisations' clients never count.
+// fragment is counted exactly, a common one is counted up to 5,000 and says so, words of one
+// or two letters walk the name order, and other organisations' clients never count — nor,
+// when an organisation is alone in the database, does it need their token.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -89,15 +91,25 @@ TEST_F(ClientSearchTest, SparsePagesPastTheEnd) {
   EXPECT_TRUE(beyond.items.empty());
 }
 
-TEST_F(ClientSearchTest, CommonFragmentStopsCountingAtOneThousand) {
-  Result r = Search("ова");
-  EXPECT_EQ(r.total, 1000);
+TEST_F(ClientSearchTest, CommonFragmentStopsCountingAtFiveThousand) {
+  Result r = Search("ова");  // 22,000 in this organisation
+  EXPECT_EQ(r.total, 5000);
   EXPECT_TRUE(r.capped);
   ASSERT_EQ(r.items.size(), 50u);
   for (const Client& c : r.items) EXPECT_EQ(c.last_name.value_or(""), "Петрова");
   Result second = Search("ова", 50);
   ASSERT_FALSE(second.items.empty());
   EXPECT_GT(second.items.front().id, r.items.back().id) << "pages continue in name order";
+}
+
+TEST_F(ClientSearchTest, DeepPagesOfACommonFragmentContinueTheOrder) {
+  Result before = Search("ова", 5950);
+  Result deep = Search("ова", 6000);  // past the 5,001 matches read for the count
+  ASSERT_EQ(before.items.size(), 50u);
+  ASSERT_EQ(deep.items.size(), 50u);
+  EXPECT_EQ(deep.total, 5000);
+  EXPECT_TRUE(deep.capped);
+  EXPECT_EQ(deep.items.front().id, before.items.back().id + 1) << "the 6,001st Петрова";
 }
 
 TEST_F(ClientSearchTest, ShortWordsWalkTheNameOrder) {
@@ -116,6 +128,46 @@ TEST_F(ClientSearchTest, NoMatch) {
   EXPECT_EQ(r.total, 0);
   EXPECT_FALSE(r.capped);
   EXPECT_TRUE(r.items.empty());
+}
+
+TEST(ClientSearchAlone, AnOrganisationAloneInTheDatabaseSearchesWithoutItsToken) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("upravdom-client-search-alone-" + std::to_string(::getpid()) + ".db");
+  std::filesystem::remove(path);
+  {
+    db::Database database("sqlite:" + path.string(), 1);
+    db::ApplyMigrations(database);
+    db::Session sql(database);
+    db::ExecScript(sql, db::Dialect::kSqlite, R"(
+      INSERT INTO organizations (id, name, created_at, updated_at)
+        VALUES (7, 'УК 7', '2026-01-01', '2026-01-01');
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+      INSERT INTO clients (organization_id, type, last_name, first_name, name_key, name_sort,
+                           created_at, updated_at)
+      SELECT 7, 'individual', 'Фомин' || char(1072 + i % 32), 'Ян',
+             'фомин' || char(1072 + i % 32) || ' ян', 'фомин' || char(1072 + i % 32) || ' ян',
+             '2026-01-01', '2026-01-01'
+      FROM n;
+      INSERT INTO clients_search(rowid, name_key, phone_digits, org)
+        SELECT upravdom_client_search_rowid(name_key, id), name_key, phone_digits,
+               upravdom_organization_search_token(organization_id)
+        FROM clients;)");
+    ClientRepository repository(sql, db::Dialect::kSqlite);
+    ClientFilter filter;
+    filter.query = "фомин";
+    filter.limit = 20;
+    std::vector<std::string> names;
+    const long long total = repository.List(
+        7, filter, true, [&](const Client& c) { names.push_back(c.last_name.value_or("")); });
+    EXPECT_EQ(total, 300);
+    ASSERT_EQ(names.size(), 20u);
+    EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+    EXPECT_EQ(names.front(), "Фомина");
+    // Another organisation sees none of them.
+    EXPECT_EQ(repository.List(8, filter, true, [](const Client&) { FAIL(); }), 0);
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace
