@@ -17,7 +17,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
 import { useApiError } from '../../components/useApiError';
 import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime, formatMoney } from '../../utils/format';
+import { formatDateTime, formatMoney, formatNumber } from '../../utils/format';
 import { Money } from '../premises/AccountLedger';
 import { linkRoleKey } from '../links/linkFields';
 import { ClientAddModal } from './ClientAddModal';
@@ -362,7 +362,8 @@ function ClientsRegister() {
           total,
           showSizeChanger: true,
           pageSizeOptions: PAGE_SIZES,
-          showTotal: (n) => (totalCapped ? t('clients.totalCapped', { total: n }) : t('common.total', { total: n })),
+          showTotal: (n) =>
+            totalCapped ? t('clients.totalCapped', { total: formatNumber(n, lang) }) : t('common.total', { total: n }),
         }}
         onRow={(row) => ({ onClick: () => navigate(`/clients/${row.id}`, { state: cardState }), style: { cursor: 'pointer' } })}
         locale={{ emptyText: <EmptyState text={t('clients.empty')} filtered={filtered} /> }}
