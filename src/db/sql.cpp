@@ -579,6 +579,12 @@ std::optional<long long> QueryInt(soci::session& sql, const Sql& query) {
   return result;
 }
 
+std::map<std::string, long long> QueryIdsByText(soci::session& sql, const Sql& query) {
+  std::map<std::string, long long> found;
+  ForEachRow(sql, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
+  return found;
+}
+
 std::optional<std::string> QueryText(soci::session& sql, const Sql& query) {
   std::optional<std::string> result;
   bool seen = false;

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -141,6 +142,8 @@ void ForEachRow(soci::session& sql, const Sql& query, const std::function<void(c
 // The first column of the first row, if any row.
 std::optional<long long> QueryInt(soci::session& sql, const Sql& query);
 std::optional<std::string> QueryText(soci::session& sql, const Sql& query);
+// Rows of (text, integer) as a map: a batch of keys and the ids they found.
+std::map<std::string, long long> QueryIdsByText(soci::session& sql, const Sql& query);
 // Runs an INSERT … RETURNING id and gives the id.
 long long InsertReturningId(soci::session& sql, const Sql& query);
 

@@ -135,24 +135,20 @@ std::map<long long, Account> AccountRepository::FindMany(long long organization_
 
 std::map<std::string, long long> AccountRepository::FindByNumbers(
     long long legal_entity_id, const std::vector<std::string>& numbers) {
-  std::map<std::string, long long> found;
-  if (numbers.empty()) return found;
+  if (numbers.empty()) return {};
   Sql query("SELECT number, id FROM personal_accounts WHERE legal_entity_id = ");
   query.Bind(legal_entity_id) << " AND number IN ";
   query.BindList(numbers);
-  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
-  return found;
+  return db::QueryIdsByText(sql_, query);
 }
 
 std::map<std::string, long long> AccountRepository::FindByExternalIds(
     long long organization_id, const std::vector<std::string>& external_ids) {
-  std::map<std::string, long long> found;
-  if (external_ids.empty()) return found;
+  if (external_ids.empty()) return {};
   Sql query("SELECT external_id, id FROM personal_accounts WHERE organization_id = ");
   query.Bind(organization_id) << " AND external_id IN ";
   query.BindList(external_ids);
-  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
-  return found;
+  return db::QueryIdsByText(sql_, query);
 }
 
 long long AccountRepository::CountCharges(long long account_id) {

@@ -735,13 +735,11 @@ std::map<long long, Client> ClientRepository::FindMany(long long organization_id
 
 std::map<std::string, long long> ClientRepository::FindByPhones(
     long long organization_id, const std::vector<std::string>& phones) {
-  std::map<std::string, long long> found;
-  if (phones.empty()) return found;
+  if (phones.empty()) return {};
   Sql query("SELECT phone, id FROM clients WHERE organization_id = ");
   query.Bind(organization_id) << " AND phone IN ";
   query.BindList(phones);
-  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
-  return found;
+  return db::QueryIdsByText(sql_, query);
 }
 
 std::optional<long long> ClientRepository::FindByPhone(long long organization_id,
@@ -847,14 +845,12 @@ std::optional<long long> ClientRepository::ClientByExternalId(long long organiza
 
 std::map<std::string, long long> ClientRepository::ClientsByExternalIds(
     long long organization_id, const std::string& space, const std::vector<std::string>& values) {
-  std::map<std::string, long long> found;
-  if (values.empty()) return found;
+  if (values.empty()) return {};
   Sql query("SELECT value, client_id FROM client_external_ids WHERE organization_id = ");
   query.Bind(organization_id) << " AND space = ";
   query.Bind(space) << " AND value IN ";
   query.BindList(values);
-  db::ForEachRow(sql_, query, [&](const Row& row) { found.emplace(row.Text(0), row.Int(1)); });
-  return found;
+  return db::QueryIdsByText(sql_, query);
 }
 
 long long ClientRepository::InsertExternalId(long long organization_id, long long client_id,
