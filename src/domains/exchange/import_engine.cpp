@@ -258,7 +258,7 @@ RecordEntries ReadRecord(const json& record) {
 // A record of the batch being applied: read (or failed to read) ahead of its turn.
 struct QueuedRecord {
   size_t index = 0;
-  json record;
+  json record;  // as sent, until it is read into `entries`
   std::optional<RecordEntries> entries;
   std::exception_ptr failure;  // thrown again when its turn comes
 };
@@ -343,8 +343,9 @@ class ImportRun {
         queued.entries = ReadRecord(queued.record);
       } catch (...) {
         queued.failure = std::current_exception();
-        continue;
       }
+      queued.record = json();  // what the record says is in its entries now
+      if (queued.failure) continue;
       const RecordEntries& entries = *queued.entries;
       if (entries.is_client) {
         client_keys(entries.client);
