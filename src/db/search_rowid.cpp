@@ -17,7 +17,7 @@ char32_t NextCodePoint(std::string_view text, size_t& i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   const unsigned char lead = byte(i);
   int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
-  if (i + extra >= text.size() + (extra ? 0 : 1)) extra = 0;
+  if (i + extra >= text.size()) extra = 0;  // a sequence cut short: its lead byte alone
   char32_t cp = extra == 0 ? lead : lead & (0x3F >> extra);
   for (int k = 1; k <= extra; ++k) cp = (cp << 6) | (byte(i + k) & 0x3F);
   i += 1 + extra;
