@@ -450,3 +450,20 @@ def test_search_pages_follow_the_full_names_across_groups_of_alike_names(admin, 
                     got += [item["id"] for item in body["items"]]
                 assert total == len(order), (q, sort, limit, total)
                 assert got == order, f"q={q!r} sort={sort} limit={limit}: {[ids.get(i, i) for i in got]}"
+
+
+def test_the_end_of_a_phone_beginning_with_8_is_found(admin, admin_b):
+    """«8036» is the end of +7 916 233-80-36, though a leading 8 also reads as the trunk 8
+    («8 916 233» is +7 916 233): both readings are looked for."""
+    import random
+    tail = f"8{random.randint(100, 999)}"
+    phone = f"+7 916 {random.randint(100, 999)}-{tail[:2]}-{tail[2:]}"
+    mine = make_client(admin, last_name="Восьмёркин", first_name="Илья", phone=phone)
+    make_client(admin_b, last_name="Восьмёркин", first_name="Илья", phone=phone)
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    for q in (tail, f"{digits[-5:]}", f"8 916 {digits[4:7]}", f"8{digits[1:]}"):
+        for sort in ("name", "phone"):
+            body = assert_status(admin.get(C, params={"q": q, "sort": sort, "limit": 500}), 200)
+            ids = [item["id"] for item in body["items"]]
+            assert mine["id"] in ids, f"q={q!r} sort={sort}: {body['items'][:3]}"
+            assert all(item["phone"] for item in body["items"])

@@ -187,6 +187,12 @@ ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed)
     }
     search.column = "phone_digits";
     search.terms = {digits};
+    std::string typed_digits;
+    for (char c : query)
+      if (c >= '0' && c <= '9') typed_digits += c;
+    if (typed_digits != digits && typed_digits.size() >= 3 &&
+        digits.find(typed_digits) == std::string::npos)
+      search.or_as_typed = typed_digits;
     return search;
   }
   // A name: every word must occur in the full name, in any order, as any part of a word.
@@ -203,10 +209,13 @@ ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed)
 std::string ClientRepository::Search::TrigramMatch(long long organization_id, bool shared) const {
   // Trigram search needs three characters; shorter words filter the rows found.
   std::string match;
-  for (const std::string& term : terms) {
-    if (text::CodePointCount(term) < 3) continue;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    if (text::CodePointCount(terms[i]) < 3) continue;
     if (!match.empty()) match += " AND ";
-    match += column + " : " + FtsString(term);
+    if (i == 0 && or_as_typed)
+      match += column + " : (" + FtsString(terms[i]) + " OR " + FtsString(*or_as_typed) + ")";
+    else
+      match += column + " : " + FtsString(terms[i]);
   }
   if (match.empty() || !shared) return match;
   return match + " AND org : " + FtsString(db::OrganizationSearchToken(organization_id));
@@ -238,20 +247,34 @@ void ClientRepository::AppendSearch(Sql& sql, long long organization_id, const S
     sql.Bind(*search.exact_phone);
     return;
   }
-  if (dialect_ == db::Dialect::kPostgres) {
-    for (const std::string& term : search.terms) {
-      sql << " AND c." << search.column << " LIKE ";
-      sql.Bind(LikeAnywhere(term));
+  // The term must occur in the column (or, for the first, its reading as typed).
+  auto occurs = [&](size_t i) {
+    const bool postgres = dialect_ == db::Dialect::kPostgres;
+    auto one = [&](const std::string& term) {
+      if (postgres) {
+        sql << "c." << search.column << " LIKE ";
+        sql.Bind(LikeAnywhere(term));
+      } else {
+        sql << "instr(c." << search.column << ", ";
+        sql.Bind(term) << ") > 0";
+      }
+    };
+    sql << " AND (";
+    one(search.terms[i]);
+    if (i == 0 && search.or_as_typed) {
+      sql << " OR ";
+      one(*search.or_as_typed);
     }
+    sql << ")";
+  };
+  if (dialect_ == db::Dialect::kPostgres) {
+    for (size_t i = 0; i < search.terms.size(); ++i) occurs(i);
     return;
   }
   const std::string match =
       search.TrigramMatch(organization_id, SearchIndexShared(organization_id));
-  for (const std::string& term : search.terms) {
-    if (plan != SearchPlan::kScan && text::CodePointCount(term) >= 3) continue;
-    sql << " AND instr(c." << search.column << ", ";
-    sql.Bind(term) << ") > 0";
-  }
+  for (size_t i = 0; i < search.terms.size(); ++i)
+    if (plan == SearchPlan::kScan || text::CodePointCount(search.terms[i]) < 3) occurs(i);
   if (match.empty() || plan == SearchPlan::kScan || plan == SearchPlan::kMatched) return;
   if (plan == SearchPlan::kJoined) {
     sql << " AND s.clients_search MATCH ";

@@ -138,6 +138,9 @@ class ClientRepository {
     std::optional<std::string> exact_phone;
     std::string column;              // name_key or phone_digits
     std::vector<std::string> terms;  // each must occur in the column
+    // A phone fragment with a leading 8 reads as the trunk 8 (+7: «8 916 12» → 791612) and
+    // is also looked for as typed («8036», the end of a number): either will do for terms[0].
+    std::optional<std::string> or_as_typed;
     bool matches_nothing = false;
     // The FTS5 trigram MATCH of the terms of 3 characters or more ("" when none), and of
     // the organisation's token when other organisations' clients share the index.
