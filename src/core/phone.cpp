@@ -79,10 +79,25 @@ std::string FormatWithLibphonenumber(const std::string& e164) {
   return out;
 }
 
-std::string SearchDigits(std::string_view input) {
+namespace {
+
+std::string DigitsOf(std::string_view input) {
   std::string digits;
   for (char c : input)
     if (c >= '0' && c <= '9') digits += c;
+  return digits;
+}
+
+}  // namespace
+
+std::optional<std::string> SearchDigitsAsTyped(std::string_view input) {
+  std::string typed = DigitsOf(input);
+  if (typed.size() < 3 || SearchDigits(input).find(typed) != std::string::npos) return std::nullopt;
+  return typed;
+}
+
+std::string SearchDigits(std::string_view input) {
+  std::string digits = DigitsOf(input);
   if (digits.size() < 3) return {};
   // Russian numbers are typed with a trunk 8 or without the country code: both mean +7.
   if (digits.size() >= 4 && digits[0] == '8' && input.find('+') == std::string_view::npos)

@@ -19,5 +19,9 @@ std::string FormatWithLibphonenumber(const std::string& e164);
 // The digits a search for part of a number should look for: "8 916 12" → "791612",
 // "+7 (916)" → "7916", "4567" → "4567". Empty when there are fewer than 3 digits.
 std::string SearchDigits(std::string_view input);
+// The digits as typed when SearchDigits read a leading 8 as the trunk prefix, for they may
+// as well be part of a number: "8036" (the end of +7 916 233-80-36) → "8036"; nothing when
+// SearchDigits kept them.
+std::optional<std::string> SearchDigitsAsTyped(std::string_view input);
 
 }  // namespace upravdom::phone

@@ -187,12 +187,7 @@ ClientRepository::Search ClientRepository::ParseSearch(const std::string& typed)
     }
     search.column = "phone_digits";
     search.terms = {digits};
-    std::string typed_digits;
-    for (char c : query)
-      if (c >= '0' && c <= '9') typed_digits += c;
-    if (typed_digits != digits && typed_digits.size() >= 3 &&
-        digits.find(typed_digits) == std::string::npos)
-      search.or_as_typed = typed_digits;
+    search.or_as_typed = phone::SearchDigitsAsTyped(query);
     return search;
   }
   // A name: every word must occur in the full name, in any order, as any part of a word.

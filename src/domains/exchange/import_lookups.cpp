@@ -21,22 +21,11 @@ void Learn(Map& known, const std::vector<Key>& keys, const std::map<Key, long lo
   }
 }
 
-// The known answer for `key`, or the database's.
+// The known answer for `key` (an id, or a row), or the database's.
 template <class Map, class Key, class Query>
-std::optional<long long> Answer(Map& known, const Key& key, ImportLookups::Counters& counters,
-                                Query&& query) {
-  if (auto it = known.find(key); it != known.end()) {
-    ++counters.served;
-    return it->second;
-  }
-  ++counters.queried;
-  return query();
-}
-
-template <class Map, class Query>
-auto Row(Map& known, long long id, ImportLookups::Counters& counters, Query&& query)
+auto Answer(Map& known, const Key& key, ImportLookups::Counters& counters, Query&& query)
     -> decltype(query()) {
-  if (auto it = known.find(id); it != known.end()) {
+  if (auto it = known.find(key); it != known.end()) {
     ++counters.served;
     return it->second;
   }
@@ -102,7 +91,8 @@ std::optional<long long> ImportLookups::PremiseByExternalId(const std::string& e
 }
 
 std::optional<premises::PremiseRow> ImportLookups::Premise(long long id) {
-  return Row(premises_by_id_, id, counters_, [&] { return premises_.Find(organization_id_, id); });
+  return Answer(premises_by_id_, id, counters_,
+                [&] { return premises_.Find(organization_id_, id); });
 }
 
 std::optional<long long> ImportLookups::ClientByExternalId(const std::string& value) {
@@ -116,12 +106,12 @@ std::optional<long long> ImportLookups::ClientByPhone(const std::string& phone) 
 }
 
 std::optional<clients::Client> ImportLookups::Client(long long id) {
-  return Row(clients_by_id_, id, counters_, [&] { return clients_.Find(organization_id_, id); });
+  return Answer(clients_by_id_, id, counters_, [&] { return clients_.Find(organization_id_, id); });
 }
 
 std::vector<links::Link> ImportLookups::LinksOfPremise(long long premise_id) {
-  return Row(links_by_premise_, premise_id, counters_,
-             [&] { return links_.OfPremise(organization_id_, premise_id); });
+  return Answer(links_by_premise_, premise_id, counters_,
+                [&] { return links_.OfPremise(organization_id_, premise_id); });
 }
 
 std::optional<long long> ImportLookups::AccountByNumber(long long legal_entity_id,
@@ -136,7 +126,8 @@ std::optional<long long> ImportLookups::AccountByExternalId(const std::string& e
 }
 
 std::optional<accounts::Account> ImportLookups::Account(long long id) {
-  return Row(accounts_by_id_, id, counters_, [&] { return accounts_.Find(organization_id_, id); });
+  return Answer(accounts_by_id_, id, counters_,
+                [&] { return accounts_.Find(organization_id_, id); });
 }
 
 void ImportLookups::ForgetPremise(long long id,
