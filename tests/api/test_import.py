@@ -590,6 +590,34 @@ def test_one_client_in_several_records_later_data_wins(integration, admin, obj):
         assert x0 in links(admin, res["premise_id"])
 
 
+def test_search_finds_the_clients_as_the_batch_left_them(integration, admin):
+    """The search index of a batch's clients is written once, at the batch's end, sorted by
+    its keys (FTS5 flushes at every step back): a client renamed twice and given a new phone
+    within the batch is found by its last name and phone only, among others whose names run
+    backwards through the alphabet."""
+    tag = letters(seq())
+    e, p1, p2 = ext(), unique_phone(), unique_phone()
+    names = [f"{first}{tag}ович" for first in ("Ярцев", "Щукин", "Пахомов", "Жуков", "Авдеев")]
+    others = [client_record(last_name=n) for n in names]
+    recs = [client_record(external_id=e, phone=p1, last_name=f"Первов{tag}"), *others[:2],
+            client_record(external_id=e, phone=p1, last_name=f"Вторых{tag}"), *others[2:],
+            client_record(external_id=e, phone=p2, last_name=f"Третьяков{tag}")]
+    ans = run_import(integration, recs)
+    x = client_id(ans, 0, e)
+
+    def found(q: str) -> list[int]:
+        return [c["id"] for c in assert_status(admin.get(C, params={"q": q, "limit": 50}), 200)["items"]]
+
+    assert found(f"Третьяков{tag}") == [x]
+    assert found(f"Первов{tag}") == [] and found(f"Вторых{tag}") == []
+    assert found(p2[2:]) == [x] and found(p1[2:]) == []
+    for i, n in enumerate(names):
+        assert found(n) == [client_id(ans, 1 + i + (1 if i >= 2 else 0))], n
+    # A later batch renames it again: the entry of the earlier batch goes.
+    run_import(integration, [client_record(external_id=e, phone=p2, last_name=f"Четвертаков{tag}")])
+    assert found(f"Третьяков{tag}") == [] and found(f"Четвертаков{tag}") == [x]
+
+
 # =========================================================================== premises and accounts
 
 
@@ -985,18 +1013,24 @@ def test_stop_at_first_error(integration, admin, obj):
     assert ans["operation_id"] in [o["id"] for o in failed]
 
 
+@pytest.mark.parametrize("failure", ["unreadable", "half_applied"])
 @pytest.mark.parametrize("dry_run", [False, True], ids=["real", "dry"])
-def test_a_failure_late_in_a_batch_keeps_its_earlier_records_once(integration, admin, obj, dry_run):
-    """Records of a batch are applied without savepoints of their own; when one fails, the
-    batch is rolled back and its earlier records are applied again. Their results, merges
-    and created rows must appear exactly once."""
+def test_a_failure_late_in_a_batch_keeps_its_earlier_records_once(integration, admin, obj, dry_run, failure):
+    """A real run applies a batch's records without savepoints of their own; when one fails
+    after writing (shares over the whole are found once its clients and links are written),
+    the batch is rolled back and applied again record by record. The earlier records'
+    results, merges and rows must appear exactly once, and nothing of the failing record
+    may stay. A record that fails to be read writes nothing."""
     p = unique_phone()
     y = make_client(admin, phone=p, last_name="Поглощаемый")
     x_rec = client(phone=unique_phone(), last_name="Выживающий")
     x = client_id(run_import(integration, [{"client": x_rec}], source="1c"), 0)
     merge = {"client": {**x_rec, "phone": p}}
     good = consolidated(obj, clients=[owner()])
-    bad = consolidated(obj, clients=[owner(phone="12")])
+    if failure == "unreadable":
+        bad = consolidated(obj, clients=[owner(phone="12")])
+    else:
+        bad = consolidated(obj, clients=[owner(share="1/2"), owner(share="2/3")])
     after = consolidated(obj, clients=[owner()])
     before = totals(admin)
     ans = run_import(integration, [merge, good, bad, after], source="1c", dry_run=dry_run, status="failed")
@@ -1006,6 +1040,8 @@ def test_a_failure_late_in_a_batch_keeps_its_earlier_records_once(integration, a
     assert len(ans["merges"]) == 1, ans["merges"]
     assert ans["counts"]["merged"] == 1 and ans["counts"]["created"] == (2 if dry_run else 1), ans["counts"]
     assert [e["index"] for e in ans["errors"]] == [2]
+    if failure == "half_applied":
+        assert ans["errors"][0]["field"] == "clients" and ans["errors"][0]["message"] == MSG_SHARES, ans["errors"]
     op = operation(admin, ans["operation_id"])
     assert len(op_details(op)["merges"]) == 1
     if dry_run:

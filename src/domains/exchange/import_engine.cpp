@@ -334,6 +334,7 @@ class ImportRun {
   // called at the start of the batch's transaction.
   void Prepare(std::vector<QueuedRecord>& batch) {
     ImportLookups::Keys keys;
+    batch_mark_ = Marked();
     auto client_keys = [&](const ClientEntry& entry) {
       keys.client_external_ids.push_back(entry.external_id);
       if (entry.phone) keys.client_phones.push_back(*entry.phone);
@@ -361,6 +362,8 @@ class ImportRun {
       }
     }
     lookups_.Read(keys);
+    batch_keys_ = std::move(keys);
+    batch_first_index_ = batch.empty() ? 0 : batch.front().index;
   }
 
   // Writes what the records applied so far left for later — the clients' search-index
@@ -384,34 +387,55 @@ class ImportRun {
     pending_moves_.clear();
   }
 
-  // Applies one record of the prepared batch inside a savepoint; on failure rolls the record
-  // back and rethrows.
-  json Apply(const QueuedRecord& queued) {
-    imports_.Savepoint();
-    // What the record noted besides the database goes with it when it is rolled back.
-    const size_t search_mark = pending_search_.size(), history_mark = pending_history_.size(),
-                 moves_mark = pending_moves_.size();
-    const size_t merges_mark = merges.size(), warnings_mark = warnings.size();
+  // Applies one record of the prepared batch. Guarded: inside a savepoint of its own; a
+  // failing record is rolled back, with what it noted besides the database, and the error
+  // rethrown. Unguarded (the record must have been read without failure): a failure leaves
+  // the record half-applied, and the caller rolls the whole batch back (BackToBatchStart).
+  json Apply(const QueuedRecord& queued, bool guarded) {
+    if (!guarded) return ApplyRecord(queued.index, *queued.entries);
+    imports_.Savepoint("import_record");
+    const Mark mark = Marked();
     try {
       if (queued.failure) std::rethrow_exception(queued.failure);
       json result = ApplyRecord(queued.index, *queued.entries);
-      imports_.Release();
+      imports_.Release("import_record");
       return result;
     } catch (...) {
-      imports_.RollbackToSavepoint();
-      pending_search_.resize(search_mark);
-      pending_history_.resize(history_mark);
-      pending_moves_.resize(moves_mark);
-      while (merges.size() > merges_mark) merges.erase(merges.size() - 1);
-      while (warnings.size() > warnings_mark) warnings.erase(warnings.size() - 1);
+      imports_.RollbackToSavepoint("import_record");
+      BackTo(mark);
       throw;
     }
+  }
+
+  // After the batch's transaction was rolled back: forgets what the batch's
+  // records noted, and reads the batch's lookups again (the records may have changed them).
+  void BackToBatchStart() {
+    BackTo(batch_mark_);
+    std::erase_if(premises_in_batch_,
+                  [&](const auto& entry) { return entry.second >= batch_first_index_; });
+    lookups_.Read(batch_keys_);
   }
 
   json merges = json::array();
   json warnings = json::array();
 
  private:
+  // What the run has noted besides the database, to go back to with the database.
+  struct Mark {
+    size_t search, history, moves, merges, warnings;
+  };
+  Mark Marked() const {
+    return {pending_search_.size(), pending_history_.size(), pending_moves_.size(), merges.size(),
+            warnings.size()};
+  }
+  void BackTo(const Mark& mark) {
+    pending_search_.resize(mark.search);
+    pending_history_.resize(mark.history);
+    pending_moves_.resize(mark.moves);
+    while (merges.size() > mark.merges) merges.erase(merges.size() - 1);
+    while (warnings.size() > mark.warnings) warnings.erase(warnings.size() - 1);
+  }
+
   json ApplyRecord(size_t index, const RecordEntries& entries) {
     if (entries.is_client) {
       const ClientEntry& entry = entries.client;
@@ -1031,6 +1055,10 @@ class ImportRun {
     long long absorbed_id, survivor_id;
   };
   std::vector<PendingMove> pending_moves_;
+  // The prepared batch: its lookups' keys, its first record, what had been noted before it.
+  ImportLookups::Keys batch_keys_;
+  size_t batch_first_index_ = 0;
+  Mark batch_mark_{};
 };
 
 // Errors kept as values for the message and the exchange log (the answer has them all).
@@ -1149,34 +1177,86 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       stopped = true;
       return false;
     };
+    // One record's outcome: its result, or why it failed.
+    struct Outcome {
+      json result;
+      std::optional<RecordFailed> failed;
+    };
+    // Applies one record inside its own savepoint (ImportRun::Apply).
+    auto apply_guarded = [&](const QueuedRecord& queued) -> Outcome {
+      try {
+        return {run.Apply(queued, true), std::nullopt};
+      } catch (const RecordFailed& failed) {
+        return {json(), failed};
+      } catch (const ApiError& error) {
+        RecordFailed failed;
+        for (const auto& [field, message] : error.fields())
+          failed.problems.push_back({field, message});
+        if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
+        return {json(), failed};
+      } catch (const soci::soci_error& error) {
+        // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
+        // record is rolled back like any failing record.
+        spdlog::warn("import {} record {}: {}", operation_id, queued.index, error.what());
+        return {json(), RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
+                                               std::string(error.what())}}}};
+      }
+    };
     // Applies the queued records in order; false once a real run has stopped at a failure.
+    //
+    // A savepoint per record costs a quarter of a real run's time on SQLite (every page a
+    // record changes is copied into the savepoint's journal first), and records seldom fail
+    // once read. So a real run applies a batch without them first; when a record fails
+    // there, the batch's transaction is rolled back and the batch applied again record by
+    // record, each in a savepoint: the run stops at the failing record with the records
+    // before it applied, as documented. A record that failed to be read writes nothing and
+    // needs no rollback. A dry run keeps every record in a savepoint: it goes on after a
+    // failing record in the one transaction of the whole run, and a savepoint per batch
+    // there made it twice as slow (docs/performance.md).
     std::vector<QueuedRecord> batch;
     auto apply_batch = [&] {
       run.Prepare(batch);
-      bool go_on = true;
+      std::vector<Outcome> outcomes;
+      outcomes.reserve(batch.size());
+      bool rolled_back = false;
       for (const QueuedRecord& queued : batch) {
-        try {
-          json result = run.Apply(queued);
-          count(result);
-          if (settings.dry_run) ForgetCreatedIds(result);
-          results.Add(result);
-        } catch (const RecordFailed& failed) {
-          go_on = failed_record(queued.index, failed);
-        } catch (const ApiError& error) {
-          RecordFailed failed;
-          for (const auto& [field, message] : error.fields())
-            failed.problems.push_back({field, message});
-          if (failed.problems.empty()) failed.problems.push_back({"", error.what()});
-          go_on = failed_record(queued.index, failed);
-        } catch (const soci::soci_error& error) {
-          // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
-          // record is rolled back like any failing record.
-          spdlog::warn("import {} record {}: {}", operation_id, queued.index, error.what());
-          go_on = failed_record(queued.index,
-                                RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
-                                                       std::string(error.what())}}});
+        if (settings.dry_run || queued.failure) {
+          outcomes.push_back(apply_guarded(queued));
+          if (outcomes.back().failed && !settings.dry_run) break;
+          continue;
         }
-        if (!go_on) break;
+        try {
+          outcomes.push_back({run.Apply(queued, false), std::nullopt});
+        } catch (const RecordFailed&) {
+          rolled_back = true;
+        } catch (const ApiError&) {
+          rolled_back = true;
+        } catch (const soci::soci_error&) {
+          rolled_back = true;
+        }
+        if (rolled_back) break;
+      }
+      if (rolled_back) {
+        tx.reset();  // rolls the batch back
+        open();
+        run.BackToBatchStart();
+        outcomes.clear();
+        for (const QueuedRecord& queued : batch) {
+          outcomes.push_back(apply_guarded(queued));
+          if (outcomes.back().failed) break;
+        }
+      }
+      bool go_on = true;
+      for (size_t i = 0; i < outcomes.size() && go_on; ++i) {
+        const QueuedRecord& queued = batch[i];
+        Outcome& outcome = outcomes[i];
+        if (outcome.failed) {
+          go_on = failed_record(queued.index, *outcome.failed);
+          continue;
+        }
+        count(outcome.result);
+        if (settings.dry_run) ForgetCreatedIds(outcome.result);
+        results.Add(outcome.result);
       }
       batch.clear();
       return go_on;

@@ -50,11 +50,11 @@ class ImportRepository {
                    long long absorbed_id, const std::string& absorbed_json,
                    const std::string& replaced_json);
 
-  // The savepoint around one record.
-  void Savepoint();
-  void Release();
+  // Savepoints: `name` is an SQL identifier.
+  void Savepoint(const char* name);
+  void Release(const char* name);
   // Rolls back to the savepoint and releases it.
-  void RollbackToSavepoint();
+  void RollbackToSavepoint(const char* name);
 
  private:
   soci::session& sql_;
