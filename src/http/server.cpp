@@ -46,7 +46,9 @@ class InFlight {
   ServerState& state_;
 };
 
-Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
+// Moves the body out of `raw`: an import's body is tens of MB, and a copy stayed beside it
+// for the whole request.
+Request ToRequest(bhttp::request<bhttp::string_body>& raw, const std::string& remote) {
   Request request;
   request.method = std::string(raw.method_string());
   std::string_view target = raw.target();
@@ -59,7 +61,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& raw, const std::stri
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     request.headers[name] = std::string(field.value());
   }
-  request.body = raw.body();
+  request.body = std::move(raw.body());
   request.remote_address = remote;
   return request;
 }
@@ -80,9 +82,9 @@ Response ErrorOnly(ErrorCode code, const std::string& message) {
   return Response::Json(ApiError(code, message).ToJson(), HttpStatus(code));
 }
 
-asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& response,
-                                    unsigned version, bool keep_alive, bool head,
-                                    beast::error_code& ec) {
+// Moves the response's body into the message written (an import's answer is tens of MB).
+asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, Response& response, unsigned version,
+                                    bool keep_alive, bool head, beast::error_code& ec) {
   if (!response.file_path.empty()) {
     bhttp::response<bhttp::file_body> out;
     out.body().open(response.file_path.c_str(), beast::file_mode::scan, ec);
@@ -109,9 +111,10 @@ asio::awaitable<void> WriteResponse(beast::tcp_stream& stream, const Response& r
   }
   bhttp::response<bhttp::string_body> out;
   ApplyCommon(out, response, version, keep_alive);
-  if (!head) out.body() = response.body;
+  const size_t size = response.body.size();
+  if (!head) out.body() = std::move(response.body);
   out.prepare_payload();
-  if (head) out.content_length(response.body.size());
+  if (head) out.content_length(size);
   co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
 }
 
@@ -177,7 +180,7 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
       co_await WriteResponse(stream, error, 11, false, false, write_ec);
       break;
     }
-    const auto& raw = parser.get();
+    bhttp::request<bhttp::string_body> raw = parser.release();
     Request request = ToRequest(raw, remote);
     const bool keep_alive = raw.keep_alive() && !state.stopping.load();
     // Handlers block on the database and on password hashing: they run on the worker pool
@@ -185,6 +188,7 @@ asio::awaitable<void> ServeConnection(tcp::socket socket, const ServerOptions& o
     Response response = co_await asio::co_spawn(
         workers, [&]() -> asio::awaitable<Response> { co_return dispatcher.Handle(request); },
         asio::use_awaitable);
+    std::string().swap(request.body);  // not needed while the answer is written
     stream.expires_after(options.read_timeout);
     co_await WriteResponse(stream, response, raw.version(), keep_alive,
                            raw.method() == bhttp::verb::head, ec);

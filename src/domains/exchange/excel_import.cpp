@@ -711,11 +711,8 @@ std::string ExcelImporter::Import(const Actor& actor, const std::string& space,
   answer.summary["error_file"] = url.empty() ? json(nullptr) : json(url);
   answer.summary["timing"] = {{"read_seconds", read_seconds},
                               {"engine_seconds", total_seconds - read_seconds}};
-  std::string body = answer.summary.dump(-1, ' ', false, json::error_handler_t::replace);
-  body.pop_back();
-  body += ",\"results\":" + answer.results +
-          ",\"errors\":" + errors.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
-  return body;
+  return AnswerBody(std::move(answer.results),
+                    errors.dump(-1, ' ', false, json::error_handler_t::replace), answer.summary);
 }
 
 }  // namespace upravdom::exchange::excel

@@ -1330,11 +1330,23 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
   return answer;
 }
 
-std::string ImportAnswer::Body() const {
-  std::string body = summary.dump(-1, ' ', false, json::error_handler_t::replace);
-  body.pop_back();  // the closing brace
-  body += ",\"results\":" + results + ",\"errors\":" + errors + "}";
+std::string AnswerBody(std::string results, const std::string& errors, const json& summary) {
+  const std::string fields = summary.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string body = std::move(results);
+  body.insert(0, "{\"results\":");
+  body += ",\"errors\":";
+  body += errors;
+  if (fields.size() > 2) {  // the summary's fields, without its opening brace
+    body += ',';
+    body.append(fields, 1, std::string::npos);
+  } else {
+    body += '}';
+  }
   return body;
+}
+
+std::string ImportAnswer::TakeBody() {
+  return AnswerBody(std::move(results), errors, summary);
 }
 
 }  // namespace upravdom::exchange

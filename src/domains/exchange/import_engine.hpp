@@ -32,8 +32,14 @@ struct ImportAnswer {
   nlohmann::json summary;  // operation_id, dry_run, status, counts, warnings, merges
   std::string results;     // JSON array
   std::string errors;      // JSON array
-  std::string Body() const;
+  // The answer's JSON text; takes `results` over (see AnswerBody).
+  std::string TakeBody();
 };
+
+// {"results": …, "errors": …, the summary's fields}. The results' text (tens of MB for a large
+// batch) becomes the body instead of being copied into it.
+std::string AnswerBody(std::string results, const std::string& errors,
+                       const nlohmann::json& summary);
 
 class ImportEngine {
  public:

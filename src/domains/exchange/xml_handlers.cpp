@@ -82,7 +82,7 @@ void RegisterXmlRoutes(http::Router& router, ImportEngine& engine) {
         std::string().swap(request.body);
         ImportAnswer answer = ImportXmlFile(engine, request.AsActor(), file.path(), dry_run);
         http::Response response;
-        response.body = answer.Body();
+        response.body = answer.TakeBody();
         // As the JSON import: give a large import's freed memory back to the system.
         ::malloc_trim(0);
         return response;
