@@ -393,15 +393,15 @@ class ImportRun {
   // the record half-applied, and the caller rolls the whole batch back (BackToBatchStart).
   json Apply(const QueuedRecord& queued, bool guarded) {
     if (!guarded) return ApplyRecord(queued.index, *queued.entries);
-    imports_.Savepoint("import_record");
+    imports_.Savepoint();
     const Mark mark = Marked();
     try {
       if (queued.failure) std::rethrow_exception(queued.failure);
       json result = ApplyRecord(queued.index, *queued.entries);
-      imports_.Release("import_record");
+      imports_.Release();
       return result;
     } catch (...) {
-      imports_.RollbackToSavepoint("import_record");
+      imports_.RollbackToSavepoint();
       BackTo(mark);
       throw;
     }

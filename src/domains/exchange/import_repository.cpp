@@ -148,15 +148,15 @@ void ImportRepository::RecordMerge(long long organization_id, long long operatio
   db::Exec(sql_, insert);
 }
 
-void ImportRepository::Savepoint(const char* name) {
-  db::Exec(sql_, Sql("SAVEPOINT " + std::string(name)));
+void ImportRepository::Savepoint() {
+  db::Exec(sql_, Sql("SAVEPOINT import_record"));
 }
-void ImportRepository::Release(const char* name) {
-  db::Exec(sql_, Sql("RELEASE SAVEPOINT " + std::string(name)));
+void ImportRepository::Release() {
+  db::Exec(sql_, Sql("RELEASE SAVEPOINT import_record"));
 }
-void ImportRepository::RollbackToSavepoint(const char* name) {
-  db::Exec(sql_, Sql("ROLLBACK TO SAVEPOINT " + std::string(name)));
-  Release(name);
+void ImportRepository::RollbackToSavepoint() {
+  db::Exec(sql_, Sql("ROLLBACK TO SAVEPOINT import_record"));
+  Release();
 }
 
 }  // namespace upravdom::exchange

@@ -50,11 +50,11 @@ class ImportRepository {
                    long long absorbed_id, const std::string& absorbed_json,
                    const std::string& replaced_json);
 
-  // Savepoints: `name` is an SQL identifier.
-  void Savepoint(const char* name);
-  void Release(const char* name);
+  // The savepoint around one record.
+  void Savepoint();
+  void Release();
   // Rolls back to the savepoint and releases it.
-  void RollbackToSavepoint(const char* name);
+  void RollbackToSavepoint();
 
  private:
   soci::session& sql_;
