@@ -1204,7 +1204,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
     };
     // Applies the queued records in order; false once a real run has stopped at a failure.
     //
-    // A savepoint per record costs a quarter of a real run's time on SQLite (every page a
+    // A savepoint per record cost a fifth of a real run's time on SQLite (every page a
     // record changes is copied into the savepoint's journal first), and records seldom fail
     // once read. So a real run applies a batch without them first; when a record fails
     // there, the batch's transaction is rolled back and the batch applied again record by
