@@ -27,7 +27,7 @@ TEST(Phone, DigitsBeginningWith8AreAlsoLookedForAsTyped) {
   EXPECT_EQ(SearchDigitsAsTyped("8 916 12"), "891612");  // "791612" or a run inside a number
   EXPECT_EQ(SearchDigitsAsTyped("4567"), std::nullopt);
   EXPECT_EQ(SearchDigitsAsTyped("9161234567"), std::nullopt);  // inside 79161234567
-  EXPECT_EQ(SearchDigitsAsTyped("+7 8036"), std::nullopt);      // «+»: no trunk 8
+  EXPECT_EQ(SearchDigitsAsTyped("+7 8036"), std::nullopt);     // «+»: no trunk 8
   EXPECT_EQ(SearchDigitsAsTyped("80"), std::nullopt);
 }
 
