@@ -1,5 +1,4 @@
 #include "db/database.hpp"
-#include "db/search_rowid.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -12,6 +11,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include "db/search_rowid.hpp"
 #include "db/sql.hpp"
 #include "db/statement_cache.hpp"
 

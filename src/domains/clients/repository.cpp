@@ -537,12 +537,13 @@ bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientF
     size_t first = need - 1, last = need;
     while (first > 0 && db::SearchRowidBucket(rowids[first - 1]) == bucket) --first;
     while (last < rowids.size() && db::SearchRowidBucket(rowids[last]) == bucket) ++last;
-    ordered = SortedByName(organization_id, rowids, 0, first, ascending);
-    const size_t wanted = need - first;
-    std::vector<long long> in_bucket;
     if (last - first <= kBucketSortedAtMost && !(truncated && last == rowids.size())) {
-      in_bucket = SortedByName(organization_id, rowids, first, last, ascending);
+      // Earlier buckets' names all sort before the bucket's: one sort covers them all.
+      ordered = SortedByName(organization_id, rowids, 0, last, ascending);
     } else {
+      ordered = SortedByName(organization_id, rowids, 0, first, ascending);
+      const size_t wanted = need - first;
+      std::vector<long long> in_bucket;
       const db::NameRange names = db::SearchBucketNames(bucket);
       Sql walk("SELECT c.id FROM clients c INDEXED BY clients_name WHERE c.organization_id = ");
       walk.Bind(organization_id) << " AND c.name_sort >= ";
@@ -551,9 +552,8 @@ bool ClientRepository::ListInIndexOrder(long long organization_id, const ClientF
       AppendSearch(walk, organization_id, search, SearchPlan::kScan);
       walk << " ORDER BY " << OrderBy().at(filter.sort) << " LIMIT " << std::to_string(wanted);
       db::ForEachRow(sql_, walk, [&](const Row& row) { in_bucket.push_back(row.Int(0)); });
+      ordered.insert(ordered.end(), in_bucket.begin(), in_bucket.end());
     }
-    if (in_bucket.size() > wanted) in_bucket.resize(wanted);
-    ordered.insert(ordered.end(), in_bucket.begin(), in_bucket.end());
   }
   std::vector<long long> page;
   for (size_t i = static_cast<size_t>(filter.offset); i < ordered.size() && i < need; ++i)
