@@ -636,13 +636,22 @@ long long InsertReturningId(soci::session& sql, const Sql& query) {
 }
 
 void AdjustRecordCount(soci::session& sql, long long organization_id, const std::string& entity,
-                       long long delta) {
+                       long long delta, CountChanges* deferred) {
+  if (deferred) {
+    (*deferred)[entity] += delta;
+    return;
+  }
   Sql upsert("INSERT INTO record_counts (organization_id, entity, total) VALUES (");
   upsert.Bind(organization_id) << ", ";
   upsert.Bind(entity) << ", ";
   upsert.Bind(delta) << ") ON CONFLICT (organization_id, entity) DO UPDATE SET total = "
                         "record_counts.total + excluded.total";
   Exec(sql, upsert);
+}
+
+void WriteCountChanges(soci::session& sql, long long organization_id, const CountChanges& changes) {
+  for (const auto& [entity, delta] : changes)
+    if (delta != 0) AdjustRecordCount(sql, organization_id, entity, delta);
 }
 
 long long RecordCount(soci::session& sql, long long organization_id, const std::string& entity) {

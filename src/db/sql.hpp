@@ -149,8 +149,13 @@ long long InsertReturningId(soci::session& sql, const Sql& query);
 
 // Per-organisation record counts (table record_counts), kept in the transactions that add
 // and remove records, so an unfiltered register shows its total without counting rows.
+// A bulk writer (the import engine) collects the changes in a CountChanges instead of one
+// upsert per row — over PostgreSQL each is a round trip — and writes them once per entity
+// before it commits.
+using CountChanges = std::map<std::string, long long>;  // entity → delta
 void AdjustRecordCount(soci::session& sql, long long organization_id, const std::string& entity,
-                       long long delta);
+                       long long delta, CountChanges* deferred = nullptr);
+void WriteCountChanges(soci::session& sql, long long organization_id, const CountChanges& changes);
 long long RecordCount(soci::session& sql, long long organization_id, const std::string& entity);
 
 // A list page: `from` is "FROM table alias …joins", `count_from` the same without the joins

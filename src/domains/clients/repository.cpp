@@ -633,7 +633,7 @@ std::optional<Client> ClientRepository::Find(long long organization_id, long lon
 }
 
 long long ClientRepository::Insert(long long organization_id, Client& client) {
-  db::AdjustRecordCount(sql_, organization_id, "clients", +1);
+  db::AdjustRecordCount(sql_, organization_id, "clients", +1, deferred_counts_);
   const Keys keys = MakeKeys(client);
   const std::string now = timeutil::NowIso();
   client.created_at = client.updated_at = now;
@@ -773,7 +773,7 @@ void ClientRepository::Delete(long long organization_id, long long id) {
   remove.Bind(id);
   db::Exec(sql_, remove);
   if (before) IndexForSearch({organization_id, id, before, std::nullopt});
-  db::AdjustRecordCount(sql_, organization_id, "clients", -1);
+  db::AdjustRecordCount(sql_, organization_id, "clients", -1, deferred_counts_);
 }
 
 std::map<long long, Client> ClientRepository::FindMany(long long organization_id,

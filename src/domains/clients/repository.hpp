@@ -126,6 +126,8 @@ class ClientRepository {
   // Collects the search-index changes into `pending` instead of writing them, for the
   // caller to write with WriteSearchIndex outside its per-record savepoints (an import).
   void DeferSearchIndex(std::vector<SearchChange>* pending) { deferred_search_ = pending; }
+  // Collects the record-count changes into `pending` (db::WriteCountChanges writes them).
+  void DeferCounts(db::CountChanges* pending) { deferred_counts_ = pending; }
 
  private:
   std::optional<SearchKeys> StoredKeys(long long organization_id, long long id);
@@ -187,6 +189,7 @@ class ClientRepository {
   soci::session& sql_;
   db::Dialect dialect_;
   std::vector<SearchChange>* deferred_search_ = nullptr;
+  db::CountChanges* deferred_counts_ = nullptr;
 };
 
 }  // namespace upravdom::clients

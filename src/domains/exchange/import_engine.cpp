@@ -328,6 +328,8 @@ class ImportRun {
         history_(sql),
         lookups_(premises_, clients_, links_, accounts_, organization_id_, settings.space) {
     clients_.DeferSearchIndex(&pending_search_);
+    clients_.DeferCounts(&pending_counts_);
+    premises_.DeferBookkeeping(&pending_counts_, &pending_streets_);
   }
 
   // Reads the batch's records, and what they will look up in a few queries (ImportLookups);
@@ -367,12 +369,14 @@ class ImportRun {
   }
 
   // Writes what the records applied so far left for later — the clients' search-index
-  // changes (see clients::SearchChange) and the change history, a few multi-row statements
-  // instead of one per entry —; called before each commit, outside the per-record
-  // savepoints.
+  // changes (see clients::SearchChange), the change history, the record counts and the
+  // streets of the premises, a few statements instead of one or more per record —; called
+  // before each commit, outside the per-record savepoints.
   void WritePending() {
     if (!settings_.dry_run) {
       clients::WriteSearchIndex(sql_, pending_search_);
+      db::WriteCountChanges(sql_, organization_id_, pending_counts_);
+      premises_.RememberStreets(organization_id_, std::move(pending_streets_));
       // A merge moved the absorbed client's written history to the survivor
       // (ImportRepository::MoveToSurvivor); its entries still pending move here.
       for (const PendingMove& move : pending_moves_)
@@ -385,6 +389,8 @@ class ImportRun {
     pending_search_.clear();
     pending_history_.clear();
     pending_moves_.clear();
+    pending_counts_.clear();
+    pending_streets_.clear();
   }
 
   // Applies one record of the prepared batch. Guarded: inside a savepoint of its own; a
@@ -422,13 +428,16 @@ class ImportRun {
  private:
   // What the run has noted besides the database, to go back to with the database.
   struct Mark {
-    size_t search, history, moves, merges, warnings;
+    size_t search, history, moves, merges, warnings, streets;
+    db::CountChanges counts;
   };
   Mark Marked() const {
     return {pending_search_.size(), pending_history_.size(), pending_moves_.size(), merges.size(),
-            warnings.size()};
+            warnings.size(),        pending_streets_.size(), pending_counts_};
   }
   void BackTo(const Mark& mark) {
+    pending_streets_.resize(mark.streets);
+    pending_counts_ = mark.counts;
     pending_search_.resize(mark.search);
     pending_history_.resize(mark.history);
     pending_moves_.resize(mark.moves);
@@ -1047,6 +1056,8 @@ class ImportRun {
   std::unordered_map<std::string, long long> legal_entities_;
   std::unordered_map<std::string, size_t> premises_in_batch_;
   std::vector<clients::SearchChange> pending_search_;
+  db::CountChanges pending_counts_;
+  std::vector<std::string> pending_streets_;
   std::vector<history::PendingEntry> pending_history_;
   // A merge's absorbed client: its entries among the first `entries_before` pending ones
   // belong to the survivor.

@@ -1,5 +1,6 @@
 #include "domains/premises/repository.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -347,15 +348,34 @@ std::map<long long, long long> PremiseRepository::ClientsCounts(long long organi
 }
 
 void PremiseRepository::RememberStreet(long long organization_id, const std::string& street_key) {
-  Sql insert("INSERT INTO street_keys (organization_id, street_key) VALUES (");
-  insert.Bind(organization_id) << ", ";
-  insert.Bind(street_key) << ") ON CONFLICT DO NOTHING";
-  db::Exec(sql_, insert);
+  if (deferred_streets_) {
+    deferred_streets_->push_back(street_key);
+    return;
+  }
+  RememberStreets(organization_id, {street_key});
+}
+
+void PremiseRepository::RememberStreets(long long organization_id,
+                                        std::vector<std::string> street_keys) {
+  std::sort(street_keys.begin(), street_keys.end());
+  street_keys.erase(std::unique(street_keys.begin(), street_keys.end()), street_keys.end());
+  constexpr size_t kRowsPerStatement = 500;  // 1,000 parameters: far under either limit
+  for (size_t first = 0; first < street_keys.size(); first += kRowsPerStatement) {
+    Sql insert("INSERT INTO street_keys (organization_id, street_key) VALUES ");
+    const size_t last = std::min(street_keys.size(), first + kRowsPerStatement);
+    for (size_t i = first; i < last; ++i) {
+      insert << (i == first ? "(" : ", (");
+      insert.Bind(organization_id) << ", ";
+      insert.Bind(street_keys[i]) << ")";
+    }
+    insert << " ON CONFLICT DO NOTHING";
+    db::Exec(sql_, insert);
+  }
 }
 
 long long PremiseRepository::Insert(long long organization_id, const Premise& premise,
                                     const ObjectAddress& object, const SearchKeys& keys) {
-  db::AdjustRecordCount(sql_, organization_id, "premises", +1);
+  db::AdjustRecordCount(sql_, organization_id, "premises", +1, deferred_counts_);
   RememberStreet(organization_id, keys.street_key);
   const std::string now = timeutil::NowIso();
   Sql insert(std::string("INSERT INTO premises (organization_id, ") + kColumns +
@@ -385,7 +405,7 @@ void PremiseRepository::Delete(long long organization_id, long long id) {
   remove.Bind(organization_id) << " AND id = ";
   remove.Bind(id);
   db::Exec(sql_, remove);
-  db::AdjustRecordCount(sql_, organization_id, "premises", -1);
+  db::AdjustRecordCount(sql_, organization_id, "premises", -1, deferred_counts_);
 }
 
 Dependents PremiseRepository::CountDependents(long long organization_id, long long id) {

@@ -96,6 +96,16 @@ class PremiseRepository {
   // Recomputes the search keys of every premise of an object after its address changed.
   void RefreshObjectKeys(long long organization_id, long long object_id);
 
+  // A bulk writer (an import) collects the record-count changes and the streets to remember
+  // instead of a statement each per premise, and writes them before it commits
+  // (db::WriteCountChanges, RememberStreets).
+  void DeferBookkeeping(db::CountChanges* counts, std::vector<std::string>* street_keys) {
+    deferred_counts_ = counts;
+    deferred_streets_ = street_keys;
+  }
+  // The street keys of the search box's hints (table street_keys), duplicates allowed.
+  void RememberStreets(long long organization_id, std::vector<std::string> street_keys);
+
  private:
   // Appends " WHERE …" for the filter; false when the filter can match nothing.
   // `for_count`: the condition of the COUNT(*) query (see the type filter).
@@ -108,6 +118,8 @@ class PremiseRepository {
 
   soci::session& sql_;
   db::Dialect dialect_;
+  db::CountChanges* deferred_counts_ = nullptr;
+  std::vector<std::string>* deferred_streets_ = nullptr;
   // The search box's other matches (OtherMatches) of the list being read.
   std::optional<std::vector<long long>> others_;
 };
