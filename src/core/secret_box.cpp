@@ -72,6 +72,28 @@ const SecretBox::Key& SecretBox::LoadedKey() {
   return *key_;
 }
 
+std::string ToBase64(std::string_view bytes) {
+  std::string encoded(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL),
+                      '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  encoded.resize(encoded.size() - 1);  // the terminating NUL
+  return encoded;
+}
+
+std::optional<std::string> FromBase64(std::string_view text) {
+  std::string bytes(text.size() / 4 * 3 + 3, '\0');
+  size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+                        text.size(), nullptr, &length, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return std::nullopt;
+  bytes.resize(length);
+  return bytes;
+}
+
 std::string SecretBox::Seal(const std::string& plain) {
   const Key& key = LoadedKey();
   std::vector<unsigned char> box(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
@@ -81,25 +103,20 @@ std::string SecretBox::Seal(const std::string& plain) {
   crypto_secretbox_easy(box.data() + crypto_secretbox_NONCEBYTES,
                         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), nonce,
                         key.data());
-  std::string encoded(sodium_base64_ENCODED_LEN(box.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(), box.data(), box.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  encoded.resize(std::strlen(encoded.c_str()));
-  return encoded;
+  return ToBase64(std::string_view(reinterpret_cast<const char*>(box.data()), box.size()));
 }
 
 std::string SecretBox::Open(const std::string& sealed) {
   const Key& key = LoadedKey();
-  std::vector<unsigned char> box(sealed.size());
-  size_t length = 0;
-  if (sodium_base642bin(box.data(), box.size(), sealed.data(), sealed.size(), nullptr, &length,
-                        nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 ||
-      length < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+  const std::optional<std::string> decoded = FromBase64(sealed);
+  if (!decoded || decoded->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
     throw std::runtime_error("a sealed secret is damaged");
+  const auto* box = reinterpret_cast<const unsigned char*>(decoded->data());
+  const size_t length = decoded->size();
   std::string plain(length - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                 box.data() + crypto_secretbox_NONCEBYTES,
-                                 length - crypto_secretbox_NONCEBYTES, box.data(), key.data()) != 0)
+                                 box + crypto_secretbox_NONCEBYTES,
+                                 length - crypto_secretbox_NONCEBYTES, box, key.data()) != 0)
     throw std::runtime_error(
         "a sealed secret does not open with this key (was the key file "
         "replaced?)");

@@ -7,8 +7,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace upravdom {
+
+// Standard base64 (with padding) of bytes, and the bytes back (nullopt for text that is not
+// base64): binary content in a TEXT column of either database.
+std::string ToBase64(std::string_view bytes);
+std::optional<std::string> FromBase64(std::string_view text);
 
 // The default key file for a database URL: `secret.key` beside an SQLite file, otherwise
 // `data/secret.key`.

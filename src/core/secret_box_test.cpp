@@ -83,3 +83,16 @@ TEST(SecretBox, MissingOrShortKeyFileIsAnError) {
   EXPECT_THROW(SecretBox((dir / "short.key").string()).Seal("x"), std::runtime_error);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Base64, RoundTripsBinaryBytesAndRefusesOtherText) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  for (size_t size : {0u, 1u, 2u, 3u, 4u, 255u, 256u}) {
+    const std::string part = bytes.substr(0, size);
+    EXPECT_EQ(FromBase64(ToBase64(part)), part) << size;
+  }
+  EXPECT_EQ(ToBase64("PK\x03\x04"), "UEsDBA==");
+  EXPECT_EQ(FromBase64("UEsDBA=="), std::string("PK\x03\x04"));
+  EXPECT_FALSE(FromBase64("UEsD BA=="));
+  EXPECT_FALSE(FromBase64("UEsDBA==трали"));
+}

@@ -183,7 +183,7 @@ class ServerProcess:
     whose FTP server is on its LAN); off, the server's own default, refuses them."""
 
     def __init__(self, db_url: str, workdir: Path, web_dir: Path | None = None,
-                 fetch_allow_private: bool = True):
+                 fetch_allow_private: bool = True, extra_env: dict[str, str] | None = None):
         self.db_url = db_url
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -197,6 +197,7 @@ class ServerProcess:
         env.pop("UPRAVDOM_DB", None)
         env.pop("UPRAVDOM_PORT", None)
         env.pop("UPRAVDOM_FETCH_ALLOW_PRIVATE", None)
+        env.update(extra_env or {})
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env)
         self.returncode: int | None = None

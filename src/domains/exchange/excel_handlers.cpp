@@ -132,13 +132,13 @@ void RegisterExcelRoutes(http::Router& router, db::Database& database,
         const long long organization_id = request.Who().organization_id;
         const long long id = request.PathId("id");
         if (!log.Find(organization_id, id)) ThrowNotFound("Операция не найдена");
-        auto path = importer.ErrorFile(organization_id, id);
-        if (!path)
+        std::optional<std::string> file = importer.ErrorFile(organization_id, id);
+        if (!file)
           ThrowNotFound("Файла с ошибками у этой операции нет (он хранится " +
-                        std::to_string(excel::ExcelImporter::kErrorFileHours) + " часа)");
+                        std::to_string(OperationLog::kFileHours) + " часа)");
         http::Response response;
         response.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        response.file_path = *path;
+        response.body = std::move(*file);
         response.headers.emplace_back(
             "Content-Disposition",
             "attachment; filename=\"errors.xlsx\"; filename*=UTF-8''"

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -541,29 +543,9 @@ ExcelImporter::ExcelImporter(db::Database& database, OperationLog& log, ImportEn
     error_dir_ = (std::filesystem::temp_directory_path() / "upravdom-excel-errors").string();
 }
 
-std::string ExcelImporter::ErrorPath(long long organization_id, long long operation_id) const {
-  return error_dir_ + "/" + std::to_string(organization_id) + "-" + std::to_string(operation_id) +
-         ".xlsx";
-}
-
 std::optional<std::string> ExcelImporter::ErrorFile(long long organization_id,
                                                     long long operation_id) {
-  std::string path = ErrorPath(organization_id, operation_id);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-  return path;
-}
-
-void ExcelImporter::CleanUp() {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  std::vector<std::pair<fs::file_time_type, fs::path>> files;
-  for (const auto& entry : fs::directory_iterator(error_dir_, ec))
-    if (entry.is_regular_file(ec)) files.emplace_back(entry.last_write_time(ec), entry.path());
-  std::sort(files.begin(), files.end(), std::greater<>());
-  const auto oldest = fs::file_time_type::clock::now() - std::chrono::hours(kErrorFileHours);
-  for (size_t i = 0; i < files.size(); ++i)
-    if (i >= kMaxErrorFiles || files[i].first < oldest) fs::remove(files[i].second, ec);
+  return log_.File(organization_id, operation_id);
 }
 
 std::string ExcelImporter::KeepErrorFile(long long organization_id, long long operation_id,
@@ -583,20 +565,27 @@ std::string ExcelImporter::KeepErrorFile(long long organization_id, long long op
     return "";
   }
   fs::permissions(error_dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
-  const std::string path = ErrorPath(organization_id, operation_id);
-  const std::string partial = path + ".part";
+  // A file is here only while it is written; older ones are leftovers of a crash, or error
+  // files an earlier version kept here for a day (whole sheets of personal data).
+  const auto stale = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : fs::directory_iterator(error_dir_, ec))
+    if (entry.is_regular_file(ec) && entry.last_write_time(ec) < stale) fs::remove(entry, ec);
+  const std::string path = error_dir_ + "/" + std::to_string(organization_id) + "-" +
+                           std::to_string(operation_id) + ".xlsx.part";
   try {
-    WriteErrorFile(upload, errors, header_row, partial);
-    fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write,
-                    fs::perm_options::replace);
-    fs::rename(partial, path);
+    WriteErrorFile(upload, errors, header_row, path);
+    std::ifstream written(path, std::ios::binary);
+    const std::string content((std::istreambuf_iterator<char>(written)),
+                              std::istreambuf_iterator<char>());
+    if (!written.good() && !written.eof()) throw std::runtime_error("cannot read " + path);
+    fs::remove(path, ec);
+    log_.KeepFile(organization_id, operation_id, content);
   } catch (const std::exception& error) {
     // The import's answer has every error; the file is a convenience.
-    spdlog::warn("excel import {}: error file not written: {}", operation_id, error.what());
-    fs::remove(partial, ec);
+    spdlog::warn("excel import {}: error file not kept: {}", operation_id, error.what());
+    fs::remove(path, ec);
     return "";
   }
-  CleanUp();
   return "/api/v1/exchange/operations/" + std::to_string(operation_id) + "/excel-errors.xlsx";
 }
 

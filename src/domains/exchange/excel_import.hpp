@@ -103,20 +103,17 @@ class ExcelImporter {
   std::string Import(const Actor& actor, const std::string& space, std::string_view file,
                      bool dry_run);
 
-  // The error file of an operation of the organisation, if one was kept.
+  // The error file of an operation of the organisation (its .xlsx bytes), if one was kept:
+  // in the exchange log's files (OperationLog::KeepFile), which every instance reads.
   std::optional<std::string> ErrorFile(long long organization_id, long long operation_id);
 
-  // Error files are kept this long (and at most kMaxErrorFiles of them).
-  static constexpr long long kErrorFileHours = 24;
-  static constexpr size_t kMaxErrorFiles = 200;
-
  private:
-  std::string ErrorPath(long long organization_id, long long operation_id) const;
-  // Writes the error file of the operation; returns its URL ("" when it could not be written).
+  // Writes the error file of the operation (through a private temporary file: libxlsxwriter
+  // writes files) and keeps it in the exchange log; returns its URL ("" when it could not be
+  // written).
   std::string KeepErrorFile(long long organization_id, long long operation_id,
                             std::string_view upload, const std::vector<CellError>& errors,
                             uint32_t header_row);
-  void CleanUp();
 
   db::Database& database_;
   OperationLog& log_;

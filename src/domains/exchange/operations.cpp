@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/json_output.hpp"
+#include "core/secret_box.hpp"
 #include "core/time.hpp"
 #include "db/sql.hpp"
 
@@ -87,6 +88,43 @@ bool IsKnownKind(const std::string& kind) {
 
 bool IsKnownStatus(const std::string& status) {
   return status == "running" || status == "ok" || status == "warnings" || status == "failed";
+}
+
+void OperationLog::KeepFile(long long organization_id, long long id, std::string_view content) {
+  const std::string now = timeutil::NowIso();
+  db::Session sql(database_);
+  db::WriteTransaction tx(sql, database_.dialect());
+  Sql expired("DELETE FROM exchange_files WHERE created_at < ");
+  expired.Bind(timeutil::IsoAfter(-std::chrono::hours(kFileHours)));
+  db::Exec(sql, expired);
+  Sql insert(
+      "INSERT INTO exchange_files (organization_id, operation_id, content, created_at, "
+      "updated_at) VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(id) << ", ";
+  insert.Bind(ToBase64(content)) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") ON CONFLICT (organization_id, operation_id) DO UPDATE SET content = "
+                      "excluded.content, created_at = excluded.created_at, updated_at = "
+                      "excluded.updated_at";
+  db::Exec(sql, insert);
+  Sql beyond("DELETE FROM exchange_files WHERE organization_id = ");
+  beyond.Bind(organization_id) << " AND id NOT IN (SELECT id FROM exchange_files "
+                                  "WHERE organization_id = ";
+  beyond.Bind(organization_id) << " ORDER BY id DESC LIMIT ";
+  beyond.Bind(kMaxFiles) << ")";
+  db::Exec(sql, beyond);
+  tx.Commit();
+}
+
+std::optional<std::string> OperationLog::File(long long organization_id, long long id) {
+  db::Session sql(database_);
+  Sql query("SELECT content FROM exchange_files WHERE organization_id = ");
+  query.Bind(organization_id) << " AND operation_id = ";
+  query.Bind(id) << " AND created_at >= ";
+  query.Bind(timeutil::IsoAfter(-std::chrono::hours(kFileHours)));
+  std::optional<std::string> content = db::QueryText(sql, query);
+  return content ? FromBase64(*content) : std::nullopt;
 }
 
 long long OperationLog::Start(long long organization_id, const std::string& kind,

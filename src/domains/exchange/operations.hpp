@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +74,15 @@ class OperationLog {
   // An operation on PostgreSQL whose updated_at is older than this is taken as cut off: the
   // import engine reports progress (Progress) after every batch, far more often.
   static constexpr long long kStaleSeconds = 120;
+
+  // A file the operation leaves for download (the Excel import's error file), kept in the
+  // database so that every instance serves it; replaces one the operation kept before. Files
+  // older than kFileHours and those beyond the organisation's kMaxFiles newest are removed.
+  void KeepFile(long long organization_id, long long id, std::string_view content);
+  // The operation's file, unless there is none or it is older than kFileHours.
+  std::optional<std::string> File(long long organization_id, long long id);
+  static constexpr long long kFileHours = 24;
+  static constexpr long long kMaxFiles = 200;
   static constexpr const char* kInterruptedMessage = "Операция прервана: сервер был остановлен";
 
  private:
