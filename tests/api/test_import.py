@@ -739,6 +739,27 @@ def test_premise_matched_by_object_type_number(integration, admin, obj, with_ext
     assert [x["id"] for x in premises_of(admin, obj)] == [staff["id"]]
 
 
+def test_a_premise_written_earlier_in_the_batch_is_found_by_its_number(integration, admin):
+    """A batch reads its premises by object and number ahead (ImportLookups, with the object
+    named by its external id); what an earlier record of the same batch created must still be
+    found: a second record with the same number and no external id updates it, one with
+    another external id is refused."""
+    o = make_object(admin, external_id=ext("O"))
+    by_ext = {"object_external_id": o["external_id"]}
+    first = {"premise": {**by_ext, "type": "flat", "number": "12"}}
+    again = {"premise": {**by_ext, "type": "flat", "number": "12", "total_area": 61}}
+    other = {"premise": {**by_ext, "type": "flat", "number": "14", "external_id": ext("P")}}
+    clash = {"premise": {**by_ext, "type": "flat", "number": "14", "external_id": ext("P")}}
+    ans = run_import(integration, [first, again, other, clash], status="failed")
+    assert outcomes(ans) == ["created", "updated", "created", "error"], ans["results"]
+    assert ans["results"][1]["premise_id"] == ans["results"][0]["premise_id"]
+    [error] = ans["errors"]
+    assert error["index"] == 3 and error["field"] == "premise.number", error
+    assert other["premise"]["external_id"] in error["message"], error
+    assert premise_card(admin, ans["results"][0]["premise_id"])["total_area"] == 61
+    assert len(premises_of(admin, o)) == 2
+
+
 def test_premise_of_another_type_with_the_same_number_is_not_matched(integration, admin, obj):
     staff = make_premise(admin, obj["id"], type="parking", number="7")
     ans = run_import(integration, [consolidated(obj, number="7", external_id=OMIT)])

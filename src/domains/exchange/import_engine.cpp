@@ -326,7 +326,8 @@ class ImportRun {
         links_(sql, dialect),
         accounts_(sql, dialect),
         history_(sql),
-        lookups_(premises_, clients_, links_, accounts_, organization_id_, settings.space) {
+        lookups_(premises_, clients_, links_, accounts_, imports_, organization_id_,
+                 settings.space) {
     clients_.DeferSearchIndex(&pending_search_);
     clients_.DeferCounts(&pending_counts_);
     premises_.DeferBookkeeping(&pending_counts_, &pending_streets_);
@@ -354,8 +355,12 @@ class ImportRun {
         client_keys(entries.client);
         continue;
       }
-      if (entries.premise.external_id)
-        keys.premise_external_ids.push_back(*entries.premise.external_id);
+      const PremiseEntry& premise = entries.premise;
+      if (premise.external_id) keys.premise_external_ids.push_back(*premise.external_id);
+      // A premise whose external id is new is looked for by object, type and number.
+      if (premise.number && premise.type)
+        if (std::optional<long long> object_id = NamedObject(premise))
+          keys.premise_numbers[*object_id].push_back(*premise.number);
       for (const ClientEntry& entry : entries.clients) client_keys(entry);
       for (const AccountEntry& entry : entries.accounts) {
         if (entry.external_id) keys.account_external_ids.push_back(*entry.external_id);
@@ -481,6 +486,18 @@ class ImportRun {
     return *entry.object_id;
   }
 
+  // The object a premise entry names, when it exists or is given by id; unlike ResolveObject
+  // it never fails (for the batch's lookups, before the records are applied).
+  std::optional<long long> NamedObject(const PremiseEntry& entry) {
+    if (entry.object_id) return entry.object_id;
+    if (!entry.object_external_id) return std::nullopt;
+    auto cached = objects_by_external_id_.find(*entry.object_external_id);
+    if (cached != objects_by_external_id_.end()) return cached->second;
+    auto id = imports_.ObjectByExternalId(organization_id_, *entry.object_external_id);
+    if (id) objects_by_external_id_[*entry.object_external_id] = *id;
+    return id;
+  }
+
   const premises::ObjectAddress* Object(long long id) {
     auto cached = objects_.find(id);
     if (cached == objects_.end())
@@ -503,8 +520,7 @@ class ImportRun {
     std::optional<long long> id;
     if (entry.external_id) id = lookups_.PremiseByExternalId(*entry.external_id);
     if (!id && object_id && entry.number && entry.type) {
-      auto numbered =
-          imports_.PremiseByNumber(organization_id_, *object_id, *entry.type, *entry.number);
+      auto numbered = lookups_.PremiseByNumber(*object_id, *entry.type, *entry.number);
       if (numbered) {
         if (numbered->external_id && entry.external_id &&
             *numbered->external_id != *entry.external_id)
@@ -589,7 +605,9 @@ class ImportRun {
     } else {
       id = premises_.Insert(organization_id_, premise, object, keys);
     }
-    lookups_.ForgetPremise(*id, {before.external_id, premise.external_id});
+    lookups_.ForgetPremise(
+        *id, {before.external_id, premise.external_id},
+        {{before.object_id, before.number}, {premise.object_id, premise.number}});
     changes.update(own);
     return {*id, existing ? "updated" : "created"};
   }

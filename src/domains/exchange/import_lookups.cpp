@@ -47,6 +47,13 @@ void ImportLookups::Read(const Keys& keys) {
     premises_by_id_.emplace(row.premise.id, std::move(row));
   }
   Learn(premise_by_external_id_, premise_ids, premises_found);
+  std::map<long long, std::vector<std::string>> numbers;
+  for (const auto& [object_id, of_object] : keys.premise_numbers)
+    numbers[object_id] = Distinct(of_object);
+  auto by_number = imports_.PremisesByNumbers(organization_id_, numbers);
+  for (const auto& [object_id, of_object] : numbers)
+    for (const std::string& number : of_object)
+      premises_by_number_[{object_id, number}] = std::move(by_number[{object_id, number}]);
   for (long long id : premise_row_ids) links_by_premise_[id];  // known: maybe none
   for (auto& [premise_id, links] : links_.OfPremises(organization_id_, premise_row_ids))
     links_by_premise_[premise_id] = std::move(links);
@@ -95,6 +102,19 @@ std::optional<premises::PremiseRow> ImportLookups::Premise(long long id) {
                 [&] { return premises_.Find(organization_id_, id); });
 }
 
+std::optional<ImportRepository::NumberedPremise> ImportLookups::PremiseByNumber(
+    long long object_id, const std::string& type, const std::string& number) {
+  auto known = premises_by_number_.find({object_id, number});
+  if (known == premises_by_number_.end()) {
+    ++counters_.queried;
+    return imports_.PremiseByNumber(organization_id_, object_id, type, number);
+  }
+  ++counters_.served;
+  for (const ImportRepository::NumberedRow& row : known->second)
+    if (row.type == type) return row.premise;
+  return std::nullopt;
+}
+
 std::optional<long long> ImportLookups::ClientByExternalId(const std::string& value) {
   return Answer(client_by_external_id_, value, counters_,
                 [&] { return clients_.ClientByExternalId(organization_id_, space_, value); });
@@ -130,11 +150,14 @@ std::optional<accounts::Account> ImportLookups::Account(long long id) {
                 [&] { return accounts_.Find(organization_id_, id); });
 }
 
-void ImportLookups::ForgetPremise(long long id,
-                                  const std::vector<std::optional<std::string>>& external_ids) {
+void ImportLookups::ForgetPremise(
+    long long id, const std::vector<std::optional<std::string>>& external_ids,
+    const std::vector<std::pair<long long, std::optional<std::string>>>& numbers) {
   premises_by_id_.erase(id);
   for (const std::optional<std::string>& external_id : external_ids)
     if (external_id) premise_by_external_id_.erase(*external_id);
+  for (const auto& [object_id, number] : numbers)
+    if (number) premises_by_number_.erase({object_id, *number});
 }
 
 void ImportLookups::ForgetClient(long long id,
@@ -165,6 +188,7 @@ void ImportLookups::ForgetAll() {
   client_by_phone_.clear();
   account_by_external_id_.clear();
   account_by_number_.clear();
+  premises_by_number_.clear();
   premises_by_id_.clear();
   clients_by_id_.clear();
   accounts_by_id_.clear();

@@ -19,6 +19,7 @@
 
 #include "domains/accounts/repository.hpp"
 #include "domains/clients/repository.hpp"
+#include "domains/exchange/import_repository.hpp"
 #include "domains/links/repository.hpp"
 #include "domains/premises/repository.hpp"
 
@@ -28,11 +29,12 @@ class ImportLookups {
  public:
   ImportLookups(premises::PremiseRepository& premises, clients::ClientRepository& clients,
                 links::LinkRepository& links, accounts::AccountRepository& accounts,
-                long long organization_id, std::string space)
+                ImportRepository& imports, long long organization_id, std::string space)
       : premises_(premises),
         clients_(clients),
         links_(links),
         accounts_(accounts),
+        imports_(imports),
         organization_id_(organization_id),
         space_(std::move(space)) {}
 
@@ -43,12 +45,18 @@ class ImportLookups {
     std::vector<std::string> client_phones;        // E.164
     std::vector<std::string> account_external_ids;
     std::map<long long, std::vector<std::string>> account_numbers;  // by legal entity
+    std::map<long long, std::vector<std::string>> premise_numbers;  // by object
   };
   // Forgets everything and reads what these keys find now.
   void Read(const Keys& keys);
 
   std::optional<long long> PremiseByExternalId(const std::string& external_id);
   std::optional<premises::PremiseRow> Premise(long long id);
+  // The object's premise of this type and number (the lowest id), when its external id
+  // found none.
+  std::optional<ImportRepository::NumberedPremise> PremiseByNumber(long long object_id,
+                                                                   const std::string& type,
+                                                                   const std::string& number);
   std::optional<long long> ClientByExternalId(const std::string& value);
   std::optional<long long> ClientByPhone(const std::string& phone);
   std::optional<clients::Client> Client(long long id);
@@ -57,8 +65,10 @@ class ImportLookups {
   std::optional<long long> AccountByExternalId(const std::string& external_id);
   std::optional<accounts::Account> Account(long long id);
 
-  // The engine wrote the premise; its external id was or is one of these.
-  void ForgetPremise(long long id, const std::vector<std::optional<std::string>>& external_ids);
+  // The engine wrote the premise; its external id was or is one of these, and its object and
+  // number one of `numbers`.
+  void ForgetPremise(long long id, const std::vector<std::optional<std::string>>& external_ids,
+                     const std::vector<std::pair<long long, std::optional<std::string>>>& numbers);
   // The engine wrote the client (its row, a phone it had or has, an external id it was given).
   void ForgetClient(long long id, const std::vector<std::optional<std::string>>& phones = {},
                     const std::vector<std::string>& external_ids = {});
@@ -81,6 +91,7 @@ class ImportLookups {
   clients::ClientRepository& clients_;
   links::LinkRepository& links_;
   accounts::AccountRepository& accounts_;
+  ImportRepository& imports_;
   long long organization_id_;
   std::string space_;
   Counters counters_;
@@ -91,6 +102,9 @@ class ImportLookups {
   std::unordered_map<std::string, std::optional<long long>> client_by_phone_;
   std::unordered_map<std::string, std::optional<long long>> account_by_external_id_;
   std::map<std::pair<long long, std::string>, std::optional<long long>> account_by_number_;
+  // {object, number} → its premises (of any type, by id; none: known to be none).
+  std::map<std::pair<long long, std::string>, std::vector<ImportRepository::NumberedRow>>
+      premises_by_number_;
   // Rows found by the keys above.
   std::unordered_map<long long, premises::PremiseRow> premises_by_id_;
   std::unordered_map<long long, clients::Client> clients_by_id_;

@@ -1,5 +1,7 @@
 #include "domains/exchange/import_repository.hpp"
 
+#include <algorithm>
+
 #include "core/time.hpp"
 
 namespace upravdom::exchange {
@@ -26,6 +28,47 @@ std::optional<ImportRepository::NumberedPremise> ImportRepository::PremiseByNumb
   db::ForEachRow(sql_, query, [&](const db::Row& row) {
     found = NumberedPremise{row.Int(0), row.OptText(1)};
   });
+  return found;
+}
+
+std::map<std::pair<long long, std::string>, std::vector<ImportRepository::NumberedRow>>
+ImportRepository::PremisesByNumbers(long long organization_id,
+                                    const std::map<long long, std::vector<std::string>>& numbers) {
+  std::map<std::pair<long long, std::string>, std::vector<NumberedRow>> found;
+  // (object_id = ? AND number IN (…)) OR …: an index range per object (premises_object_number)
+  // in either database; a few hundred numbers a statement keep the parameters few.
+  constexpr size_t kNumbersPerStatement = 500;
+  auto object = numbers.begin();
+  size_t from = 0;
+  while (object != numbers.end()) {
+    Sql query(
+        "SELECT object_id, number, type, id, external_id FROM premises WHERE "
+        "organization_id = ");
+    query.Bind(organization_id) << " AND (";
+    size_t taken = 0;
+    bool first_group = true;
+    while (object != numbers.end() && taken < kNumbersPerStatement) {
+      const std::vector<std::string>& all = object->second;
+      if (all.empty()) {
+        ++object;
+        continue;
+      }
+      const size_t to = std::min(all.size(), from + (kNumbersPerStatement - taken));
+      query << (first_group ? "(object_id = " : " OR (object_id = ");
+      query.Bind(object->first) << " AND number IN ";
+      query.BindList(std::vector<std::string>(all.begin() + static_cast<long>(from),
+                                              all.begin() + static_cast<long>(to)));
+      query << ")";
+      first_group = false;
+      taken += to - from;
+      from = to;
+      if (from == all.size()) ++object, from = 0;
+    }
+    query << ") ORDER BY id";
+    db::ForEachRow(sql_, query, [&](const db::Row& row) {
+      found[{row.Int(0), row.Text(1)}].push_back({row.Text(2), {row.Int(3), row.OptText(4)}});
+    });
+  }
   return found;
 }
 

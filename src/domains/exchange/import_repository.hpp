@@ -2,6 +2,7 @@
 // system's keys, the sync's checks, and the moves of a client merge. Scoped by organisation.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,14 @@ class ImportRepository {
   std::optional<NumberedPremise> PremiseByNumber(long long organization_id, long long object_id,
                                                  const std::string& type,
                                                  const std::string& number);
+  // The premises of these objects with these numbers, of any type, in one query per few
+  // hundred numbers (an import batch's lookups): {object, number} → the premises, by id.
+  struct NumberedRow {
+    std::string type;
+    NumberedPremise premise;
+  };
+  std::map<std::pair<long long, std::string>, std::vector<NumberedRow>> PremisesByNumbers(
+      long long organization_id, const std::map<long long, std::vector<std::string>>& numbers);
   std::optional<long long> LegalEntityByInn(long long organization_id, const std::string& inn);
 
   // Whether a client of another organisation has one of these phones (I-2 case 2c).
