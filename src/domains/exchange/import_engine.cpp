@@ -360,7 +360,7 @@ class ImportRun {
       // A premise whose external id is new is looked for by object, type and number.
       if (premise.number && premise.type)
         if (std::optional<long long> object_id = NamedObject(premise))
-          keys.premise_numbers[*object_id].push_back(*premise.number);
+          keys.premise_numbers.push_back({*object_id, *premise.number, premise.external_id});
       for (const ClientEntry& entry : entries.clients) client_keys(entry);
       for (const AccountEntry& entry : entries.accounts) {
         if (entry.external_id) keys.account_external_ids.push_back(*entry.external_id);

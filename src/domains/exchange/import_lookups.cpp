@@ -47,9 +47,11 @@ void ImportLookups::Read(const Keys& keys) {
     premises_by_id_.emplace(row.premise.id, std::move(row));
   }
   Learn(premise_by_external_id_, premise_ids, premises_found);
-  std::map<long long, std::vector<std::string>> numbers;
-  for (const auto& [object_id, of_object] : keys.premise_numbers)
-    numbers[object_id] = Distinct(of_object);
+  std::map<long long, std::vector<std::string>> numbers;  // by object
+  for (const Keys::Numbered& key : keys.premise_numbers)
+    if (!key.external_id || !premises_found.count(*key.external_id))
+      numbers[key.object_id].push_back(key.number);
+  for (auto& [object_id, of_object] : numbers) of_object = Distinct(std::move(of_object));
   auto by_number = imports_.PremisesByNumbers(organization_id_, numbers);
   for (const auto& [object_id, of_object] : numbers)
     for (const std::string& number : of_object)

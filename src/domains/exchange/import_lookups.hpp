@@ -45,7 +45,13 @@ class ImportLookups {
     std::vector<std::string> client_phones;        // E.164
     std::vector<std::string> account_external_ids;
     std::map<long long, std::vector<std::string>> account_numbers;  // by legal entity
-    std::map<long long, std::vector<std::string>> premise_numbers;  // by object
+    // Premises by object and number: read for those whose external id finds nothing.
+    struct Numbered {
+      long long object_id;
+      std::string number;
+      std::optional<std::string> external_id;
+    };
+    std::vector<Numbered> premise_numbers;
   };
   // Forgets everything and reads what these keys find now.
   void Read(const Keys& keys);
