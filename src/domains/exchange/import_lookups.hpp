@@ -1,8 +1,9 @@
 // What an import batch's records look up, read ahead for the whole batch (docs/ARCHITECTURE.md
 // «Data exchange»): before a batch is applied, the premises and accounts its records name by
-// external id, the accounts they name by number, the clients they name by external id or
-// phone, the rows found and the found premises' links are read in one query per kind — a
-// handful of queries for a thousand records instead of about ten per record.
+// external id, the premises they name by object and number (where the external id finds
+// none), the accounts they name by number, the clients they name by external id or phone,
+// the rows found and the found premises' links are read in one query per kind — a handful
+// of queries for a thousand records instead of about ten per record.
 //
 // An answer comes from what was read only while the batch cannot have changed it: the engine
 // forgets a key, a row or everything when it writes what lies behind it, and whatever is not
