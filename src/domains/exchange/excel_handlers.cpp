@@ -121,7 +121,7 @@ void RegisterExcelRoutes(http::Router& router, db::Database& database,
         http::Response response;
         response.body =
             importer.Import(request.AsActor(), request.Who().space, file->second.data, dry_run);
-        // The upload and the records leave their freed memory in this worker's arena.
+        // The upload and the records leave their freed memory in this thread's arena.
         ::malloc_trim(0);
         return response;
       },

@@ -474,23 +474,21 @@ class ImportRun {
   // ---- premises ----
 
   long long ResolveObject(const PremiseEntry& entry) {
+    std::optional<long long> id = NamedObject(entry);
     if (entry.object_external_id) {
-      auto cached = objects_by_external_id_.find(*entry.object_external_id);
-      if (cached != objects_by_external_id_.end()) return cached->second;
-      auto id = imports_.ObjectByExternalId(organization_id_, *entry.object_external_id);
       if (!id)
         Fail("premise.object_external_id", "Объект с таким внешним идентификатором не найден");
-      return objects_by_external_id_[*entry.object_external_id] = *id;
+    } else if (!Object(*id)) {
+      Fail("premise.object_id", "Объект не найден");
     }
-    if (!Object(*entry.object_id)) Fail("premise.object_id", "Объект не найден");
-    return *entry.object_id;
+    return *id;
   }
 
-  // The object a premise entry names, when it exists or is given by id; unlike ResolveObject
-  // it never fails (for the batch's lookups, before the records are applied).
+  // The object a premise entry names: by external id (when the object exists) before its
+  // id. Unlike ResolveObject it never fails, so the batch's lookups can use it before the
+  // records are applied.
   std::optional<long long> NamedObject(const PremiseEntry& entry) {
-    if (entry.object_id) return entry.object_id;
-    if (!entry.object_external_id) return std::nullopt;
+    if (!entry.object_external_id) return entry.object_id;
     auto cached = objects_by_external_id_.find(*entry.object_external_id);
     if (cached != objects_by_external_id_.end()) return cached->second;
     auto id = imports_.ObjectByExternalId(organization_id_, *entry.object_external_id);

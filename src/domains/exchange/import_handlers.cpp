@@ -22,7 +22,7 @@ void RegisterImportRoutes(http::Router& router, ImportEngine& engine) {
         std::string().swap(request.body);  // read: its memory goes before the answer's
         http::Response response;
         response.body = answer.TakeBody();
-        // A batch of tens of MB leaves its freed memory in this worker thread's malloc arena;
+        // A batch of tens of MB leaves its freed memory in this thread's malloc arena;
         // give it back, or every large import leaves the server that much bigger.
         ::malloc_trim(0);
         return response;
