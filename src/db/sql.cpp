@@ -598,17 +598,19 @@ std::optional<std::string> QueryText(soci::session& sql, const Sql& query) {
 namespace {
 
 // ASCII only (SQL keywords), inline: std::tolower per character of every INSERT's text
-// was 6 % of an import's CPU.
-bool EqualNoCase(char a, char b) {
+// was 6 % of an import's CPU, and a comparison passed as a function pointer (called, not
+// inlined, per character) still 3 %.
+constexpr auto kEqualNoCase = [](char a, char b) {
   auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; };
   return lower(a) == lower(b);
-}
+};
 bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), EqualNoCase);
+         std::equal(prefix.begin(), prefix.end(), text.begin(), kEqualNoCase);
 }
 bool ContainsNoCase(std::string_view text, std::string_view word) {
-  return std::search(text.begin(), text.end(), word.begin(), word.end(), EqualNoCase) != text.end();
+  return std::search(text.begin(), text.end(), word.begin(), word.end(), kEqualNoCase) !=
+         text.end();
 }
 
 }  // namespace
