@@ -1199,7 +1199,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
         all_errors.Add(error);
         if (++error_count <= kLoggedErrors) errors.push_back(std::move(error));
       }
-      results.Add({{"index", index}, {"outcome", "error"}});
+      if (settings.keep_results) results.Add({{"index", index}, {"outcome", "error"}});
       if (settings.dry_run) return true;
       stopped = true;
       return false;
@@ -1282,6 +1282,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
           continue;
         }
         count(outcome.result);
+        if (!settings.keep_results) continue;
         if (settings.dry_run) ForgetCreatedIds(outcome.result);
         results.Add(outcome.result);
       }

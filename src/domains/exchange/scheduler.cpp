@@ -331,7 +331,8 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
     // The file's own space and source win over the settings' when it names them — an explicit
     // space="operations" too (comparing with the defaults took it for an absent one).
     ImportSettings import{header.space.value_or(settings.space),
-                          header.source.value_or(settings.source), false, header.records};
+                          header.source.value_or(settings.source), false, header.records,
+                          /*keep_results=*/false};
     const std::string path = file->path;
     ImportAnswer answer = engine_.Run(
         actor, import, [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {

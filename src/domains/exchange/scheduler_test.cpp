@@ -396,3 +396,34 @@ TEST(Report, OkOrErrorsWithEachFileAndItsOperation) {
   EXPECT_EQ(BuildReport("", "", {"a@b.ru"}, {{"/a.xml", "warnings", "", 1}}).subject,
             "Импорт выполнен с предупреждениями");
 }
+
+// A scheduled run answers nobody (ImportSettings::keep_results): the records are applied and
+// counted as ever, the errors still listed, only the per-record results are left out.
+TEST_F(SchedulerTest, ARunWithoutResultsAppliesCountsAndListsItsErrors) {
+  const std::vector<nlohmann::json> records = {
+      {{"client", {{"external_id", "C-1"}, {"last_name", "Петров"}, {"phone", "+79161234567"}}}},
+      {{"client", {{"external_id", "C-2"}, {"last_name", "Иванова"}}}},
+      {{"client", {{"external_id", "C-3"}, {"last_name", "Сидоров"}, {"phone", "12"}}}}};
+  auto source = [&](const std::function<bool(size_t, nlohmann::json&)>& visit) {
+    for (size_t i = 0; i < records.size(); ++i) {
+      nlohmann::json record = records[i];
+      if (!visit(i, record)) return;
+    }
+  };
+  ImportSettings settings{"operations", "1c", false, records.size(), /*keep_results=*/false};
+  ImportAnswer answer = engine_.Run(Actor{org_, std::nullopt, "1С"}, settings, source);
+  EXPECT_EQ(answer.results, "[]");
+  EXPECT_EQ(answer.summary["counts"]["created"], 2);
+  EXPECT_EQ(answer.summary["counts"]["errors"], 1);
+  EXPECT_EQ(answer.summary["status"], "failed");
+  const nlohmann::json errors = nlohmann::json::parse(answer.errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0]["index"], 2);
+  EXPECT_EQ(errors[0]["field"], "client.phone");
+  EXPECT_EQ(Count("clients"), 2);
+
+  settings.keep_results = true;
+  settings.dry_run = true;
+  answer = engine_.Run(Actor{org_, std::nullopt, "1С"}, settings, source);
+  EXPECT_EQ(nlohmann::json::parse(answer.results).size(), 3u) << "an answered run lists them";
+}
