@@ -1300,6 +1300,12 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
         tx->Commit();
         log_.Progress(organization_id, operation_id, counts);
         open();
+      } else {
+        // A dry run's transaction stays open to its end. Its progress is shown all the same
+        // (the UI follows it) and, on PostgreSQL, written: a running operation silent for
+        // OperationLog::kStaleSeconds would be taken for one cut off.
+        log_.Progress(organization_id, operation_id, counts,
+                      /*durable=*/database_.dialect() == db::Dialect::kPostgres);
       }
       return true;
     });

@@ -147,11 +147,18 @@ long long OperationLog::Start(long long organization_id, const std::string& kind
   return db::InsertReturningId(sql, insert);
 }
 
-void OperationLog::Progress(long long organization_id, long long id, const nlohmann::json& counts) {
+void OperationLog::Progress(long long organization_id, long long id, const nlohmann::json& counts,
+                            bool durable) {
+  const std::string now = timeutil::NowIso();
+  {
+    std::lock_guard lock(live_mutex_);
+    live_[id] = {counts, now};
+  }
+  if (!durable) return;
   db::Session sql(database_);
   Sql update("UPDATE exchange_operations SET counts = ");
   update.Bind(Store(counts)) << ", updated_at = ";
-  update.Bind(timeutil::NowIso()) << " WHERE organization_id = ";
+  update.Bind(now) << " WHERE organization_id = ";
   update.Bind(organization_id) << " AND id = ";
   update.Bind(id) << " AND status = 'running'";
   db::Exec(sql, update);
@@ -162,6 +169,10 @@ void OperationLog::Finish(long long organization_id, long long id, const std::st
                           const nlohmann::json& details) {
   if (status != "ok" && status != "warnings" && status != "failed")
     throw std::invalid_argument("OperationLog::Finish: status " + status);
+  {
+    std::lock_guard lock(live_mutex_);
+    live_.erase(id);
+  }
   const std::string now = timeutil::NowIso();
   db::Session sql(database_);
   // Not only a running operation: one a sweep took for cut off (it was silent too long) and
@@ -199,6 +210,7 @@ OperationPage OperationLog::List(long long organization_id, const OperationFilte
       sql, kListColumns, "FROM exchange_operations", "FROM exchange_operations", where,
       "started_at DESC, id DESC", filter.limit, filter.offset, /*count=*/true,
       [&](const Row& row) { page.items.push_back(ReadOperation(row, /*with_details=*/false)); });
+  for (Operation& operation : page.items) ShowLive(operation);
   return page;
 }
 
@@ -211,7 +223,17 @@ std::optional<Operation> OperationLog::Find(long long organization_id, long long
   std::optional<Operation> found;
   db::ForEachRow(sql, query,
                  [&](const Row& row) { found = ReadOperation(row, /*with_details=*/true); });
+  if (found) ShowLive(*found);
   return found;
+}
+
+void OperationLog::ShowLive(Operation& operation) {
+  if (operation.status != "running") return;
+  std::lock_guard lock(live_mutex_);
+  auto live = live_.find(operation.id);
+  if (live == live_.end() || live->second.updated_at < operation.updated_at) return;
+  operation.counts = live->second.counts;
+  operation.updated_at = live->second.updated_at;
 }
 
 long long OperationLog::MarkInterrupted(long long stale_seconds) {

@@ -2,6 +2,8 @@
 // status, counts, message (warnings and errors) and dates (docs/import-api.md).
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,8 +51,12 @@ class OperationLog {
   // A new operation in status "running"; returns its id.
   long long Start(long long organization_id, const std::string& kind, const std::string& source,
                   const std::string& actor_name);
-  // Replaces the counts of a running operation and touches updated_at.
-  void Progress(long long organization_id, long long id, const nlohmann::json& counts);
+  // Replaces the counts of a running operation and touches updated_at. Not `durable`: kept
+  // in this process only, where List and Find show it — for a dry run on SQLite, whose own
+  // open transaction holds the database's write lock until the run ends (a write through
+  // another connection would wait for it).
+  void Progress(long long organization_id, long long id, const nlohmann::json& counts,
+                bool durable = true);
   // Ends the operation: status "ok", "warnings" or "failed", with message, counts, details.
   void Finish(long long organization_id, long long id, const std::string& status,
               const std::string& message, const nlohmann::json& counts,
@@ -88,8 +94,16 @@ class OperationLog {
  private:
   // The lazy PostgreSQL sweep of one organisation's stale running operations.
   void SweepStale(soci::session& sql, long long organization_id);
+  // The progress this process noted for an operation it runs, over what the database says.
+  void ShowLive(Operation& operation);
 
   db::Database& database_;
+  struct Live {
+    nlohmann::json counts;
+    std::string updated_at;
+  };
+  std::mutex live_mutex_;
+  std::map<long long, Live> live_;  // by operation id, from the first Progress to Finish
 };
 
 // The kinds and statuses the log knows (filters are checked against them).

@@ -427,3 +427,35 @@ TEST_F(SchedulerTest, ARunWithoutResultsAppliesCountsAndListsItsErrors) {
   answer = engine_.Run(Actor{org_, std::nullopt, "1С"}, settings, source);
   EXPECT_EQ(nlohmann::json::parse(answer.results).size(), 3u) << "an answered run lists them";
 }
+
+// A dry run keeps its transaction (and on SQLite the write lock) open to its end; its
+// progress is shown from memory meanwhile, and dropped when it finishes.
+TEST_F(SchedulerTest, ADryRunShowsItsProgressWhileRunning) {
+  std::optional<Operation> seen_by_id;
+  OperationPage seen_in_list;
+  auto source = [&](const std::function<bool(size_t, nlohmann::json&)>& visit) {
+    for (size_t i = 0; i < 1500; ++i) {
+      if (i == 1200) {  // the first batch of 1,000 is through
+        seen_in_list = log_.List(org_, {.status = "running"});
+        if (!seen_in_list.items.empty())
+          seen_by_id = log_.Find(org_, seen_in_list.items.front().id);
+      }
+      nlohmann::json record = {
+          {"client", {{"external_id", "C-" + std::to_string(i)}, {"last_name", "Петров"}}}};
+      if (!visit(i, record)) return;
+    }
+  };
+  ImportSettings settings{"operations", "1c", /*dry_run=*/true, 1500};
+  ImportAnswer answer = engine_.Run(Actor{org_, std::nullopt, "1С"}, settings, source);
+  EXPECT_EQ(answer.summary["counts"]["created"], 1500);
+  ASSERT_EQ(seen_in_list.items.size(), 1u);
+  EXPECT_EQ(seen_in_list.items[0].counts["processed"], 1000);
+  EXPECT_EQ(seen_in_list.items[0].counts["records"], 1500);
+  ASSERT_TRUE(seen_by_id);
+  EXPECT_EQ(seen_by_id->counts["processed"], 1000);
+  EXPECT_EQ(seen_by_id->status, "running");
+  const std::optional<Operation> done = log_.Find(org_, seen_by_id->id);
+  EXPECT_EQ(done->status, "ok");
+  EXPECT_EQ(done->counts["processed"], 1500) << "the finished operation's own counts";
+  EXPECT_EQ(Count("clients"), 0) << "nothing written";
+}

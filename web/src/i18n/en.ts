@@ -613,6 +613,7 @@ export const en: Record<MessageKey, string> = {
   'jsonImport.notBatch': 'Expected an object {"records": [ … ]} or an array of records',
   'jsonImport.tooLarge': 'The file is over 64 MB: the server will not take such a batch',
   'jsonImport.running': 'Processing the batch…',
+  'jsonImport.progress': 'Records processed: {processed} of {records}',
   'jsonImport.refused': 'The batch was refused',
   'jsonImport.resultDry': 'Check result — nothing was written',
   'jsonImport.resultReal': 'Load result',

@@ -611,6 +611,7 @@ export const ru = {
   'jsonImport.notBatch': 'Ожидается объект {"records": [ … ]} или массив записей',
   'jsonImport.tooLarge': 'Файл больше 64 МБ: сервер такой пакет не примет',
   'jsonImport.running': 'Пакет обрабатывается…',
+  'jsonImport.progress': 'Обработано записей: {processed} из {records}',
   'jsonImport.refused': 'Пакет не принят',
   'jsonImport.resultDry': 'Результат проверки — в базу ничего не записано',
   'jsonImport.resultReal': 'Результат загрузки',

@@ -128,6 +128,26 @@ test('«Проверка и загрузка JSON»: a dry run shows the plan, a
   await page.context().close();
 });
 
+test('«Проверка и загрузка JSON»: a large check shows its progress while it runs', adminOnly, async () => {
+  const page = await newPage(browser);
+  await signIn(page, ADMIN_LOGIN, ADMIN_PASSWORD);
+  await page.goto('/settings/integration?section=json');
+  const tag = Date.now().toString(36);
+  const total = 12000;
+  const records = Array.from({ length: total }, (_, i) => clientRecord(`E2E-P${tag}-${i}`, randomPhone().e164));
+  await page.getByTestId('json-text').fill(JSON.stringify({ source: `e2e-${tag}`, records }));
+  const checked = page.waitForResponse((r) => r.url().endsWith('/api/v1/exchange/import'), { timeout: 120000 });
+  await page.getByTestId('json-check').click();
+  // the log's running dry run gives «processed of records» and the bar
+  const running = page.getByTestId('json-running');
+  await running.getByText(new RegExp(`Обработано записей: \\d+ из ${total}`)).waitFor({ timeout: 60000 });
+  assert.ok(Number(await running.locator('.ant-progress').getAttribute('aria-valuenow')) > 0);
+  await screenshot(page, '43-exchange-json-progress');
+  assert.equal((await (await checked).json()).counts.processed, total);
+  await page.getByTestId('json-answer').waitFor();
+  await page.context().close();
+});
+
 test('operators do not see «Интеграция»', async () => {
   const page = await newPage(browser);
   await signIn(page);

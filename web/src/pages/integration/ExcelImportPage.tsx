@@ -15,16 +15,17 @@ import {
   UploadOutlined,
 } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Popconfirm, Progress, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
-import { excelApi, exchangeApi } from '../../api/resources';
+import { excelApi } from '../../api/resources';
 import type { ExcelColumns, ExcelImportAnswer } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { errorText } from '../../components/useApiError';
 import { useI18n } from '../../i18n';
 import { CountsDescriptions, StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
+import { useOperationProgress } from './useOperationProgress';
 
 /** The server's limit of an upload. */
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -126,28 +127,11 @@ export function ExcelImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [running, setRunning] = useState<'check' | 'load' | null>(null);
-  const [progress, setProgress] = useState<{ processed: number; records: number } | null>(null);
   const [answer, setAnswer] = useState<ExcelImportAnswer | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
-  const polling = useRef<number | null>(null);
-
-  useEffect(() => () => {
-    if (polling.current !== null) window.clearInterval(polling.current);
-  }, []);
-
   // While the upload is being answered, the running Excel operation's counts show the progress.
-  const startPolling = (startedAt: number) => {
-    polling.current = window.setInterval(() => {
-      exchangeApi
-        .operations({ limit: 10, status: 'running' })
-        .then((page) => {
-          const op = page.items.find((o) => o.source === 'excel' && Date.parse(o.started_at) >= startedAt - 5000);
-          if (op) setProgress({ processed: Number(op.counts.processed ?? 0), records: Number(op.counts.records ?? 0) });
-        })
-        .catch(() => undefined);
-    }, 700);
-  };
+  const { progress, percent, follow, stop } = useOperationProgress();
 
   const send = async (dryRun: boolean) => {
     if (!file) {
@@ -157,9 +141,8 @@ export function ExcelImportPage() {
     setProblem(null);
     setRefusal(null);
     setAnswer(null);
-    setProgress(null);
     setRunning(dryRun ? 'check' : 'load');
-    startPolling(Date.now());
+    follow('excel');
     try {
       setAnswer(await excelApi.importFile(file, dryRun));
     } catch (err) {
@@ -172,8 +155,7 @@ export function ExcelImportPage() {
         operationId: typeof details?.operation_id === 'number' ? details.operation_id : null,
       });
     } finally {
-      if (polling.current !== null) window.clearInterval(polling.current);
-      polling.current = null;
+      stop();
       setRunning(null);
     }
   };
@@ -192,7 +174,6 @@ export function ExcelImportPage() {
 
   const busy = running !== null;
   const errors = answer ? toErrors(answer.errors) : [];
-  const percent = progress && progress.records > 0 ? Math.min(100, Math.round((progress.processed / progress.records) * 100)) : 0;
 
   return (
     <Flex vertical gap={16} style={{ padding: 24, maxWidth: 1280 }}>

@@ -4,7 +4,7 @@
 // confirmation) with dry_run false — and the answer is shown: status, counts, the result of
 // every record, the errors, warnings and merges, and a link to the operation in the log.
 import { CheckCircleOutlined, CloudUploadOutlined, DeleteOutlined, FileOutlined, ProfileOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Input, Popconfirm, Space, Spin, Table, Typography, Upload, type TableColumnsType } from 'antd';
+import { Alert, Button, Flex, Input, Popconfirm, Progress, Space, Spin, Table, Typography, Upload, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -14,6 +14,7 @@ import { errorText } from '../../components/useApiError';
 import { useI18n, type TFunction } from '../../i18n';
 import { CountsDescriptions, ImportProblems, OutcomeTag, StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
+import { useOperationProgress } from './useOperationProgress';
 
 /** The server's limit of an import body. */
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -59,6 +60,7 @@ export function JsonImportTab() {
   const [problem, setProblem] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
+  const { progress, percent, follow, stop } = useOperationProgress();
 
   const send = async (dryRun: boolean) => {
     setProblem(null);
@@ -70,12 +72,14 @@ export function JsonImportTab() {
     }
     setAnswer(null);
     setRunning(dryRun ? 'check' : 'load');
+    follow(typeof batch.source === 'string' && batch.source ? batch.source : 'api');
     try {
       setAnswer(await exchangeApi.importBatch(batch));
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return; // the app goes to /login
       setRefusal({ message: errorText(err, t), fields: err instanceof ApiError ? err.fields : {} });
     } finally {
+      stop();
       setRunning(null);
     }
   };
@@ -159,9 +163,16 @@ export function JsonImportTab() {
         />
       )}
       {busy && (
-        <Flex justify="center" align="center" gap={12} style={{ padding: 32 }} data-testid="json-running">
-          <Spin size="large" />
-          <Typography.Text type="secondary">{t('jsonImport.running')}</Typography.Text>
+        <Flex vertical gap={4} style={{ padding: '16px 0', maxWidth: 980 }} data-testid="json-running">
+          <Flex align="center" gap={12}>
+            <Spin />
+            <Typography.Text type="secondary">
+              {progress && progress.records > 0
+                ? t('jsonImport.progress', { processed: progress.processed, records: progress.records })
+                : t('jsonImport.running')}
+            </Typography.Text>
+          </Flex>
+          <Progress percent={percent} status="active" />
         </Flex>
       )}
       {answer && !busy && <ImportAnswerView answer={answer} onOpenOperation={setOpenId} />}
