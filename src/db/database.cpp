@@ -14,6 +14,7 @@
 #include "db/search_rowid.hpp"
 #include "db/sql.hpp"
 #include "db/statement_cache.hpp"
+#include "db/wal_write_buffer.hpp"
 
 namespace upravdom::db {
 
@@ -178,8 +179,10 @@ class WalCheckpointer {
 Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_size) {
   DbUrl parsed = ParseDbUrl(url);
   dialect_ = parsed.dialect;
-  if (dialect_ == Dialect::kSqlite)
+  if (dialect_ == Dialect::kSqlite) {
+    InstallWalWriteBuffer();
     checkpointer_ = std::make_unique<WalCheckpointer>(parsed.connect);
+  }
   pool_ = std::make_unique<soci::connection_pool>(pool_size);
   for (size_t i = 0; i < pool_size; ++i) {
     soci::session& sql = pool_->at(i);

@@ -1,0 +1,291 @@
+#include "db/wal_write_buffer.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+namespace upravdom::db {
+
+namespace {
+
+// A WAL frame's header: page number, then (big-endian) the database size in pages after a
+// commit — zero in every frame but a transaction's last
+// (https://sqlite.org/fileformat2.html#walformat).
+constexpr int kFrameHeaderSize = 24;
+// The most one write passes on: the default VFS writes at most 128 KiB - 1 bytes per call
+// (seekAndWrite masks the count to 17 bits) and answers a longer write as a full disk.
+// Past it the gathered writes go out (a large transaction writes thousands of frames before
+// its commit frame); a client create's commit (28 frames of 4 KiB) fits in one.
+constexpr size_t kMaxWrite = 120 * 1024;
+
+sqlite3_vfs* g_default = nullptr;  // the VFS wrapped
+sqlite3_vfs g_vfs;
+sqlite3_io_methods g_methods;
+std::atomic<std::uint64_t> g_asked{0};
+std::atomic<std::uint64_t> g_written{0};
+
+// A WAL file: this header, then the default VFS's file (`real`) in the same allocation.
+struct WalFile {
+  sqlite3_file base;  // base.pMethods = &g_methods
+  sqlite3_file* real;
+  std::string buffer;  // consecutive writes not yet in the file, starting at `offset`
+  sqlite3_int64 offset = 0;
+  bool commit_frame_next = false;  // the commit frame's header is buffered, its page is next
+};
+
+WalFile* Wal(sqlite3_file* file) {
+  return reinterpret_cast<WalFile*>(file);
+}
+
+// Writes what is gathered, at most kMaxWrite bytes a call; SQLite's error code.
+int Flush(WalFile* wal) {
+  int result = SQLITE_OK;
+  for (size_t done = 0; done < wal->buffer.size() && result == SQLITE_OK;) {
+    const size_t amount = std::min(kMaxWrite, wal->buffer.size() - done);
+    result =
+        wal->real->pMethods->xWrite(wal->real, wal->buffer.data() + done, static_cast<int>(amount),
+                                    wal->offset + static_cast<sqlite3_int64>(done));
+    g_written.fetch_add(1, std::memory_order_relaxed);
+    done += amount;
+  }
+  wal->buffer.clear();
+  wal->commit_frame_next = false;
+  return result;
+}
+
+int WalWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
+  WalFile* wal = Wal(file);
+  g_asked.fetch_add(1, std::memory_order_relaxed);
+  if (!wal->buffer.empty() &&
+      offset != wal->offset + static_cast<sqlite3_int64>(wal->buffer.size()))
+    if (int result = Flush(wal); result != SQLITE_OK) return result;
+  if (wal->buffer.empty()) wal->offset = offset;
+  const bool page_of_commit = wal->commit_frame_next;
+  try {
+    wal->buffer.append(static_cast<const char*>(data), static_cast<size_t>(amount));
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;
+  }
+  if (amount == kFrameHeaderSize) {
+    const auto* header = static_cast<const unsigned char*>(data);
+    wal->commit_frame_next = (header[4] | header[5] | header[6] | header[7]) != 0;
+    return SQLITE_OK;
+  }
+  if (page_of_commit || wal->buffer.size() >= kMaxWrite) return Flush(wal);
+  return SQLITE_OK;
+}
+
+// The other methods write what is gathered first, then do what the default VFS does.
+template <auto Method, class... Args>
+int FlushThen(sqlite3_file* file, Args... args) {
+  WalFile* wal = Wal(file);
+  if (int result = Flush(wal); result != SQLITE_OK) return result;
+  return (wal->real->pMethods->*Method)(wal->real, args...);
+}
+
+template <auto Method, class... Args>
+int Forward(sqlite3_file* file, Args... args) {
+  sqlite3_file* real = Wal(file)->real;
+  return (real->pMethods->*Method)(real, args...);
+}
+
+int WalClose(sqlite3_file* file) {
+  WalFile* wal = Wal(file);
+  const int flushed = Flush(wal);
+  const int closed = wal->real->pMethods->xClose(wal->real);
+  wal->~WalFile();
+  return flushed != SQLITE_OK ? flushed : closed;
+}
+
+int WalRead(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset) {
+  return FlushThen<&sqlite3_io_methods::xRead>(file, data, amount, offset);
+}
+int WalTruncate(sqlite3_file* file, sqlite3_int64 size) {
+  return FlushThen<&sqlite3_io_methods::xTruncate>(file, size);
+}
+int WalSync(sqlite3_file* file, int flags) {
+  return FlushThen<&sqlite3_io_methods::xSync>(file, flags);
+}
+int WalFileSize(sqlite3_file* file, sqlite3_int64* size) {
+  return FlushThen<&sqlite3_io_methods::xFileSize>(file, size);
+}
+int WalFileControl(sqlite3_file* file, int op, void* arg) {
+  return FlushThen<&sqlite3_io_methods::xFileControl>(file, op, arg);
+}
+int WalLock(sqlite3_file* file, int lock) {
+  return Forward<&sqlite3_io_methods::xLock>(file, lock);
+}
+int WalUnlock(sqlite3_file* file, int lock) {
+  return Forward<&sqlite3_io_methods::xUnlock>(file, lock);
+}
+int WalCheckReservedLock(sqlite3_file* file, int* out) {
+  return Forward<&sqlite3_io_methods::xCheckReservedLock>(file, out);
+}
+int WalSectorSize(sqlite3_file* file) {
+  sqlite3_file* real = Wal(file)->real;
+  return real->pMethods->xSectorSize(real);
+}
+int WalDeviceCharacteristics(sqlite3_file* file) {
+  sqlite3_file* real = Wal(file)->real;
+  return real->pMethods->xDeviceCharacteristics(real);
+}
+// A WAL file has no shared memory and is never memory-mapped (the database file has and
+// is); these only answer as the default VFS would if asked.
+int WalShmMap(sqlite3_file* file, int page, int size, int extend, void volatile** out) {
+  return Forward<&sqlite3_io_methods::xShmMap>(file, page, size, extend, out);
+}
+int WalShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  return Forward<&sqlite3_io_methods::xShmLock>(file, offset, n, flags);
+}
+void WalShmBarrier(sqlite3_file* file) {
+  sqlite3_file* real = Wal(file)->real;
+  real->pMethods->xShmBarrier(real);
+}
+int WalShmUnmap(sqlite3_file* file, int delete_flag) {
+  return Forward<&sqlite3_io_methods::xShmUnmap>(file, delete_flag);
+}
+int WalFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
+  return FlushThen<&sqlite3_io_methods::xFetch>(file, offset, amount, out);
+}
+int WalUnfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
+  return Forward<&sqlite3_io_methods::xUnfetch>(file, offset, page);
+}
+
+int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags) {
+  if (!(flags & SQLITE_OPEN_WAL))  // the default VFS's file, in the memory SQLite gave
+    return g_default->xOpen(g_default, name, file, flags, out_flags);
+  auto* wal = new (file) WalFile{};
+  wal->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + sizeof(WalFile));
+  const int result = g_default->xOpen(g_default, name, wal->real, flags, out_flags);
+  if (result != SQLITE_OK) {
+    // SQLite closes a file whose xOpen failed only when pMethods is set; the default VFS
+    // cleans up its own part.
+    wal->~WalFile();
+    file->pMethods = nullptr;
+    return result;
+  }
+  if (!wal->real->pMethods) {
+    wal->~WalFile();
+    file->pMethods = nullptr;
+    return SQLITE_CANTOPEN;
+  }
+  file->pMethods = &g_methods;
+  return SQLITE_OK;
+}
+
+// The default VFS's other calls, as they are.
+int Delete(sqlite3_vfs*, const char* name, int sync_dir) {
+  return g_default->xDelete(g_default, name, sync_dir);
+}
+int Access(sqlite3_vfs*, const char* name, int flags, int* out) {
+  return g_default->xAccess(g_default, name, flags, out);
+}
+int FullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
+  return g_default->xFullPathname(g_default, name, size, out);
+}
+void* DlOpen(sqlite3_vfs*, const char* name) {
+  return g_default->xDlOpen(g_default, name);
+}
+void DlError(sqlite3_vfs*, int size, char* out) {
+  g_default->xDlError(g_default, size, out);
+}
+void (*DlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
+  return g_default->xDlSym(g_default, handle, symbol);
+}
+void DlClose(sqlite3_vfs*, void* handle) {
+  g_default->xDlClose(g_default, handle);
+}
+int Randomness(sqlite3_vfs*, int size, char* out) {
+  return g_default->xRandomness(g_default, size, out);
+}
+int Sleep(sqlite3_vfs*, int microseconds) {
+  return g_default->xSleep(g_default, microseconds);
+}
+int CurrentTime(sqlite3_vfs*, double* out) {
+  return g_default->xCurrentTime(g_default, out);
+}
+int GetLastError(sqlite3_vfs*, int size, char* out) {
+  return g_default->xGetLastError ? g_default->xGetLastError(g_default, size, out) : 0;
+}
+int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
+  return g_default->xCurrentTimeInt64(g_default, out);
+}
+int SetSystemCall(sqlite3_vfs*, const char* name, sqlite3_syscall_ptr call) {
+  return g_default->xSetSystemCall(g_default, name, call);
+}
+sqlite3_syscall_ptr GetSystemCall(sqlite3_vfs*, const char* name) {
+  return g_default->xGetSystemCall(g_default, name);
+}
+const char* NextSystemCall(sqlite3_vfs*, const char* name) {
+  return g_default->xNextSystemCall(g_default, name);
+}
+
+void Install() {
+  g_default = sqlite3_vfs_find(nullptr);
+  if (!g_default || g_default->iVersion < 3)
+    throw std::runtime_error("SQLite: the default VFS is missing or too old");
+  const sqlite3_io_methods methods = {3,
+                                      WalClose,
+                                      WalRead,
+                                      WalWrite,
+                                      WalTruncate,
+                                      WalSync,
+                                      WalFileSize,
+                                      WalLock,
+                                      WalUnlock,
+                                      WalCheckReservedLock,
+                                      WalFileControl,
+                                      WalSectorSize,
+                                      WalDeviceCharacteristics,
+                                      WalShmMap,
+                                      WalShmLock,
+                                      WalShmBarrier,
+                                      WalShmUnmap,
+                                      WalFetch,
+                                      WalUnfetch};
+  g_methods = methods;
+  g_vfs = *g_default;
+  g_vfs.pNext = nullptr;
+  g_vfs.szOsFile = static_cast<int>(
+      std::max<size_t>(static_cast<size_t>(g_default->szOsFile),
+                       sizeof(WalFile) + static_cast<size_t>(g_default->szOsFile)));
+  g_vfs.zName = "upravdom-wal-buffer";
+  g_vfs.pAppData = nullptr;
+  g_vfs.xOpen = Open;
+  g_vfs.xDelete = Delete;
+  g_vfs.xAccess = Access;
+  g_vfs.xFullPathname = FullPathname;
+  g_vfs.xDlOpen = DlOpen;
+  g_vfs.xDlError = DlError;
+  g_vfs.xDlSym = DlSym;
+  g_vfs.xDlClose = DlClose;
+  g_vfs.xRandomness = Randomness;
+  g_vfs.xSleep = Sleep;
+  g_vfs.xCurrentTime = CurrentTime;
+  g_vfs.xGetLastError = GetLastError;
+  g_vfs.xCurrentTimeInt64 = CurrentTimeInt64;
+  g_vfs.xSetSystemCall = SetSystemCall;
+  g_vfs.xGetSystemCall = GetSystemCall;
+  g_vfs.xNextSystemCall = NextSystemCall;
+  if (sqlite3_vfs_register(&g_vfs, /*makeDflt=*/1) != SQLITE_OK)
+    throw std::runtime_error("SQLite: the WAL write buffer could not be registered");
+}
+
+}  // namespace
+
+void InstallWalWriteBuffer() {
+  static std::once_flag once;
+  std::call_once(once, Install);
+}
+
+WalWriteCounts WalWriteBufferCounts() {
+  return {g_asked.load(std::memory_order_relaxed), g_written.load(std::memory_order_relaxed)};
+}
+
+}  // namespace upravdom::db
