@@ -928,6 +928,25 @@ def test_sync_keep_on_sync_link_keeps_the_client(integration, admin, obj):
     assert not is_gone(admin, idb)
 
 
+def test_sync_a_listed_resident_depends_on_an_owner_who_stays(integration, admin, obj):
+    """The record lists only a resident: the owners it does not list leave (sync), so the
+    resident cannot depend on one of them — on the kept owner when there is one, else the
+    record fails and changes nothing."""
+    rec, a, b, pid, ida, idb = two_owners(integration, obj)
+    resident = owner(role="resident")
+    ans = run_import(integration, [only(rec, resident)], status="failed")
+    [err] = ans["errors"]
+    assert err["field"] == "clients[0].role" and "нет собственника" in err["message"], err
+    assert set(links(admin, pid)) == {ida, idb}, "the failed record changed nothing"
+
+    assert_status(admin.patch(f"{P}/{pid}/clients/{idb}", json={"keep_on_sync": True}), 200)
+    ans = run_import(integration, [only(rec, resident)], status=("ok", "warnings"))
+    rid = client_id(ans, 0, resident["external_id"])
+    own = links(admin, pid)
+    assert set(own) == {idb, rid}, own
+    assert own[rid]["owner_client_id"] == idb, "the resident depends on the owner who stays"
+
+
 def test_sync_client_with_a_keep_on_sync_link_elsewhere_keeps_all_links(integration, admin, obj):
     rec, a, b, pid, ida, idb = two_owners(integration, obj)
     other = make_premise(admin, obj["id"])
@@ -1460,6 +1479,49 @@ def test_same_premise_external_id_twice_in_a_batch(integration, admin, obj):
     assert m and m.group(1) in ("1", "2"), f"the message should name the first record (1 or 2): {err}"
     # only the records before the failing one are written
     assert totals(admin) == (before[0] + 1, before[1] + 1)
+
+
+def test_one_person_listed_twice_in_a_record_is_refused_in_russian(integration, admin, obj):
+    """1С has the same person under two codes with one phone: the second entry finds the
+    client the first one made (case 3). The record names the repeat; nothing of it is
+    written, and no database text reaches the answer."""
+    before = totals(admin)
+    phone = unique_phone()
+    twice = consolidated(obj, clients=[owner(phone=phone), owner(phone=phone, role="resident")])
+    for dry_run in (True, False):
+        ans = run_import(integration, [client_record(), twice], dry_run=dry_run, status="failed")
+        assert outcomes(ans) == ["created", "error"]
+        [err] = ans["errors"]
+        assert (err["index"], err["field"]) == (1, "clients[1].phone"), err
+        assert "clients[0]" in err["message"] and "дважды" in err["message"], err
+        assert not re.search("[A-Za-z]{4,}", err["message"].replace("clients", "")), err
+    assert totals(admin) == (before[0] + 1, before[1]), "only the first record's client"
+
+
+def test_an_account_listed_twice_in_a_record_is_refused(integration, admin, obj, le):
+    before = totals(admin)
+    same_id = [account(le, external_id="ЛС-Д-1"), account(le, external_id="ЛС-Д-1")]
+    number = f"ЛС-{seq()}"
+    same_number = [account(le, number=number), account(le, number=number)]
+    for accounts, field in ((same_id, "accounts[1].external_id"), (same_number, "accounts[1].number")):
+        ans = run_import(integration, [consolidated(obj, accounts=accounts)], status="failed")
+        [err] = ans["errors"]
+        assert (err["index"], err["field"]) == (0, field), err
+        assert "accounts[0]" in err["message"], err
+    assert totals(admin) == before
+
+
+def test_an_account_with_debt_moved_to_a_new_premise_gives_its_new_owner_the_debt(integration, admin, obj, le):
+    old_premise = make_premise(admin, obj["id"])
+    number = f"ЛС-{seq()}"
+    acc = assert_status(admin.post(f"{P}/{old_premise['id']}/accounts",
+                                   json={"legal_entity_id": le["id"], "number": number}), 201)
+    add_charge(admin, acc["id"], amount=90000)
+    rec = consolidated(obj, clients=[owner()], accounts=[account(le, number=number)])
+    ans = run_import(integration, [rec])
+    assert ans["results"][0]["outcome"] == "created"
+    assert ans["results"][0]["accounts"][0]["account_id"] == acc["id"], "the account moved"
+    assert card(admin, client_id(ans, 0))["debt"] == 90000, "the debt came with the account"
 
 
 def test_body_over_64_mb_is_413(env, admin, nothing_written):

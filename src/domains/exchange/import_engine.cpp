@@ -249,8 +249,21 @@ RecordEntries ReadRecord(const json& record) {
   if (record.contains("accounts")) {
     const json& list = record["accounts"];
     if (!list.is_array()) Fail("accounts", "Ожидается массив лицевых счетов");
-    for (size_t i = 0; i < list.size(); ++i)
+    for (size_t i = 0; i < list.size(); ++i) {
       entries.accounts.push_back(ReadAccount(list[i], "accounts[" + std::to_string(i) + "]"));
+      // The second of two alike would find the account the first one saved and renumber it.
+      const AccountEntry& entry = entries.accounts.back();
+      for (size_t j = 0; j < i; ++j) {
+        const AccountEntry& earlier = entries.accounts[j];
+        if (entry.external_id && entry.external_id == earlier.external_id)
+          Fail(
+              entry.prefix + ".external_id",
+              "Лицевой счёт с этим внешним идентификатором уже указан в записи: " + earlier.prefix);
+        if (entry.legal_entity_inn == earlier.legal_entity_inn && entry.number == earlier.number)
+          Fail(entry.prefix + ".number",
+               "Лицевой счёт с этим номером уже указан в записи: " + earlier.prefix);
+      }
+    }
   }
   return entries;
 }
@@ -805,11 +818,12 @@ class ImportRun {
     if (!created && dialect_ == db::Dialect::kPostgres)
       db::LockRow(sql_, dialect_, "premises", organization_id_, premise_id);
     std::set<long long> debt_clients;  // whose kept debt must be recomputed
+    bool debt_moved_in = false;        // an account with a debt moved onto this premise
 
     json account_results = json::array();
     for (const AccountEntry& entry : account_entries) {
       auto [account_id, account_outcome] =
-          SaveAccount(premise_id, entry, premise_changes, debt_clients);
+          SaveAccount(premise_id, entry, premise_changes, debt_clients, debt_moved_in);
       account_results.push_back(
           {{"number", entry.number}, {"account_id", account_id}, {"outcome", account_outcome}});
       if (account_outcome != "unchanged" && outcome == "unchanged") outcome = "updated";
@@ -822,13 +836,29 @@ class ImportRun {
       bool links_changed = false;
       std::vector<ClientOutcome> saved;
       std::map<std::string, long long> by_external_id;
-      for (const ClientEntry& entry : client_entries) {
+      for (size_t i = 0; i < client_entries.size(); ++i) {
+        const ClientEntry& entry = client_entries[i];
+        const size_t merges_before = merges.size();
         saved.push_back(SaveClient(index, entry));
+        // A merge (2d) may have absorbed a client an earlier entry resolved to.
+        if (merges.size() > merges_before) {
+          const long long absorbed = merges.back()["absorbed_client_id"].get<long long>();
+          for (ClientOutcome& earlier : saved)
+            if (earlier.client_id == absorbed) earlier.client_id = saved.back().client_id;
+        }
+        // Two entries of one person (two external ids, one phone): one link each would
+        // be the same link twice.
+        for (size_t j = 0; j < i; ++j)
+          if (saved[j].client_id == saved[i].client_id)
+            Fail(Path(entry.prefix, entry.phone ? "phone" : "external_id"),
+                 "Это тот же клиент, что и " + client_entries[j].prefix +
+                     " (один телефон): клиент указан в записи дважды");
         by_external_id[entry.external_id] = saved.back().client_id;
-        client_results.push_back({{"external_id", entry.external_id},
-                                  {"client_id", saved.back().client_id},
-                                  {"outcome", saved.back().outcome}});
       }
+      for (size_t i = 0; i < client_entries.size(); ++i)
+        client_results.push_back({{"external_id", client_entries[i].external_id},
+                                  {"client_id", saved[i].client_id},
+                                  {"outcome", saved[i].outcome}});
       std::vector<links::Link> current =
           created ? std::vector<links::Link>{} : lookups_.LinksOfPremise(premise_id);
       // The premise's links as this record leaves them, by client: the shares are checked on
@@ -839,9 +869,13 @@ class ImportRun {
       for (size_t i = 0; i < client_entries.size(); ++i)
         if (links::IsOwnerRole(client_entries[i].role) && !first_owner)
           first_owner = saved[i].client_id;
+      // The record lists no owner: a dependant depends on an owner the sync keeps (M-1), not on
+      // one this record removes.
       if (!first_owner)
         for (const links::Link& link : current)
-          if (links::IsOwnerRole(link.role)) first_owner = link.client_id;
+          if (!first_owner && links::IsOwnerRole(link.role) &&
+              (link.keep_on_sync || imports_.KeptOnSync(organization_id_, link.client_id)))
+            first_owner = link.client_id;
       // Owners first, so that dependants can name them.
       for (int pass = 0; pass < 2; ++pass) {
         for (size_t i = 0; i < client_entries.size(); ++i) {
@@ -907,7 +941,8 @@ class ImportRun {
                             });
         if (shares) CheckShares(final_links);
         if (outcome == "unchanged") outcome = "updated";
-        if (!created && imports_.PremiseDebt(organization_id_, premise_id) != 0)
+        // A new premise has no debt unless an account brought one.
+        if ((!created || debt_moved_in) && imports_.PremiseDebt(organization_id_, premise_id) != 0)
           for (const ClientOutcome& s : saved) debt_clients.insert(s.client_id);
       }
       for (const ClientOutcome& s : saved)
@@ -993,7 +1028,8 @@ class ImportRun {
   }
 
   std::pair<long long, std::string> SaveAccount(long long premise_id, const AccountEntry& entry,
-                                                json& changes, std::set<long long>& debt_clients) {
+                                                json& changes, std::set<long long>& debt_clients,
+                                                bool& debt_moved_in) {
     const std::optional<long long> legal_entity = LegalEntity(entry.legal_entity_inn);
     if (!legal_entity)
       Fail(entry.prefix + ".legal_entity_inn", "Юридическое лицо с таким ИНН не найдено");
@@ -1033,7 +1069,9 @@ class ImportRun {
           *id, {{existing->legal_entity_id, existing->number}, {legal_entity_id, account.number}},
           {existing->external_id, account.external_id});
       if (existing->premise_id != premise_id && existing->debt != 0) {
-        // The debt moves with the account: clients of both premises.
+        debt_moved_in = true;
+        // The debt moves with the account: clients of both premises (those the record links
+        // later are added when their links are saved).
         for (long long c : accounts::ClientsOfPremise(sql_, organization_id_, existing->premise_id))
           debt_clients.insert(c);
         for (long long c : accounts::ClientsOfPremise(sql_, organization_id_, premise_id))
@@ -1224,9 +1262,13 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       } catch (const soci::soci_error& error) {
         // A constraint the checks did not foresee (e.g. a concurrent change by staff): the
         // record is rolled back like any failing record.
+        // The database's own text (English, with the statement and its values) goes to the
+        // server's log only.
         spdlog::warn("import {} record {}: {}", operation_id, queued.index, error.what());
-        return {json(), RecordFailed{{{"", "Запись нарушает ограничение базы данных: " +
-                                               std::string(error.what())}}}};
+        return {json(), RecordFailed{{{"",
+                                       "Запись не применена: она противоречит данным в "
+                                       "базе (возможно, изменённым в это же время). "
+                                       "Повторите загрузку"}}}};
       }
     };
     // Applies the queued records in order; false once a real run has stopped at a failure.
