@@ -1524,6 +1524,38 @@ def test_an_account_with_debt_moved_to_a_new_premise_gives_its_new_owner_the_deb
     assert card(admin, client_id(ans, 0))["debt"] == 90000, "the debt came with the account"
 
 
+def test_a_batch_whose_commit_fails_is_not_reported_as_applied(env, integration, admin, obj):
+    """The commit of the second batch (records 1,000…) fails — here a deferred constraint
+    trigger of PostgreSQL, the way a lost connection or a full disk would: the answer and
+    the log report the first batch and name record 1,000 as the first one not saved."""
+    if env.db.kind != "postgres":
+        pytest.skip("SQLite has no check that runs at commit")
+    marker = f"FAIL-AT-COMMIT-{seq()}"
+    env.db.execute(f"""
+        CREATE OR REPLACE FUNCTION test_fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.external_id = '{marker}' THEN RAISE EXCEPTION 'commit refused for the test'; END IF;
+          RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER test_fail_at_commit AFTER INSERT ON premises
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_fail_at_commit();""")
+    try:
+        before = totals(admin)
+        recs = [consolidated(obj) for _ in range(1500)]
+        recs[1200]["premise"]["external_id"] = marker
+        ans = run_import(integration, recs, status="failed")
+        assert ans["counts"]["processed"] == 1000 and ans["counts"]["created"] == 1000, ans["counts"]
+        assert len(ans["results"]) == 1000
+        [err] = ans["errors"]
+        assert err["index"] == 1000 and "не сохранены" in err["message"], err
+        assert totals(admin) == (before[0], before[1] + 1000), "the first batch is in the database"
+        op = operation(admin, ans["operation_id"])
+        assert op["status"] == "failed" and op["counts"]["processed"] == 1000, op
+    finally:
+        env.db.execute("DROP TRIGGER IF EXISTS test_fail_at_commit ON premises; "
+                       "DROP FUNCTION IF EXISTS test_fail_at_commit()")
+
+
 def test_body_over_64_mb_is_413(env, admin, nothing_written):
     size = 64 * MiB + 1
     head = (f"POST {IMPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {env.a.api_token}\r\n"

@@ -1137,6 +1137,8 @@ class JsonArrayText {
     text_ += value.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   std::string Finish() { return text_.empty() ? "[]" : std::move(text_) + "]"; }
+  size_t Size() const { return text_.size(); }
+  void BackTo(size_t size) { text_.resize(size); }
 
  private:
   std::string text_;
@@ -1202,6 +1204,7 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
   long long error_count = 0;
   bool stopped = false;
   std::string crash;
+  std::optional<size_t> unsaved_from;  // the first record of a batch whose commit failed
 
   auto count = [&](const json& result) {
     counts["processed"] = counts["processed"].get<long long>() + 1;
@@ -1331,15 +1334,51 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       batch.clear();
       return go_on;
     };
+    // What the answer says of the records before a batch: a batch whose commit fails is
+    // taken out of it again (its records are not in the database), and the answer names
+    // the first record lost.
+    struct Said {
+      json counts;
+      size_t results, all_errors, errors, merges, warnings;
+      long long error_count;
+      size_t first_index;
+    };
+    auto said = [&] {
+      return Said{counts,
+                  results.Size(),
+                  all_errors.Size(),
+                  errors.size(),
+                  merges.size(),
+                  warnings.size(),
+                  error_count,
+                  batch.empty() ? 0 : batch.front().index};
+    };
+    auto commit = [&](const Said& before) {
+      try {
+        run.WritePending();
+        tx->Commit();
+      } catch (...) {
+        counts = before.counts;
+        results.BackTo(before.results);
+        all_errors.BackTo(before.all_errors);
+        while (errors.size() > before.errors) errors.erase(errors.size() - 1);
+        while (merges.size() > before.merges) merges.erase(merges.size() - 1);
+        while (warnings.size() > before.warnings) warnings.erase(warnings.size() - 1);
+        error_count = before.error_count;
+        unsaved_from = before.first_index;
+        throw;
+      }
+    };
+    Said uncommitted_since = said();  // what was said when the open transaction began
     open();
     records([&](size_t index, json& record) {
       batch.push_back({index, std::move(record), std::nullopt, nullptr});
       if (batch.size() < kBatchSize) return true;
-      if (!apply_batch()) return false;
+      uncommitted_since = said();
+      if (!apply_batch()) return false;  // committed below, up to the failing record
       if (!settings.dry_run) {
         collect();
-        run.WritePending();
-        tx->Commit();
+        commit(uncommitted_since);
         log_.Progress(organization_id, operation_id, counts);
         open();
       } else {
@@ -1351,24 +1390,33 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       }
       return true;
     });
+    if (!stopped) uncommitted_since = said();  // else: before the batch that stopped
     if (!stopped && !batch.empty()) apply_batch();
     collect();
-    run.WritePending();
-    if (settings.dry_run)
+    if (settings.dry_run) {
+      run.WritePending();
       tx.reset();  // rolls everything back
-    else
-      tx->Commit();
+    } else {
+      commit(uncommitted_since);
+    }
   } catch (const ApiError& error) {
     crash = error.what();
   } catch (const std::exception& error) {
     spdlog::error("import {} failed: {}", operation_id, error.what());
     crash = "Внутренняя ошибка при импорте";
   }
+  if (!crash.empty() && unsaved_from)
+    crash = "Записи начиная с " + std::to_string(*unsaved_from) +
+            " не сохранены: база данных не приняла пакет при сохранении. Записи до неё "
+            "сохранены; повторите загрузку";
   if (!crash.empty()) {
-    json error = {{"index", nullptr}, {"field", ""}, {"message", crash}};
+    json error = {{"index", unsaved_from ? json(*unsaved_from) : json(nullptr)},
+                  {"field", ""},
+                  {"message", crash}};
     all_errors.Add(error);
     errors.push_back(std::move(error));
     ++error_count;
+    counts["errors"] = counts["errors"].get<long long>() + 1;  // as the answer's errors
     stopped = true;
   }
   const bool failed = stopped || (settings.dry_run && error_count > 0);
