@@ -521,6 +521,28 @@ def _sanitized(env) -> bool:
         return False
 
 
+def test_a_cell_repeated_in_a_row_is_refused_before_it_fills_the_memory(env, admin):
+    """One shared string of 30,000 characters and a row that refers to it 200,000 times in
+    the same cell: 6 GB if each copy were kept, a few hundred KB uploaded. Excel writes a
+    row's cells left to right, each once; the file is refused at the repeat."""
+    content = _with_shared_strings(b"<si><t>" + b"x" * 30000 + b"</t></si>", 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
+        for name in src.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                z.writestr(name, src.read(name))
+                continue
+            sheet = src.read(name)
+            repeated = b'<row r="2">' + b'<c r="A2" t="s"><v>0</v></c>' * 200_000 + b"</row>"
+            z.writestr(name, sheet.replace(b"</sheetData>", repeated + b"</sheetData>"))
+    content = buf.getvalue()
+    assert len(content) < 1 << 20
+    body = assert_error(upload(admin, content), 422, "validation_failed", field="file")
+    assert "Строка 2: ячейка A2 повторяется" in body["message"], body
+    assert admin.get("/healthz").status_code == 200
+
+
 def _rss_mb(env, field: str = "VmRSS") -> float | None:
     """The server's resident memory now (VmRSS) or at its peak (VmHWM), in MB."""
     try:

@@ -277,7 +277,10 @@ struct SharedStringsHandler : orcus::sax_handler {
 int ColumnOf(std::string_view ref) {
   int col = 0;
   size_t i = 0;
-  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) col = col * 26 + (ref[i] - 'A' + 1);
+  for (; i < ref.size() && ref[i] >= 'A' && ref[i] <= 'Z'; ++i) {
+    col = col * 26 + (ref[i] - 'A' + 1);
+    if (col > 1'000'000) return 1'000'000;  // past Excel's XFD; no overflow on long refs
+  }
   return i == 0 ? -1 : col - 1;
 }
 
@@ -312,7 +315,13 @@ struct SheetHandler : AttributeHandler {
     } else if (e.name == "c") {
       in_cell = true;
       const std::string* r = Attribute("r");
+      const int previous = column;
       column = r ? ColumnOf(*r) : column + 1;
+      // Excel writes a row's cells left to right, each once. A cell repeated (or going back)
+      // would be kept again and again: a small file could fill the memory.
+      if (r && column >= 0 && column <= previous)
+        Refuse("Строка " + std::to_string(row) + ": ячейка " + *r +
+               " повторяется или идёт не по порядку — файл повреждён или собран не в Excel");
       const std::string* t = Attribute("t");
       type = t ? *t : "n";
       value.clear();
