@@ -39,6 +39,11 @@ constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kParserMemoryCap = 8 * 1024 * 1024;
 // Clients or accounts in one record's list (the record is built whole in memory).
 constexpr size_t kMaxListItems = 1000;
+// One record is held as JSON (several times its text) until the engine takes it: an element
+// has at most this many attributes (a client has ~30 fields) and a record at most this many
+// bytes of attribute names and values — whatever the file's size, memory stays bounded.
+constexpr size_t kMaxAttributes = 64;
+constexpr size_t kMaxRecordBytes = 1024 * 1024;
 
 // ---- A memory budget for the parser ----------------------------------------------------------
 
@@ -168,8 +173,21 @@ json AttributeValue(std::string_view element, std::string_view field, std::strin
 
 // ---- The parser ------------------------------------------------------------------------------
 
+// At most `characters` characters of a name or text from the file, cut between characters
+// (a cut inside one would be invalid UTF-8, which PostgreSQL refuses in the log and the
+// report), with «…» when cut: a message quotes the file, it does not copy it.
+std::string Shown(std::string_view text, size_t characters = 40) {
+  size_t end = 0, count = 0;
+  while (end < text.size() && count < characters) {
+    ++end;
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+    ++count;
+  }
+  return std::string(text.substr(0, end)) + (end < text.size() ? "…" : "");
+}
+
 std::string Tag(std::string_view name) {
-  return "<" + std::string(name) + ">";
+  return "<" + Shown(name) + ">";
 }
 
 // Expat's error in Russian: the ones a broken upload gives by name, any other as «ошибка
@@ -250,7 +268,10 @@ class Pass {
   void Run(const std::string& path, const std::function<bool(std::vector<json>&)>& flush) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                          &std::fclose);
-    if (!file) Refuse("Не удалось открыть файл XML: " + std::string(std::strerror(errno)));
+    if (!file) {
+      spdlog::error("XML file {}: {}", path, std::strerror(errno));
+      Refuse("Не удалось открыть файл XML");
+    }
     for (;;) {
       void* buffer = XML_GetBuffer(parser_, static_cast<int>(kChunk));
       if (!buffer) Refuse("Файл XML не прочитан: " + ExpatMessage(XML_ERROR_NO_MEMORY));
@@ -343,11 +364,11 @@ class Pass {
         if (name != "record")
           return Stop("в " + Tag(kRoot) + " допускаются только элементы <record>, а не " +
                       Tag(name));
-        if (attributes[0])
-          return Stop("у <record> нет атрибутов (" + std::string(attributes[0]) + ")");
+        if (attributes[0]) return Stop("у <record> нет атрибутов (" + Shown(attributes[0]) + ")");
         if (++header.records > kMaxRecords)
           return Stop("не более " + std::to_string(kMaxRecords) + " записей в файле");
         seen_ = {};
+        record_bytes_ = 0;
         if (build_) record_ = json::object();
         at_.push_back(At::kRecord);
         return;
@@ -364,12 +385,13 @@ class Pass {
         seen_[slot] = true;
         if (slot >= 2) {
           if (attributes[0])
-            return Stop("у " + Tag(name) + " нет атрибутов (" + std::string(attributes[0]) + ")");
+            return Stop("у " + Tag(name) + " нет атрибутов (" + Shown(attributes[0]) + ")");
           list_ = std::string(name);
           list_items_ = 0;
           if (build_) record_[list_] = json::array();
           at_.push_back(At::kList);
         } else {
+          if (!WithinLimits(name, attributes)) return;
           if (build_) record_[std::string(name)] = Fields(name, attributes);
           at_.push_back(At::kLeaf);
         }
@@ -385,6 +407,7 @@ class Pass {
         if (++list_items_ > kMaxListItems)
           return Stop("в " + Tag(list_) + " одной записи больше " + std::to_string(kMaxListItems) +
                       " элементов");
+        if (!WithinLimits(name, attributes)) return;
         if (build_) record_[list_].push_back(Fields(name, attributes));
         at_.push_back(At::kLeaf);
         return;
@@ -403,8 +426,7 @@ class Pass {
 
   void Text(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
-      Stop("текст «" + std::string(text.substr(0, 40)) +
-           "» между тегами: данные записываются атрибутами элементов");
+      Stop("текст «" + Shown(text) + "» между тегами: данные записываются атрибутами элементов");
   }
 
   void RootAttributes(const XML_Char** attributes) {
@@ -413,7 +435,7 @@ class Pass {
       const std::string_view value = attributes[i + 1];
       if (name == "version") {
         if (value != "1")
-          return Stop("версия формата " + std::string(value) +
+          return Stop("версия формата " + Shown(value) +
                       " не поддерживается (ожидается version=\"1\")");
       } else if (name == "space") {
         if (value != "operations" && value != "construction")
@@ -426,9 +448,30 @@ class Pass {
       } else if (name.starts_with("xmlns") || name.starts_with("xsi:")) {
         // a schema reference for editors (docs/import-xml.xsd): not data
       } else {
-        return Stop("неизвестный атрибут " + std::string(name) + " у " + Tag(kRoot));
+        return Stop("неизвестный атрибут " + Shown(name) + " у " + Tag(kRoot));
       }
     }
+  }
+
+  // Whether the element's attributes keep the record within kMaxAttributes and
+  // kMaxRecordBytes (else the pass stops with the reason). Checked in both passes.
+  bool WithinLimits(std::string_view element, const XML_Char** attributes) {
+    size_t count = 0;
+    for (size_t i = 0; attributes[i]; i += 2) {
+      ++count;
+      record_bytes_ += std::char_traits<char>::length(attributes[i]) +
+                       std::char_traits<char>::length(attributes[i + 1]);
+    }
+    if (count > kMaxAttributes) {
+      Stop("у " + Tag(element) + " больше " + std::to_string(kMaxAttributes) +
+           " атрибутов: файл повреждён или собран не по формату");
+      return false;
+    }
+    if (record_bytes_ > kMaxRecordBytes) {
+      Stop("запись больше 1 МБ данных: файл повреждён или собран не по формату");
+      return false;
+    }
+    return true;
   }
 
   json Fields(std::string_view element, const XML_Char** attributes) {
@@ -445,6 +488,7 @@ class Pass {
   std::array<bool, 4> seen_{};
   std::string list_;
   size_t list_items_ = 0;
+  size_t record_bytes_ = 0;  // of the record's attributes so far
   json record_;
   std::vector<json> records_;
   bool stopped_ = false;

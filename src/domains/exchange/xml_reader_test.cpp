@@ -8,9 +8,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include "core/text.hpp"
 
 #include "core/error.hpp"
 
@@ -293,6 +295,42 @@ TEST_F(XmlReaderTest, ListsOfOneRecordAreBounded) {
   for (int i = 0; i < 1001; ++i) xml += "<client/>";
   xml += "</clients></record></upravdom-import>";
   EXPECT_NE(HeaderError(File(xml)).find("больше 1000 элементов"), std::string::npos);
+}
+
+TEST_F(XmlReaderTest, AttributesAndTheBytesOfOneRecordAreBounded) {
+  // One record is built whole as JSON (several times its text): its elements' attributes and
+  // the record's bytes are capped, whatever the file's size.
+  std::string many = "<upravdom-import><record><client external_id=\"C\"";
+  for (int i = 0; i < 64; ++i) many += " a" + std::to_string(i) + "=\"\"";
+  many += "/></record></upravdom-import>";
+  std::string message = HeaderError(File(many));
+  EXPECT_NE(message.find("у <client> больше 64 атрибутов"), std::string::npos) << message;
+
+  // 1,000 clients of 1.1 KB each: over 1 MB in one record.
+  std::string big = "<upravdom-import><record><premise external_id=\"P\"/><clients>";
+  for (int i = 0; i < 1000; ++i)
+    big += "<client external_id=\"C" + std::to_string(i) + "\" note=\"" + std::string(1100, 'x') +
+           "\"/>";
+  big += "</clients></record></upravdom-import>";
+  message = HeaderError(File(big));
+  EXPECT_NE(message.find("запись больше 1 МБ"), std::string::npos) << message;
+
+  // 63 attributes and a record under 1 MB are read.
+  std::string fits = "<upravdom-import><record><client external_id=\"C\"";
+  for (int i = 0; i < 62; ++i) fits += " a" + std::to_string(i) + "=\"\"";
+  fits += "/></record></upravdom-import>";
+  EXPECT_EQ(Records(File(fits)).size(), 1u);
+}
+
+TEST_F(XmlReaderTest, AQuotedTextIsCutBetweenCharacters) {
+  // 41 Cyrillic letters (2 bytes each) between tags: cut at 40 bytes, the message would end
+  // in half a letter — invalid UTF-8 that PostgreSQL refuses in the log and the report.
+  std::string letters;
+  for (int i = 0; i < 41; ++i) letters += "ж";
+  const std::string message =
+      HeaderError(File("<upravdom-import><record>" + letters + "</record></upravdom-import>"));
+  EXPECT_TRUE(text::IsValidUtf8(message)) << message;
+  EXPECT_NE(message.find("текст «" + letters.substr(0, 80) + "…»"), std::string::npos) << message;
 }
 
 TEST_F(XmlReaderTest, Windows1251) {
