@@ -11,6 +11,7 @@ what a server that was down finds when it comes back.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import time
@@ -264,7 +265,8 @@ def test_schedule_sets_the_next_run_in_moscow_time(admin, ftp):
     ("ftp_host", "ftp://example.ru"), ("ftp_host", "example.ru/dir"),
     ("report_emails", ["не-адрес"]), ("report_emails", ["x@example.ru\r\nBcc: v@evil.ru"]),
     ("report_emails", ["<x@example.ru>"]), ("paths", ["sber/offers.xml"]),
-    ("paths", ["file:///etc/passwd"]), ("paths", ["/a b.xml"]), ("method", "ftp"),
+    ("paths", ["file:///etc/passwd"]), ("paths", ["/a\tb.xml"]), ("paths", ["/a,b.xml"]),
+    ("paths", ["https://example.ru/a b.xml"]), ("method", "ftp"),
     ("space", "other"), ("schedule_enabled", "yes"),
 ])
 def test_settings_validation_names_the_field(admin, ftp, field, value):
@@ -277,6 +279,21 @@ def test_settings_validation_names_the_field(admin, ftp, field, value):
         assert CYRILLIC.search(err["fields"][field])
     after = assert_status(admin.get("/api/v1/exchange/settings"), 200)
     assert after == before, "nothing is saved when a field is wrong"
+
+
+def test_paths_keep_spaces_and_refuse_a_password_in_a_link(admin, ftp):
+    """An FTP path may have spaces and Cyrillic (1С's folders do); a link with a login and
+    password would be stored and shown as it is, so it is refused — without quoting it."""
+    body = settings_for(ftp, paths=["/Выгрузка 1С/offers.xml"])
+    s = assert_status(admin.put("/api/v1/exchange/settings", json=body), 200)
+    assert s["paths"] == ["/Выгрузка 1С/offers.xml"]
+    for link in ("https://user:secret-pw@example.ru/f.xml", "ftp://crm:secret-pw@ftp.example.ru/f.xml"):
+        body = settings_for(ftp, paths=[link])
+        err = assert_error(admin.put("/api/v1/exchange/settings", json=body), 422,
+                           "validation_failed", "paths")
+        assert "логин и пароль" in err["fields"]["paths"], err
+        assert "secret-pw" not in json.dumps(err, ensure_ascii=False), err
+    assert assert_status(admin.get("/api/v1/exchange/settings"), 200)["paths"] == ["/Выгрузка 1С/offers.xml"]
 
 
 def test_schedule_error_messages(admin):

@@ -13,9 +13,9 @@ namespace {
 
 constexpr size_t kMaxListItems = 20;
 
-bool HasControlOrSpace(const std::string& text) {
+bool HasControl(const std::string& text, bool or_space) {
   for (unsigned char c : text)
-    if (c <= 0x20 || c == 0x7f) return true;
+    if (c < 0x20 || c == 0x7f || (or_space && c == ' ')) return true;
   return false;
 }
 
@@ -37,14 +37,23 @@ std::optional<std::string> CheckLocation(const std::string& location) {
   const std::string hint = "Адрес файла «" + location +
                            "»: укажите путь на FTP-сервере от корня (/папка/файл.xml) или "
                            "прямую ссылку http://, https:// или ftp://";
-  if (location.size() > 2000 || HasControlOrSpace(location)) return hint;
-  if (location.rfind("/", 0) == 0) return location.size() > 1 ? std::nullopt : std::optional(hint);
+  // The addresses are kept as one comma-separated list.
+  if (location.find(',') != std::string::npos)
+    return "Адрес файла не может содержать запятую: запятой разделяются адреса";
+  // A path on the FTP server may have spaces (the download encodes them); a link is a URL.
+  const bool path = location.rfind("/", 0) == 0;
+  if (location.size() > 2000 || HasControl(location, !path)) return hint;
+  if (path) return location.size() > 1 ? std::nullopt : std::optional(hint);
   for (const char* scheme : {"http://", "https://", "ftp://"}) {
     const std::string prefix = scheme;
     if (location.rfind(prefix, 0) == 0) {
       std::string rest = location.substr(prefix.size());
       std::string host = rest.substr(0, rest.find_first_of("/?#"));
-      if (size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+      // A login and password in a link would be stored and shown as they are; the FTP
+      // password is kept encrypted in «Общие настройки». (Not quoted back: it has the password.)
+      if (host.find('@') != std::string::npos)
+        return "В ссылке на файл не указываются логин и пароль: для FTP-сервера укажите их в "
+               "«Общие настройки», а файл — путём от корня (/папка/файл.xml)";
       if (host.empty()) return hint;
       return std::nullopt;
     }
