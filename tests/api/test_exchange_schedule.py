@@ -234,6 +234,10 @@ def test_settings_defaults_and_the_password_is_never_returned(env, admin, admin_
         assert_status(admin.put("/api/v1/exchange/settings", json=settings_for(ftp)), 200)
         s = assert_status(admin.put("/api/v1/exchange/settings", json=change), 200)
         assert s["ftp_password_set"] is False, change
+    # Turning TLS off drops it too: it would go over the network in clear text.
+    assert_status(admin.put("/api/v1/exchange/settings", json={**settings_for(ftp), "ftp_tls": True}), 200)
+    s = assert_status(admin.put("/api/v1/exchange/settings", json={"ftp_tls": False}), 200)
+    assert s["ftp_password_set"] is False, "TLS turned off"
     s = assert_status(admin.put("/api/v1/exchange/settings",
                                 json={**settings_for(ftp), "ftp_user": "other"}), 200)
     assert s["ftp_password_set"] is True, "typed again with the new login, it is kept"

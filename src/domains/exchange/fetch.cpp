@@ -120,6 +120,25 @@ std::string UrlHost(const std::string& url) {
   return authority;
 }
 
+// The URL's port: as written, else the scheme's own (21 for ftp://).
+int UrlPort(const std::string& url, int default_port) {
+  const size_t start = url.find("://") + 3;
+  size_t end = url.find_first_of("/?#", start);
+  if (end == std::string::npos) end = url.size();
+  std::string authority = url.substr(start, end - start);
+  if (size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  if (size_t bracket = authority.rfind(']'); bracket != std::string::npos)
+    authority.erase(0, bracket + 1);
+  const size_t colon = authority.rfind(':');
+  if (colon == std::string::npos || colon + 1 == authority.size()) return default_port;
+  int port = 0;
+  for (char c : authority.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return -1;
+    port = port * 10 + (c - '0');
+  }
+  return port;
+}
+
 Target Resolve(CURL* curl, const std::string& raw_location, const FtpSettings& ftp) {
   std::string location = raw_location;
   location.erase(0, location.find_first_not_of(" \t"));
@@ -140,9 +159,11 @@ Target Resolve(CURL* curl, const std::string& raw_location, const FtpSettings& f
     return {Scheme::kHttp, location, UrlHost(location), false};
   if (StartsWithNoCase(location, "ftp://")) {
     const std::string host = UrlHost(location);
-    // A link to the organisation's own FTP server, without a login in it, logs in as the
-    // settings say; any other ftp:// link is anonymous or carries its own login.
+    // A link to the organisation's own FTP server (host and port), without a login in it,
+    // logs in as the settings say; any other ftp:// link is anonymous or carries its own
+    // login — the stored password never goes to another port of the host.
     const bool own = !ftp.host.empty() && Lower(host) == Lower(ftp.host) &&
+                     UrlPort(location, 21) == ftp.port &&
                      location.find('@', 6) == std::string::npos;
     return {Scheme::kFtpUrl, location, host, own};
   }

@@ -181,6 +181,18 @@ TEST_F(FetchTest, FtpUrlToTheOwnServerUsesTheSettingsLogin) {
   EXPECT_EQ(message.find("secret"), std::string::npos) << message;
 }
 
+TEST_F(FetchTest, AnFtpLinkToAnotherPortOfTheOwnHostIsNotGivenTheStoredLogin) {
+  // The settings name port P+1; a link to port P of the same host is another server: it is
+  // read anonymously (the peer refuses that), not with the stored login and password.
+  FtpSettings settings = Ftp();
+  settings.port = ftp_port_ + 1;
+  const std::string url = "ftp://127.0.0.1:" + std::to_string(ftp_port_) + "/sber/offers.xml";
+  EXPECT_HAS(FetchError(url, settings), "отклонил вход");
+  FetchedFile file = FetchToTempFile(url, Ftp(), Allowed());  // the settings' own port
+  EXPECT_EQ(Read(file.path), kXml);
+  fs::remove(file.path);
+}
+
 TEST_F(FetchTest, WrongPasswordIsRefusedLogin) {
   FtpSettings wrong = Ftp();
   wrong.password = "wrong";

@@ -96,6 +96,7 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
   // The sealed password belongs to the server and login it was given for (see below).
   const std::string saved_host = s.ftp_host, saved_user = s.ftp_user;
   const int saved_port = s.ftp_port;
+  const bool saved_tls = s.ftp_tls;
   BodyReader in(body);
   auto text = [&](const std::string& name, std::string& target, size_t max_length,
                   bool trim = true) {
@@ -136,14 +137,15 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
       s.ftp_password_enc =
           password.empty() ? std::nullopt : std::optional<std::string>(secrets_.Seal(password));
   }
-  // A stored password goes to the server it was typed for, never to another one: changing the
-  // server, port or login without typing the password again drops it (else an admin could
-  // point the settings at a host of their own and receive the password at the next run).
-  if (!in.Has("ftp_password") &&
-      (s.ftp_host != saved_host || s.ftp_port != saved_port || s.ftp_user != saved_user))
-    s.ftp_password_enc = std::nullopt;
   flag("ftp_passive", s.ftp_passive);
   flag("ftp_tls", s.ftp_tls);
+  // A stored password goes to the server it was typed for, never to another one: changing the
+  // server, port or login without typing the password again drops it (else an admin could
+  // point the settings at a host of their own and receive the password at the next run); so
+  // does turning TLS off (it would go over the network in clear text).
+  if (!in.Has("ftp_password") && (s.ftp_host != saved_host || s.ftp_port != saved_port ||
+                                  s.ftp_user != saved_user || (saved_tls && !s.ftp_tls)))
+    s.ftp_password_enc = std::nullopt;
   if (text("method", s.method, 50) && s.method != "links")
     in.Fail("method", "Метод импорта: доступны только ссылки на XML-файлы (links)");
   if (list("report_emails", s.report_emails)) {
@@ -224,7 +226,7 @@ nlohmann::json SettingsService::CheckFtp(long long organization_id, const nlohma
   if (password) {
     ftp.password = *password;
   } else if (s.ftp_password_enc && ftp.host == s.ftp_host && ftp.port == s.ftp_port &&
-             ftp.user == s.ftp_user) {
+             ftp.user == s.ftp_user && (ftp.tls || !s.ftp_tls)) {
     // The stored password only for the server and login it was saved with (see Update).
     try {
       ftp.password = secrets_.Open(*s.ftp_password_enc);
