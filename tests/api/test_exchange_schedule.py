@@ -261,6 +261,29 @@ def test_schedule_sets_the_next_run_in_moscow_time(admin, ftp):
     assert s["next_run_at"] is None
 
 
+def test_saving_other_fields_keeps_a_due_slot(env, admin, ftp):
+    """A slot came due and the scheduler has not polled yet: saving the report e-mails (or
+    any field but the schedule) must not move the slot past now — the run would be lost."""
+    s = assert_status(admin.put("/api/v1/exchange/settings", json=settings_for(
+        ftp, paths=["/sber/a.xml"], schedule_minute="0", schedule_hour="3",
+        schedule_enabled=True)), 200)
+    # Held by a lease of another instance, so that this server's scheduler does not claim the
+    # slot meanwhile.
+    env.db.execute("UPDATE exchange_settings SET next_run_at = '2020-01-01T00:00:00Z', "
+                   "lease_owner = 'other', lease_until = '2999-01-01T00:00:00Z' "
+                   f"WHERE organization_id = {env.a.id}")
+    try:
+        s = assert_status(admin.put("/api/v1/exchange/settings",
+                                    json={"report_emails": ["boss@example.ru"]}), 200)
+        assert s["next_run_at"] == "2020-01-01T00:00:00Z", "the due slot stays due"
+        s = assert_status(admin.put("/api/v1/exchange/settings", json={"schedule_hour": "4"}), 200)
+        assert s["next_run_at"] > "2026", "a changed schedule computes its next slot"
+    finally:
+        env.db.execute("UPDATE exchange_settings SET lease_owner = NULL, lease_until = NULL "
+                       f"WHERE organization_id = {env.a.id}")
+        assert_status(admin.put("/api/v1/exchange/settings", json={"schedule_enabled": False}), 200)
+
+
 @pytest.mark.parametrize("field,value", [
     ("schedule_minute", "61"), ("schedule_minute", "*/0"), ("schedule_hour", "24"),
     ("schedule_hour", "1-5"), ("schedule_day", "0"), ("schedule_month", "13"),

@@ -76,6 +76,8 @@ Schedule ParseSchedule(const ScheduleFields& fields) {
   // A `*` finer than the finest field with numbers is its first value (see the header).
   if (!minute && (hour || day || month || weekday)) schedule.minutes = std::bitset<60>().set(0);
   if (!minute && !hour && (day || month || weekday)) schedule.hours = std::bitset<24>().set(0);
+  // A month alone: once that month, on its 1st (a weekday given narrows the days instead).
+  if (month && !day && !weekday) schedule.days = std::bitset<32>().set(1);
   // Days that never come (30 and 31 February, 31 of 30-day months only): the next run of a
   // leap-year start date within 30 years tells.
   if (!NextRun(schedule, std::chrono::sys_days(std::chrono::year{2024} / 1 / 1)))

@@ -6,7 +6,8 @@
 // Only minutes → every hour at that minute; minutes and hours → every day at that time; day,
 // month and weekday narrow the days in the same way. A `*` finer than the finest field with
 // numbers means its first value, so «hour 3» alone runs at 03:00 (not every minute of that
-// hour) and «day 5» alone at 00:00 of the 5th. All five `*`: every minute. When both the
+// hour), «day 5» alone at 00:00 of the 5th and «month 3» alone at 00:00 of 1 March (with a
+// weekday given, on each such weekday of the month). All five `*`: every minute. When both the
 // day of month and the weekday are given, a day must match both (not cron's «either»).
 // Weekdays are 1–7, Monday = 1 (as in Russian calendars). Ranges and steps (`1-5`, `*/5`)
 // are not supported: they are an error naming the field.

@@ -58,6 +58,12 @@ TEST(Schedule, AStarFinerThanTheFinestNumberIsItsFirstValue) {
   EXPECT_EQ(Next({.day = "5"}, Msk(2026, 11, 27, 12, 0)), timeutil::ToIso(Msk(2026, 12, 5, 0, 0)));
   EXPECT_EQ(Next({}, Msk(2026, 11, 27, 12, 0)), timeutil::ToIso(Msk(2026, 11, 27, 12, 1)))
       << "all stars: every minute";
+  // «запуск в конкретный месяц»: once, on its 1st — not every day of the month.
+  EXPECT_EQ(Next({.month = "3"}, Msk(2026, 11, 27, 12, 0)), timeutil::ToIso(Msk(2027, 3, 1, 0, 0)));
+  EXPECT_EQ(Next({.month = "3"}, Msk(2027, 3, 1, 0, 0)), timeutil::ToIso(Msk(2028, 3, 1, 0, 0)));
+  EXPECT_EQ(Next({.month = "3", .weekday = "1"}, Msk(2027, 3, 1, 0, 0)),
+            timeutil::ToIso(Msk(2027, 3, 8, 0, 0)))
+      << "with a weekday: each Monday of March";
 }
 
 TEST(Schedule, CommaListsInEveryField) {

@@ -160,15 +160,14 @@ std::string Scheduler::LeaseUntil() const {
   return timeutil::IsoAfter(options_.lease);
 }
 
-void Scheduler::RenewLease(long long organization_id, bool& lost) {
+void Scheduler::RenewLease(long long organization_id, std::atomic<bool>& lost) {
   try {
     if (settings_.RenewLease(organization_id, instance_id_, LeaseUntil())) return;
-    if (!lost)
+    if (!lost.exchange(true))
       spdlog::error(
           "scheduler: organisation {}: this instance ({}) lost the lease of its running import: "
-          "it ran out and another instance took it — the import may run twice at once",
+          "it ran out and another instance took it — this run stops",
           organization_id, instance_id_);
-    lost = true;
   } catch (const std::exception& e) {  // the next beat tries again
     spdlog::warn("scheduler: organisation {}: the lease was not renewed: {}", organization_id,
                  e.what());
@@ -190,14 +189,16 @@ void Scheduler::Loop() {
 }
 
 int Scheduler::RunDue() {
-  const auto now = std::chrono::system_clock::now();
-  const std::string now_iso = timeutil::ToIso(now);
   int ran = 0;
-  for (const DueSlot& slot : settings_.ListDue(now_iso)) {
+  for (const DueSlot& slot : settings_.ListDue(timeutil::NowIso())) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) break;
     }
+    // Now, not when the poll began: a run before this slot may have taken minutes, and a next
+    // slot computed from the poll's start could already be past (it would run again at once).
+    const auto now = std::chrono::system_clock::now();
+    const std::string now_iso = timeutil::ToIso(now);
     std::optional<std::string> next;
     try {
       // The missed-run rule: one run now, the next slot after now (schedule.hpp).
@@ -254,11 +255,12 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
   std::vector<FileOutcome> outcomes;
   std::optional<ExchangeSettings> settings;
   std::optional<LeaseHeartbeat> heartbeat;
+  std::atomic<bool> lease_lost{false};
   try {
     // Inside the try: a thread that cannot start must not skip the Release below.
     heartbeat.emplace(
         std::max(std::chrono::milliseconds(options_.lease) / 3, std::chrono::milliseconds(100)),
-        [this, organization_id, lost = false]() mutable { RenewLease(organization_id, lost); });
+        [this, organization_id, &lease_lost] { RenewLease(organization_id, lease_lost); });
     settings = settings_.Find(organization_id);
     if (settings) {
       FtpSettings ftp{settings->ftp_host,    settings->ftp_port, settings->ftp_user, "",
@@ -283,7 +285,8 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
               organization_id, ShownLocation(location));
           break;
         }
-        auto outcome = ImportFile(*settings, ftp, ftp_error, location, actor);
+        if (lease_lost) break;  // another instance runs the organisation's import now
+        auto outcome = ImportFile(*settings, ftp, ftp_error, location, actor, lease_lost);
         if (!outcome) break;
         outcomes.push_back(std::move(*outcome));
       }
@@ -292,7 +295,12 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
     spdlog::error("exchange run of organisation {}: {}", organization_id, e.what());
   }
   heartbeat.reset();  // no renewal after the release
-  settings_.Release(organization_id, instance_id_, timeutil::NowIso());
+  try {
+    settings_.Release(organization_id, instance_id_, timeutil::NowIso());
+  } catch (const std::exception& e) {  // the lease runs out by itself; the report still goes
+    spdlog::error("exchange run of organisation {}: the lease was not released: {}",
+                  organization_id, e.what());
+  }
   if (settings) {
     try {
       QueueReport(*settings, actor, !actor.user_id.has_value(), outcomes);
@@ -307,7 +315,8 @@ std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Act
 std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& settings,
                                                  const FtpSettings& ftp,
                                                  const std::optional<std::string>& ftp_error,
-                                                 const std::string& location, const Actor& actor) {
+                                                 const std::string& location, const Actor& actor,
+                                                 const std::atomic<bool>& lease_lost) {
   // Messages, the log and the report name the file without a password a link may carry.
   const std::string shown = ShownLocation(location);
   FileOutcome outcome{shown, "failed", "", 0};
@@ -335,14 +344,25 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
                           /*keep_results=*/false};
     const std::string path = file->path;
     ImportAnswer answer = engine_.Run(
-        actor, import, [&path](const std::function<bool(size_t, nlohmann::json&)>& visit) {
-          ForEachXmlRecord(path, visit);
+        actor, import,
+        [&path, &lease_lost](const std::function<bool(size_t, nlohmann::json&)>& visit) {
+          ForEachXmlRecord(path, [&](size_t index, nlohmann::json& record) {
+            // The batches before stay committed, as when a record fails (I-8).
+            if (lease_lost)
+              throw ApiError(ErrorCode::kConflict,
+                             "Импорт прерван на записи " + std::to_string(index) +
+                                 ": его запуск перешёл к другому экземпляру сервера (этот "
+                                 "не отвечал дольше срока аренды). Файл остаётся для "
+                                 "следующего запуска");
+            return visit(index, record);
+          });
         });
     outcome.operation_id = answer.summary.value("operation_id", 0LL);
     outcome.status = answer.summary.value("status", std::string("failed"));
     if (auto operation = log_.Find(actor.organization_id, outcome.operation_id))
       outcome.message = operation->message;
-    if (settings.delete_after_read && outcome.status != "failed" && IsFtpLocation(location)) {
+    if (settings.delete_after_read && outcome.status != "failed" && !lease_lost &&
+        IsFtpLocation(location)) {
       try {
         DeleteRemoteFile(location, ftp, *file, limits);
       } catch (const ApiError& error) {  // a new version uploaded meanwhile too

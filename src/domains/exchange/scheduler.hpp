@@ -82,15 +82,18 @@ class Scheduler {
   // The run of one organisation under this instance's lease; releases it at the end.
   std::vector<FileOutcome> Execute(long long organization_id, const Actor& actor);
   // nullopt: cut off by Stop before its import (nothing to report).
+  // `lease_lost`: set by the heartbeat when another instance took the lease; the import stops
+  // and the file is not deleted.
   std::optional<FileOutcome> ImportFile(const ExchangeSettings& settings, const FtpSettings& ftp,
                                         const std::optional<std::string>& ftp_error,
-                                        const std::string& location, const Actor& actor);
+                                        const std::string& location, const Actor& actor,
+                                        const std::atomic<bool>& lease_lost);
   void QueueReport(const ExchangeSettings& settings, const Actor& actor, bool scheduled,
                    const std::vector<FileOutcome>& outcomes);
   std::string LeaseUntil() const;
-  // One beat of a run's heartbeat: renews the lease; logs an error (once a run: `lost`) when
-  // another instance holds it.
-  void RenewLease(long long organization_id, bool& lost);
+  // One beat of a run's heartbeat: renews the lease; when another instance holds it, logs an
+  // error (once a run) and sets `lost`, which stops the run.
+  void RenewLease(long long organization_id, std::atomic<bool>& lost);
 
   db::Database& database_;
   OperationLog& log_;

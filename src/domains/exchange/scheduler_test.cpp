@@ -352,7 +352,8 @@ TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheIm
   }
 
   // Another instance holding the lease (it ran out while this one was stopped by the OS, say):
-  // the next renewal says so in the log.
+  // the next renewal says so in the log, and this run stops — two runs of one organisation's
+  // files at once would import them twice and race to delete them.
   Exec("UPDATE exchange_settings SET lease_owner = 'other', lease_until = '2999-01-01T00:00:00Z'");
   const auto logged = [&] {
     for (const std::string& line : log->last_formatted())
@@ -373,7 +374,11 @@ TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheIm
   EXPECT_EQ(peer.downloads(), 1);
   OperationPage page = log_.List(org_, {});
   ASSERT_EQ(page.items.size(), 1u) << "one run";
-  EXPECT_EQ(page.items[0].status, "ok") << page.items[0].message;
+  EXPECT_EQ(page.items[0].status, "failed") << page.items[0].message;
+  EXPECT_NE(page.items[0].message.find("запуск перешёл к другому экземпляру сервера"),
+            std::string::npos)
+      << page.items[0].message;
+  EXPECT_EQ(Count("clients"), 0) << "the run that lost its lease imported nothing more";
 }
 
 TEST(Report, OkOrErrorsWithEachFileAndItsOperation) {

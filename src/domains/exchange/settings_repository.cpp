@@ -43,7 +43,7 @@ std::optional<ExchangeSettings> SettingsRepository::Find(long long organization_
   return found;
 }
 
-void SettingsRepository::Save(const ExchangeSettings& s) {
+void SettingsRepository::Save(const ExchangeSettings& s, bool keep_next_run) {
   db::Session sql(database_);
   // One statement on both databases (SQLite ≥ 3.24 and PostgreSQL know ON CONFLICT).
   Sql upsert(
@@ -82,8 +82,9 @@ void SettingsRepository::Save(const ExchangeSettings& s) {
             "schedule_day = excluded.schedule_day, schedule_month = excluded.schedule_month, "
             "schedule_weekday = excluded.schedule_weekday, "
             "schedule_enabled = excluded.schedule_enabled, space = excluded.space, "
-            "source = excluded.source, next_run_at = excluded.next_run_at, "
-            "updated_at = excluded.updated_at";
+            "source = excluded.source, "
+         << (keep_next_run ? "" : "next_run_at = excluded.next_run_at, ")
+         << "updated_at = excluded.updated_at";
   db::Exec(sql, upsert);
 }
 

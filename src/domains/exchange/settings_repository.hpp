@@ -49,7 +49,9 @@ class SettingsRepository {
 
   std::optional<ExchangeSettings> Find(long long organization_id);
   // Inserts or updates the settings; the bookkeeping columns except next_run_at are kept.
-  void Save(const ExchangeSettings& settings);
+  // `keep_next_run`: an existing row keeps its next_run_at (the schedule did not change; the
+  // scheduler may have just moved it past a slot it claimed).
+  void Save(const ExchangeSettings& settings, bool keep_next_run = false);
 
   // Enabled schedules with next_run_at ≤ now.
   std::vector<DueSlot> ListDue(const std::string& now);

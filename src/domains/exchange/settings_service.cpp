@@ -91,12 +91,15 @@ nlohmann::json SettingsService::Get(long long organization_id) {
 }
 
 nlohmann::json SettingsService::Update(long long organization_id, const nlohmann::json& body) {
-  ExchangeSettings s = repository_.Find(organization_id).value_or(ExchangeSettings{});
+  const std::optional<ExchangeSettings> saved = repository_.Find(organization_id);
+  ExchangeSettings s = saved.value_or(ExchangeSettings{});
   s.organization_id = organization_id;
   // The sealed password belongs to the server and login it was given for (see below).
   const std::string saved_host = s.ftp_host, saved_user = s.ftp_user;
   const int saved_port = s.ftp_port;
   const bool saved_tls = s.ftp_tls;
+  const ScheduleFields saved_schedule = s.schedule;
+  const bool saved_enabled = s.schedule_enabled, existed = saved.has_value();
   BodyReader in(body);
   auto text = [&](const std::string& name, std::string& target, size_t max_length,
                   bool trim = true) {
@@ -197,11 +200,20 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
   }
   in.Finish();
 
-  s.next_run_at = std::nullopt;
-  if (s.schedule_enabled && schedule)
-    if (auto next = NextRun(*schedule, std::chrono::system_clock::now(), timezone_offset_))
-      s.next_run_at = timeutil::ToIso(*next);
-  repository_.Save(s);
+  // The next slot is computed again only when the schedule changed: saving another field
+  // just after a slot came due would move it past the slot, and the run would be skipped.
+  const bool schedule_kept =
+      existed && s.schedule_enabled == saved_enabled &&
+      s.schedule.minute == saved_schedule.minute && s.schedule.hour == saved_schedule.hour &&
+      s.schedule.day == saved_schedule.day && s.schedule.month == saved_schedule.month &&
+      s.schedule.weekday == saved_schedule.weekday;
+  if (!schedule_kept) {
+    s.next_run_at = std::nullopt;
+    if (s.schedule_enabled && schedule)
+      if (auto next = NextRun(*schedule, std::chrono::system_clock::now(), timezone_offset_))
+        s.next_run_at = timeutil::ToIso(*next);
+  }
+  repository_.Save(s, schedule_kept);
   return Get(organization_id);
 }
 

@@ -77,7 +77,9 @@ export function describeSchedule(values: ScheduleValues, lang: Lang): string | n
   }
 
   const parts: string[] = [];
-  if (day !== null) parts.push(ru ? `${joinList(day.map(String), and)} числа` : `on day ${joinList(day.map(String), and)}`);
+  // A month alone runs once, on its 1st (with a weekday: on those weekdays of the month).
+  const days = day ?? (month !== null && weekday === null ? [1] : null);
+  if (days !== null) parts.push(ru ? `${joinList(days.map(String), and)} числа` : `on day ${joinList(days.map(String), and)}`);
   if (month !== null)
     parts.push(ru ? `в ${joinList(month.map((m) => MONTHS_RU[m - 1]), and)}` : `in ${joinList(month.map((m) => MONTHS_EN[m - 1]), and)}`);
   if (weekday !== null)
