@@ -233,7 +233,8 @@ void SheetConverter::Data(uint32_t row, const std::vector<Cell>& cells) {
       case Kind::kArea: {
         auto number = value[i]->type == Cell::Type::kNumber ? std::optional(value[i]->number)
                                                             : ParseNumber(t);
-        if (!number) {
+        // A cell of inf, nan or 1e999 would become JSON null: the area silently cleared.
+        if (!number || !std::isfinite(*number)) {
           AddError(row, column_of(i),
                    "В столбце " + Quoted(column.header) + " должно быть число, а не " + Quoted(t));
           ok = false;

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
@@ -111,6 +113,27 @@ TEST(ExcelSheet, TextInNumberColumnsAndUnknownObjectsAreCellErrors) {
   EXPECT_EQ(sheet.errors()[0].column, static_cast<int>(Col(S::kPremise, "rooms")));
   EXPECT_NE(sheet.errors()[0].message.find("целое число"), std::string::npos);
   EXPECT_NE(sheet.errors()[1].message.find("несколько"), std::string::npos);
+}
+
+TEST(ExcelSheet, AnAreaThatIsNoFiniteNumberIsACellError) {
+  // A number cell of 1e999 reads as infinity; JSON has no such number, and null would clear
+  // the premise's area without a word.
+  ObjectNames objects = {{"Дом", {1}}};
+  SheetConverter sheet(objects);
+  sheet.Row(1, Header());
+  using S = Section;
+  sheet.Row(2, {Text(Col(S::kPremise, "object_name"), "Дом"),
+                Text(Col(S::kPremise, "type"), "Квартира"), Text(Col(S::kPremise, "number"), "1"),
+                Number(Col(S::kPremise, "total_area"), std::numeric_limits<double>::infinity())});
+  sheet.Row(
+      3, {Text(Col(S::kPremise, "object_name"), "Дом"), Text(Col(S::kPremise, "type"), "Квартира"),
+          Text(Col(S::kPremise, "number"), "2"), Text(Col(S::kPremise, "total_area"), "nan")});
+  sheet.Finish();
+  ASSERT_EQ(sheet.errors().size(), 2u);
+  for (const auto& error : sheet.errors()) {
+    EXPECT_EQ(error.column, static_cast<int>(Col(S::kPremise, "total_area")));
+    EXPECT_NE(error.message.find("должно быть число"), std::string::npos) << error.message;
+  }
 }
 
 TEST(ExcelSheet, HeaderProblemsAreNamed) {
