@@ -86,7 +86,7 @@ void Application::RegisterRoutes(const Config& config) {
   accounts::RegisterAccountRoutes(router_, account_service_);
   exchange::RegisterLogRoutes(router_, operation_log_);
   exchange::RegisterImportRoutes(router_, import_engine_);
-  exchange::RegisterXmlRoutes(router_, import_engine_);
+  exchange::RegisterXmlRoutes(router_, import_engine_, operation_log_);
   exchange::RegisterSettingsRoutes(router_, exchange_settings_service_, scheduler_);
   exchange::RegisterExcelRoutes(router_, database_, excel_importer_, operation_log_);
 }

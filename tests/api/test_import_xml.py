@@ -88,6 +88,11 @@ def refused(api: Api, xml: str | bytes, *parts: str) -> str:
     body = assert_error(post_xml(api, xml), 422, "validation_failed", "file")
     for part in parts:
         assert part in body["message"], body
+    if xml:  # a file was sent: its refusal is a failed operation of the log (SPEC I-9)
+        op_id = (body.get("details") or {}).get("operation_id")
+        assert isinstance(op_id, int), body
+        op = assert_status(api.get(f"{OPS}/{op_id}"), 200)
+        assert (op["status"], op["source"], op["message"]) == ("failed", "xml", body["message"]), op
     return body["message"]
 
 

@@ -67,10 +67,10 @@ ImportAnswer ImportXmlFile(ImportEngine& engine, const Actor& actor, const std::
                     });
 }
 
-void RegisterXmlRoutes(http::Router& router, ImportEngine& engine) {
+void RegisterXmlRoutes(http::Router& router, ImportEngine& engine, OperationLog& log) {
   router.Add(
       "POST", kXmlImportPath,
-      [&engine](http::Request& request) {
+      [&engine, &log](http::Request& request) {
         http::RejectUnknownParams(request, {"dry_run"});
         const bool dry_run = DryRunParam(request);
         if (request.body.empty()) {
@@ -80,7 +80,26 @@ void RegisterXmlRoutes(http::Router& router, ImportEngine& engine) {
         const TempFile file(request.body);
         // The file is on disk now: the body's memory is not needed for the import.
         std::string().swap(request.body);
-        ImportAnswer answer = ImportXmlFile(engine, request.AsActor(), file.path(), dry_run);
+        ImportAnswer answer;
+        try {
+          answer = ImportXmlFile(engine, request.AsActor(), file.path(), dry_run);
+        } catch (const ApiError& refused) {
+          // Refused by the reader's first pass: the engine never started an operation.
+          const Actor actor = request.AsActor();
+          const long long id = log.Start(actor.organization_id,
+                                         dry_run ? "import_dry_run" : "import", "xml", actor.name);
+          log.Finish(actor.organization_id, id, "failed", refused.message(),
+                     {{"records", 0}, {"processed", 0}, {"errors", 1}},
+                     {{"errors",
+                       nlohmann::json::array(
+                           {{{"index", nullptr}, {"field", ""}, {"message", refused.message()}}})},
+                      {"warnings", nlohmann::json::array()},
+                      {"merges", nlohmann::json::array()}});
+          nlohmann::json details =
+              refused.details().is_object() ? refused.details() : nlohmann::json::object();
+          details["operation_id"] = id;
+          throw ApiError(refused.code(), refused.message(), refused.fields(), details);
+        }
         http::Response response;
         response.body = answer.TakeBody();
         // As the JSON import: give a large import's freed memory back to the system.

@@ -21,6 +21,8 @@ inline constexpr const char* kXmlImportPath = "/api/v1/exchange/xml";
 ImportAnswer ImportXmlFile(ImportEngine& engine, const Actor& actor, const std::string& path,
                            bool dry_run);
 
-void RegisterXmlRoutes(http::Router& router, ImportEngine& engine);
+// A file refused before the import (not XML, malformed, a bomb, no records) is a failed
+// operation of `log` too, as a refused Excel file is: the log shows every try (SPEC I-9).
+void RegisterXmlRoutes(http::Router& router, ImportEngine& engine, OperationLog& log);
 
 }  // namespace upravdom::exchange
