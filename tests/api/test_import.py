@@ -1219,6 +1219,17 @@ def test_a_dry_run_shows_its_progress_in_the_log(env, integration, admin, obj, l
     assert (op["status"], op["counts"]["processed"]) == ("ok", total), op
 
 
+def test_dry_run_reports_a_repeated_premise_even_after_a_first_that_fails(integration, obj):
+    """Record 0 has a bad phone and record 2 repeats its premise: the real run stops at 0;
+    once 0 is fixed it would stop at 2. The dry run says both at once."""
+    first = consolidated(obj, clients=[owner(phone="12")])
+    again = consolidated(obj, external_id=f" {first['premise']['external_id']} ")
+    ans = run_import(integration, [first, client_record(), again], dry_run=True, status="failed")
+    assert outcomes(ans) == ["error", "created", "error"]
+    assert [e["index"] for e in ans["errors"]] == [0, 2], ans["errors"]
+    assert ans["errors"][1]["message"].startswith(MSG_DUPLICATE_PREMISE + ": запись 0"), ans["errors"]
+
+
 # =========================================================================== idempotence
 
 

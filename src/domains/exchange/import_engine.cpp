@@ -12,6 +12,7 @@
 #include "core/json_input.hpp"
 #include "core/json_output.hpp"
 #include "core/phone.hpp"
+#include "core/text.hpp"
 #include "core/time.hpp"
 #include "domains/accounts/model.hpp"
 #include "domains/accounts/repository.hpp"
@@ -268,6 +269,13 @@ RecordEntries ReadRecord(const json& record) {
   return entries;
 }
 
+// The record's premise object, if it has one (a record as sent, not yet read).
+const json* PremiseOf(const json& record) {
+  if (!record.is_object()) return nullptr;
+  auto premise = record.find("premise");
+  return premise != record.end() && premise->is_object() ? &*premise : nullptr;
+}
+
 // A record of the batch being applied: read (or failed to read) ahead of its turn.
 struct QueuedRecord {
   size_t index = 0;
@@ -356,6 +364,13 @@ class ImportRun {
       if (entry.phone) keys.client_phones.push_back(*entry.phone);
     };
     for (QueuedRecord& queued : batch) {
+      // The first record of the run with a premise external id owns it, even when it fails
+      // (in reading too): a dry run then reports every later one as a duplicate, as the real
+      // run would once the first is fixed.
+      if (const json* premise = PremiseOf(queued.record))
+        if (auto id = premise->find("external_id"); id != premise->end() && id->is_string())
+          if (std::string trimmed = text::Trim(id->get<std::string>()); !trimmed.empty())
+            premises_in_batch_.emplace(std::move(trimmed), queued.index);  // as ReadPremise
       try {
         queued.entries = ReadRecord(queued.record);
       } catch (...) {
@@ -435,8 +450,6 @@ class ImportRun {
   // records noted, and reads the batch's lookups again (the records may have changed them).
   void BackToBatchStart() {
     BackTo(batch_mark_);
-    std::erase_if(premises_in_batch_,
-                  [&](const auto& entry) { return entry.second >= batch_first_index_; });
     lookups_.Read(batch_keys_);
   }
 
@@ -522,11 +535,11 @@ class ImportRun {
     std::optional<long long> object_id;
     if (entry.object_id || entry.object_external_id) object_id = ResolveObject(entry);
     if (entry.external_id) {
-      auto [seen, inserted] = premises_in_batch_.emplace(*entry.external_id, index);
-      if (!inserted)
+      auto first = premises_in_batch_.find(*entry.external_id);  // noted by Prepare
+      if (first != premises_in_batch_.end() && first->second != index)
         Fail("premise.external_id",
              "Помещение с этим внешним идентификатором уже есть в пакете: запись " +
-                 std::to_string(seen->second));
+                 std::to_string(first->second));
     }
     std::optional<long long> id;
     if (entry.external_id) id = lookups_.PremiseByExternalId(*entry.external_id);
@@ -1437,8 +1450,14 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
                warnings[i]["message"].get<std::string>();
   if (error_count > kLoggedErrors)
     message += "\n… и ещё " + std::to_string(error_count - kLoggedErrors) + " ошибок";
-  log_.Finish(organization_id, operation_id, status, message, counts,
-              {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
+  try {
+    log_.Finish(organization_id, operation_id, status, message, counts,
+                {{"errors", errors}, {"warnings", warnings}, {"merges", merges}});
+  } catch (const std::exception& error) {
+    // What was committed stays committed: the caller still gets the answer (the operation
+    // shows as running until the next start's sweep, or the stale sweep on PostgreSQL).
+    spdlog::error("import {}: the exchange log was not finished: {}", operation_id, error.what());
+  }
   const long long applied =
       counts["processed"].get<long long>() - counts["errors"].get<long long>();
   if (!settings.dry_run && applied > 0 && on_applied_) on_applied_();
