@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/temp_files.hpp"
 
 namespace upravdom::exchange {
 
@@ -489,6 +490,9 @@ FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
   const std::filesystem::path directory = limits.temp_dir.empty()
                                               ? std::filesystem::temp_directory_path()
                                               : std::filesystem::path(limits.temp_dir);
+  // A download the server was killed during stays behind (up to 1 GB); every download's
+  // whole time is capped at 600 s, so one an hour old is a leftover.
+  RemoveStaleTempFiles(directory, "upravdom-fetch-", std::chrono::hours(1));
   std::string path = (directory / "upravdom-fetch-XXXXXX").string();
   const int fd = ::mkstemp(path.data());
   if (fd < 0) Refuse("Не удалось создать временный файл для загрузки");

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/temp_files.hpp"
 #include "domains/exchange/xml_reader.hpp"
 #include "http/params.hpp"
 
@@ -18,6 +19,9 @@ namespace {
 class TempFile {
  public:
   explicit TempFile(const std::string& content) {
+    // An upload the server was killed during stays behind (up to 64 MB): an hour old is one.
+    RemoveStaleTempFiles(std::filesystem::temp_directory_path(), "upravdom-xml-upload-",
+                         std::chrono::hours(1));
     path_ = (std::filesystem::temp_directory_path() / "upravdom-xml-upload-XXXXXX").string();
     const int fd = ::mkstemp(path_.data());
     if (fd < 0) throw ApiError(ErrorCode::kInternal, "Не удалось сохранить файл для импорта");
