@@ -492,6 +492,24 @@ bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
   return FindRow(sql, table, organization_id, id, dialect == Dialect::kPostgres);
 }
 
+void LockRows(soci::session& sql, Dialect dialect, const std::string& table,
+              long long organization_id, std::vector<long long> ids) {
+  if (dialect != Dialect::kPostgres || ids.empty()) return;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  constexpr size_t kChunk = 500;
+  for (size_t from = 0; from < ids.size(); from += kChunk) {
+    Sql query("SELECT id FROM " + table + " WHERE organization_id = ");
+    query.Bind(organization_id) << " AND id IN (";
+    for (size_t i = from; i < std::min(ids.size(), from + kChunk); ++i) {
+      if (i > from) query << ", ";
+      query.Bind(ids[i]);
+    }
+    query << ") ORDER BY id FOR UPDATE";
+    ForEachRow(sql, query, [](const Row&) {});
+  }
+}
+
 const char* PositionFunction(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "instr" : "strpos";
 }

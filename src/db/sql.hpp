@@ -132,6 +132,11 @@ bool RowExists(soci::session& sql, const std::string& table, long long organizat
 // as on SQLite, where a write transaction holds the database's write lock.
 bool LockRow(soci::session& sql, Dialect dialect, const std::string& table,
              long long organization_id, long long id);
+// PostgreSQL: locks the organisation's rows `ids` of `table` (FOR UPDATE, in id order, so
+// that two writers locking overlapping sets wait rather than deadlock) until the transaction
+// ends. SQLite: nothing (a write transaction holds the database's write lock).
+void LockRows(soci::session& sql, Dialect dialect, const std::string& table,
+              long long organization_id, std::vector<long long> ids);
 
 // These run on the connection's StatementCache when it has one (SQLite connections of a
 // Database), on libpq's PQexecParams for PostgreSQL (one round trip: SOCI prepares a named

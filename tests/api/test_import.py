@@ -1567,6 +1567,28 @@ def test_a_batch_whose_commit_fails_is_not_reported_as_applied(env, integration,
                        "DROP FUNCTION IF EXISTS test_fail_at_commit()")
 
 
+def test_a_change_by_staff_during_the_batch_is_not_written_back(env, integration, admin):
+    """PostgreSQL: staff change a client's note while the import's batch is being prepared
+    (here: a transaction holding the row, committed two seconds later). The import waits for
+    it and updates the client from the row as staff left it — the note stays."""
+    if env.db.kind != "postgres":
+        pytest.skip("SQLite's write transaction excludes staff writes during a batch")
+    rec = client(note="до")
+    cid = client_id(run_import(integration, [{"client": rec}]), 0)
+    staff = threading.Thread(target=env.db.execute, args=(
+        f"BEGIN; UPDATE clients SET note = 'сотрудник' WHERE id = {cid}; "
+        "SELECT pg_sleep(2); COMMIT;",))
+    staff.start()
+    time.sleep(0.5)  # the row is held by the staff transaction now
+    changed = dict(rec, last_name="Импортов")
+    del changed["note"]  # the record says nothing of the note
+    ans = run_import(integration, [{"client": changed}])
+    staff.join()
+    assert outcomes(ans) == ["updated"]
+    c = card(admin, cid)
+    assert (c["last_name"], c["note"]) == ("Импортов", "сотрудник"), c
+
+
 def test_body_over_64_mb_is_413(env, admin, nothing_written):
     size = 64 * MiB + 1
     head = (f"POST {IMPORT} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {env.a.api_token}\r\n"

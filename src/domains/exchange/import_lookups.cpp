@@ -94,6 +94,16 @@ void ImportLookups::Read(const Keys& keys) {
     accounts_by_id_.emplace(id, std::move(account));
 }
 
+ImportLookups::Found ImportLookups::FoundRows() const {
+  Found found;
+  for (const auto& [id, row] : premises_by_id_) found.premises.push_back(id);
+  for (const auto& [key, rows] : premises_by_number_)
+    for (const ImportRepository::NumberedRow& row : rows) found.premises.push_back(row.premise.id);
+  for (const auto& [id, client] : clients_by_id_) found.clients.push_back(id);
+  for (const auto& [id, account] : accounts_by_id_) found.accounts.push_back(id);
+  return found;
+}
+
 std::optional<long long> ImportLookups::PremiseByExternalId(const std::string& external_id) {
   return Answer(premise_by_external_id_, external_id, counters_,
                 [&] { return premises_.FindByExternalId(organization_id_, external_id); });

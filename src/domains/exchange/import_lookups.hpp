@@ -56,6 +56,11 @@ class ImportLookups {
   };
   // Forgets everything and reads what these keys find now.
   void Read(const Keys& keys);
+  // The rows the last Read found, by table: to lock them (ImportRun::Prepare).
+  struct Found {
+    std::vector<long long> premises, clients, accounts;
+  };
+  Found FoundRows() const;
 
   std::optional<long long> PremiseByExternalId(const std::string& external_id);
   std::optional<premises::PremiseRow> Premise(long long id);
