@@ -1407,6 +1407,9 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
         log_.Progress(organization_id, operation_id, counts);
         open();
       } else {
+        // What a dry run noted for writing later (search index, counts, streets) is never
+        // written: dropped every batch, not kept for the whole run (tens of MB).
+        run.WritePending();
         // A dry run's transaction stays open to its end. Its progress is shown all the same
         // (the UI follows it) and, on PostgreSQL, written: a running operation silent for
         // OperationLog::kStaleSeconds would be taken for one cut off.
