@@ -1369,14 +1369,10 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       size_t first_index;
     };
     auto said = [&] {
-      return Said{counts,
-                  results.Size(),
-                  all_errors.Size(),
-                  errors.size(),
-                  merges.size(),
-                  warnings.size(),
-                  error_count,
-                  batch.empty() ? 0 : batch.front().index};
+      return Said{counts, results.Size(), all_errors.Size(), errors.size(), merges.size(),
+                  warnings.size(), error_count,
+                  // records are numbered in order from 0: the next one's index
+                  static_cast<size_t>(counts["processed"].get<long long>())};
     };
     auto commit = [&](const Said& before) {
       try {
