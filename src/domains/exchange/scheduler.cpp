@@ -254,8 +254,8 @@ std::string Scheduler::RunNow(const Actor& actor) {
 std::vector<FileOutcome> Scheduler::Execute(long long organization_id, const Actor& actor) {
   std::vector<FileOutcome> outcomes;
   std::optional<ExchangeSettings> settings;
+  std::atomic<bool> lease_lost{false};  // before the heartbeat that sets it: outlives it
   std::optional<LeaseHeartbeat> heartbeat;
-  std::atomic<bool> lease_lost{false};
   try {
     // Inside the try: a thread that cannot start must not skip the Release below.
     heartbeat.emplace(
