@@ -234,7 +234,7 @@ void WriteTemplate(const std::string& path) {
 }
 
 void WriteExport(db::Database& database, long long organization_id, const std::string& space,
-                 const std::string& path) {
+                 const std::string& path, unsigned max_rows) {
   XlsxWorkbook workbook(path);
   DataSheet data = AddDataSheet(workbook.get(), /*lists=*/false);
   db::Session sql(database);
@@ -291,6 +291,16 @@ void WriteExport(db::Database& database, long long organization_id, const std::s
           values[{S::kAccount, "external_id"}] = Text(a.external_id);
           values[{S::kAccount, "hidden_from_resident"}] =
               std::string(a.hidden_from_resident ? "да" : "нет");
+        }
+        if (row + 1 >= max_rows) {  // the sheet's last row says why the export ends there
+          worksheet_write_string(
+              data.sheet, row, 0,
+              ("Выгрузка обрезана: на листе Excel не больше " + std::to_string(max_rows) +
+               " строк, строки после этой не выгружены")
+                  .c_str(),
+              nullptr);
+          workbook.Close();
+          return;
         }
         WriteRow(data, row++, values);
       }

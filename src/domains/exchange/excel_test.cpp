@@ -10,7 +10,11 @@
 
 #include "core/error.hpp"
 #include "core/xlsx_workbook.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "db/test_database.hpp"
 #include "domains/exchange/excel_columns.hpp"
+#include "domains/exchange/excel_export.hpp"
 #include "domains/exchange/excel_handlers.hpp"
 #include "domains/exchange/excel_import.hpp"
 #include "domains/exchange/excel_reader.hpp"
@@ -283,6 +287,42 @@ TEST(Multipart, PartsAreFound) {
   EXPECT_THROW(ParseMultipart("application/json", body), ApiError);
   EXPECT_THROW(ParseMultipart("multipart/form-data; boundary=\"XyZ\"", "--XyZ\r\nbroken"),
                ApiError);
+}
+
+// A sheet holds at most 1,048,576 rows; libxlsxwriter drops the rows past it without a word.
+// Here the sheet's limit is 4: the header, two premises and a last row saying why.
+TEST(ExcelExport, ARegisterOverTheSheetsRowsEndsWithARowSayingSo) {
+  db::TestDatabaseFile file;
+  db::Database database(file.url(), 1);
+  db::ApplyMigrations(database);
+  {
+    db::Session sql(database);
+    db::ExecScript(
+        sql.get(), db::Dialect::kSqlite,
+        "INSERT INTO organizations (id, name, created_at, updated_at) VALUES (1, 'УК', 'x', 'x');"
+        "INSERT INTO objects (id, organization_id, name, street, house, search_key, created_at, "
+        "updated_at) VALUES (1, 1, 'Дом', 'Ленина', '1', 'дом', 'x', 'x');"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) "
+        "INSERT INTO premises (organization_id, object_id, type, number, street_key, house_key, "
+        "number_key, address_sort, created_at, updated_at) SELECT 1, 1, 'flat', i, 'ленина', "
+        "'1', i, printf('%05d', i), 'x', 'x' FROM n;");
+  }
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("upravdom-export-test-" + std::to_string(::getpid()) + ".xlsx");
+  WriteExport(database, 1, "operations", path.string(), /*max_rows=*/4);
+  std::ifstream in(path, std::ios::binary);
+  const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  std::vector<std::pair<uint32_t, std::string>> rows;
+  ReadFirstSheet(content, [&](uint32_t row, const std::vector<Cell>& cells) {
+    rows.emplace_back(row, cells.empty() ? "" : cells[0].text);
+  });
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows.back().first, 4u);
+  EXPECT_NE(rows.back().second.find("Выгрузка обрезана: на листе Excel не больше 4 строк"),
+            std::string::npos)
+      << rows.back().second;
 }
 
 }  // namespace
