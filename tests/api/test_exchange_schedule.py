@@ -308,7 +308,7 @@ def test_settings_validation_names_the_field(admin, ftp, field, value):
     assert after == before, "nothing is saved when a field is wrong"
 
 
-def test_paths_keep_spaces_and_refuse_a_password_in_a_link(admin, ftp):
+def test_paths_keep_spaces_and_refuse_a_password_in_a_link(env, admin, ftp):
     """An FTP path may have spaces and Cyrillic (1С's folders do); a link with a login and
     password would be stored and shown as it is, so it is refused — without quoting it."""
     body = settings_for(ftp, paths=["/Выгрузка 1С/offers.xml"])
@@ -321,6 +321,13 @@ def test_paths_keep_spaces_and_refuse_a_password_in_a_link(admin, ftp):
         assert "логин и пароль" in err["fields"]["paths"], err
         assert "secret-pw" not in json.dumps(err, ensure_ascii=False), err
     assert assert_status(admin.get("/api/v1/exchange/settings"), 200)["paths"] == ["/Выгрузка 1С/offers.xml"]
+    # One saved before such links were refused is shown masked, never as stored.
+    env.db.execute("UPDATE exchange_settings SET paths = 'https://user:secret-pw@example.ru/f.xml' "
+                   f"WHERE organization_id = {env.a.id}")
+    got = assert_status(admin.get("/api/v1/exchange/settings"), 200)
+    assert got["paths"] == ["https://…@example.ru/f.xml"], got["paths"]
+    assert "secret-pw" not in json.dumps(got, ensure_ascii=False)
+    assert_status(admin.put("/api/v1/exchange/settings", json={"paths": ["/Выгрузка 1С/offers.xml"]}), 200)
 
 
 def test_schedule_error_messages(admin):

@@ -19,6 +19,15 @@ bool HasControl(const std::string& text, bool or_space) {
   return false;
 }
 
+// The addresses as the API shows them: a login and password a link was saved with before
+// such links were refused is masked («https://…@host/…»); saving it back is refused.
+std::vector<std::string> ShownPaths(const std::vector<std::string>& paths) {
+  std::vector<std::string> shown;
+  shown.reserve(paths.size());
+  for (const std::string& path : paths) shown.push_back(ShownLocation(path));
+  return shown;
+}
+
 }  // namespace
 
 std::optional<std::string> CheckHost(const std::string& host) {
@@ -75,7 +84,7 @@ nlohmann::json SettingsService::Get(long long organization_id) {
           {"ftp_tls", s.ftp_tls},
           {"method", s.method},
           {"report_emails", s.report_emails},
-          {"paths", s.paths},
+          {"paths", ShownPaths(s.paths)},
           {"delete_after_read", s.delete_after_read},
           {"schedule_minute", s.schedule.minute},
           {"schedule_hour", s.schedule.hour},
