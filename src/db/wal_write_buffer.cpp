@@ -36,7 +36,8 @@ struct WalFile {
   sqlite3_file* real;
   std::string buffer;  // consecutive writes not yet in the file, starting at `offset`
   sqlite3_int64 offset = 0;
-  bool commit_frame_next = false;  // the commit frame's header is buffered, its page is next
+  bool header_before = false;  // the last write gathered was a frame's header
+  bool commit_frame = false;   // … and that frame ends a transaction
 };
 
 WalFile* Wal(sqlite3_file* file) {
@@ -55,29 +56,40 @@ int Flush(WalFile* wal) {
     done += amount;
   }
   wal->buffer.clear();
-  wal->commit_frame_next = false;
+  wal->header_before = wal->commit_frame = false;
   return result;
 }
 
 int WalWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   WalFile* wal = Wal(file);
   g_asked.fetch_add(1, std::memory_order_relaxed);
-  if (!wal->buffer.empty() &&
-      offset != wal->offset + static_cast<sqlite3_int64>(wal->buffer.size()))
+  const bool header = amount == kFrameHeaderSize;
+  const bool page = wal->header_before;  // the page of the frame whose header is gathered
+  const bool consecutive =
+      wal->buffer.empty() || offset == wal->offset + static_cast<sqlite3_int64>(wal->buffer.size());
+  if (!consecutive || (!header && !page)) {
+    // Not the frame pattern gathered here (the WAL's own header, a frame rewritten in place):
+    // what is gathered goes first, then this write as it is. A SQLite that wrote frames
+    // another way would only lose the gathering, never see a frame missing from the file.
     if (int result = Flush(wal); result != SQLITE_OK) return result;
+    g_written.fetch_add(1, std::memory_order_relaxed);
+    return wal->real->pMethods->xWrite(wal->real, data, amount, offset);
+  }
   if (wal->buffer.empty()) wal->offset = offset;
-  const bool page_of_commit = wal->commit_frame_next;
   try {
     wal->buffer.append(static_cast<const char*>(data), static_cast<size_t>(amount));
   } catch (const std::bad_alloc&) {
     return SQLITE_IOERR_NOMEM;
   }
-  if (amount == kFrameHeaderSize) {
-    const auto* header = static_cast<const unsigned char*>(data);
-    wal->commit_frame_next = (header[4] | header[5] | header[6] | header[7]) != 0;
+  if (header) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    wal->header_before = true;
+    wal->commit_frame = (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
     return SQLITE_OK;
   }
-  if (page_of_commit || wal->buffer.size() >= kMaxWrite) return Flush(wal);
+  wal->header_before = false;
+  // The commit frame is complete: into the file before SQLite publishes the commit.
+  if (wal->commit_frame || wal->buffer.size() >= kMaxWrite) return Flush(wal);
   return SQLITE_OK;
 }
 
