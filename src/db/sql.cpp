@@ -500,12 +500,11 @@ void LockRows(soci::session& sql, Dialect dialect, const std::string& table,
   constexpr size_t kChunk = 500;
   for (size_t from = 0; from < ids.size(); from += kChunk) {
     Sql query("SELECT id FROM " + table + " WHERE organization_id = ");
-    query.Bind(organization_id) << " AND id IN (";
-    for (size_t i = from; i < std::min(ids.size(), from + kChunk); ++i) {
-      if (i > from) query << ", ";
-      query.Bind(ids[i]);
-    }
-    query << ") ORDER BY id FOR UPDATE";
+    query.Bind(organization_id) << " AND id IN ";
+    query.BindList(std::vector<long long>(
+        ids.begin() + static_cast<long>(from),
+        ids.begin() + static_cast<long>(std::min(ids.size(), from + kChunk))));
+    query << " ORDER BY id FOR UPDATE";
     ForEachRow(sql, query, [](const Row&) {});
   }
 }

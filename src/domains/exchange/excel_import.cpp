@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/temp_files.hpp"
 #include "core/xlsx_workbook.hpp"
 #include "domains/exchange/excel_columns.hpp"
 #include "domains/exchange/excel_repository.hpp"
@@ -568,9 +569,7 @@ std::string ExcelImporter::KeepErrorFile(long long organization_id, long long op
   fs::permissions(error_dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
   // A file is here only while it is written; older ones are leftovers of a crash, or error
   // files an earlier version kept here for a day (whole sheets of personal data).
-  const auto stale = fs::file_time_type::clock::now() - std::chrono::hours(1);
-  for (const auto& entry : fs::directory_iterator(error_dir_, ec))
-    if (entry.is_regular_file(ec) && entry.last_write_time(ec) < stale) fs::remove(entry, ec);
+  RemoveStaleTempFiles(error_dir_, "", std::chrono::hours(1));
   const std::string path = error_dir_ + "/" + std::to_string(organization_id) + "-" +
                            std::to_string(operation_id) + ".xlsx.part";
   try {

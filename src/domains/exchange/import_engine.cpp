@@ -404,10 +404,12 @@ class ImportRun {
       // the database's (a phone support just changed, a link just added). Staff writes to
       // them wait for the batch (seconds). SQLite's write transaction excludes them anyway.
       const ImportLookups::Found found = lookups_.FoundRows();
-      db::LockRows(sql_, dialect_, "premises", organization_id_, found.premises);
-      db::LockRows(sql_, dialect_, "clients", organization_id_, found.clients);
-      db::LockRows(sql_, dialect_, "personal_accounts", organization_id_, found.accounts);
-      lookups_.Read(keys);
+      if (!found.premises.empty() || !found.clients.empty() || !found.accounts.empty()) {
+        db::LockRows(sql_, dialect_, "premises", organization_id_, found.premises);
+        db::LockRows(sql_, dialect_, "clients", organization_id_, found.clients);
+        db::LockRows(sql_, dialect_, "personal_accounts", organization_id_, found.accounts);
+        lookups_.Read(keys);
+      }
     }
     batch_keys_ = std::move(keys);
     batch_first_index_ = batch.empty() ? 0 : batch.front().index;
