@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import sys
 import threading
 import time
@@ -169,10 +170,20 @@ def bodies(records: list[dict], dry_run: bool, max_body: int) -> list[bytes]:
 # --------------------------------------------------------------------------- run
 
 
+def cpu_seconds(pid: int) -> float:
+    """The server's user + system CPU time so far (all its threads): on a shared virtual
+    machine it moves far less from run to run than the wall time, which other guests'
+    load stretches."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_phase(api: Api, pid: int, name: str, records: list[dict], dry_run: bool, max_body: int) -> dict:
     parts = bodies(records, dry_run, max_body)
     totals: dict[str, int] = {}
     statuses = []
+    cpu_before = cpu_seconds(pid)
     with RssSampler(pid) as rss:
         start = time.perf_counter()
         for body in parts:
@@ -186,12 +197,14 @@ def run_phase(api: Api, pid: int, name: str, records: list[dict], dry_run: bool,
             if answer["status"] == "failed":
                 print(f"phase {name}: failed: {answer['errors'][:3]}", file=sys.stderr)
         seconds = time.perf_counter() - start
-    result = {"phase": name, "records": len(records), "seconds": seconds, "rate": len(records) / seconds,
+    cpu = cpu_seconds(pid) - cpu_before
+    result = {"phase": name, "server_cpu_seconds": cpu, "records": len(records), "seconds": seconds, "rate": len(records) / seconds,
               "requests": len(parts), "body_bytes": [len(b) for b in parts], "statuses": statuses,
               "counts": totals, "rss_before": rss.before, "rss_peak": rss.peak, "rss_after": rss.after}
     print(f"   {name}: {len(records)} records in {seconds:.1f} s = {result['rate']:,.0f} rec/s; "
           f"{len(parts)} request(s) of {', '.join(f'{len(b) / 1e6:.1f} MB' for b in parts)}; "
-          f"status {'/'.join(sorted(set(statuses)))}; RSS {rss.before:.0f} → peak {rss.peak:.0f} → "
+          f"status {'/'.join(sorted(set(statuses)))}; server CPU {cpu:.1f} s "
+          f"({len(records) / cpu:,.0f} rec per CPU-s); RSS {rss.before:.0f} → peak {rss.peak:.0f} → "
           f"{rss.after:.0f} MB", file=sys.stderr)
     return result
 

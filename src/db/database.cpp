@@ -78,6 +78,22 @@ void ConfigureSqlite(soci::session& sql) {
   sql << "PRAGMA cache_size=-65536";  // 64 MiB of page cache per connection, on demand
 }
 
+// SQLite's process-wide settings; they take effect only before the library's first use in
+// the process (a later call is refused with SQLITE_MISUSE and changes nothing).
+void ConfigureSqliteLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Multi-thread mode: no mutex per connection. The pool lends a connection to one thread
+    // at a time and the checkpointer has its own, so those mutexes guarded nothing, yet every
+    // sqlite3_column_* call took and released one: 9.6 % of the CPU of an unchanged import
+    // batch (docs/performance.md, issue 6).
+    if (sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK)
+      spdlog::warn("SQLite was in use before its threading mode could be set");
+    // Memory statistics lock a process-wide mutex around every allocation; nothing reads them.
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 sqlite_api::sqlite3* NativeSqlite(soci::session& sql) {
   return static_cast<soci::sqlite3_session_backend*>(sql.get_backend())->conn_;
 }
@@ -180,6 +196,7 @@ Database::Database(const std::string& url, size_t pool_size) : pool_size_(pool_s
   DbUrl parsed = ParseDbUrl(url);
   dialect_ = parsed.dialect;
   if (dialect_ == Dialect::kSqlite) {
+    ConfigureSqliteLibrary();  // first: anything below already uses the library
     InstallWalWriteBuffer();
     checkpointer_ = std::make_unique<WalCheckpointer>(parsed.connect);
   }
