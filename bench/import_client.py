@@ -5,6 +5,8 @@ section «Speed», docs/import-api.md) on a running server and samples the serve
   import_client.py run --url URL --token TOKEN --label NAME --json OUT --server-pid PID
                        [--records N] [--phases a,b,c,d] [--objects K] [--max-body BYTES]
   import_client.py report A.json [B.json …]
+  import_client.py body [--records N] [--objects K] > FILE   (the batch of phase a, for
+                       build/release/json_parse_bench)
 
 `run` creates K objects (default N/250) and one legal entity through the API (untimed),
 generates N consolidated records (a flat + one owner with a phone + the owner link with a
@@ -296,7 +298,14 @@ def main() -> None:
     run.add_argument("--big-org-of", default="", help="label of the run whose (a) this one is compared with")
     rep = sub.add_parser("report")
     rep.add_argument("files", nargs="+")
+    body = sub.add_parser("body", help="print the batch of phase a as one body (for json_parse_bench)")
+    body.add_argument("--records", type=int, default=100_000)
+    body.add_argument("--objects", type=int, default=400)
     args = p.parse_args()
+    if args.cmd == "body":
+        records = make_records(args.records, list(range(1, args.objects + 1)), inn10(0), changed=False)
+        sys.stdout.buffer.write(bodies(records, False, 1 << 62)[0])
+        return
     if args.cmd == "run":
         cmd_run(args)
         if args.big_org_of:
