@@ -10,9 +10,9 @@
 #                               [--only-postgres] [--regenerate] [--priority] [--create-seconds S]
 #   N requests per class (default 200). The SQLite database is generated once into
 #   build/bench/clients-1m.db and each run works on a fresh copy of it, so that every run
-#   measures the same 1,000,000 clients (the clients a run creates are thrown away with its
-#   copy; when they stayed, the file grew by ~40,000 clients of three names a run). --postgres also runs the searches and
-#   lists (no creation) on PostgreSQL (test peer, database upravdom_bench_clients_<C>,
+#   measures the same 1,000,000 clients (a run's creates are thrown away with its copy; when
+#   they stayed, the file grew by ~40,000 clients of three names a run). --postgres also
+#   runs the searches and lists (no creation) on PostgreSQL (test peer, database upravdom_bench_clients_<C>,
 #   default 200,000 clients). --priority: generator, server and client under `nice -n -10`.
 # Needs: build/release/upravdom and build/release/generate, wrk
 #   (cmake --build --preset release --target upravdom generate), Debian's /usr/bin/python3,
@@ -116,9 +116,9 @@ start_server "sqlite:$run_file"
 token=$(curl -sf -X POST "http://127.0.0.1:$port/api/v1/auth/login" -H 'Content-Type: application/json' \
   -d "{\"login\":\"$(field login "$db_file.txt")\",\"password\":\"$(field password "$db_file.txt")\"}" |
   "$python" -c 'import json, sys; print(json.load(sys.stdin)["token"])')
-# New phones from the first +7998… block of 100,000 numbers that no client holds yet (the
-# file keeps the clients of earlier runs): a random start ran into an earlier run's numbers
-# now and then, and the rest of the run measured 409s.
+# New phones from the first +7998… block of 100,000 numbers that no client holds yet (a file
+# generated with other settings might hold some): a number taken makes the rest of the run
+# measure 409s.
 phone_base=$(sqlite3 "$run_file" "WITH RECURSIVE slot(n) AS (
     SELECT 0 UNION ALL SELECT n + 100000 FROM slot WHERE n < 9900000)
   SELECT min(n) FROM slot WHERE NOT EXISTS (SELECT 1 FROM clients

@@ -200,7 +200,8 @@ def run_phase(api: Api, pid: int, name: str, records: list[dict], dry_run: bool,
                 print(f"phase {name}: failed: {answer['errors'][:3]}", file=sys.stderr)
         seconds = time.perf_counter() - start
     cpu = cpu_seconds(pid) - cpu_before
-    result = {"phase": name, "server_cpu_seconds": cpu, "records": len(records), "seconds": seconds, "rate": len(records) / seconds,
+    result = {"phase": name, "records": len(records), "seconds": seconds, "rate": len(records) / seconds,
+              "server_cpu_seconds": cpu,
               "requests": len(parts), "body_bytes": [len(b) for b in parts], "statuses": statuses,
               "counts": totals, "rss_before": rss.before, "rss_peak": rss.peak, "rss_after": rss.after}
     print(f"   {name}: {len(records)} records in {seconds:.1f} s = {result['rate']:,.0f} rec/s; "
