@@ -12,8 +12,8 @@
 #   build/bench/clients-1m.db and each run works on a fresh copy of it, so that every run
 #   measures the same 1,000,000 clients (a run's creates are thrown away with its copy; when
 #   they stayed, the file grew by ~40,000 clients of three names a run). --postgres also
-#   runs the searches and lists (no creation) on PostgreSQL (test peer, database upravdom_bench_clients_<C>,
-#   default 200,000 clients). --priority: generator, server and client under `nice -n -10`.
+#   runs the searches and lists (no creation) on PostgreSQL (test peer, database
+#   upravdom_bench_clients_<C>, default 200,000 clients). --priority: generator, server and client under `nice -n -10`.
 # Needs: build/release/upravdom and build/release/generate, wrk
 #   (cmake --build --preset release --target upravdom generate), Debian's /usr/bin/python3,
 #   and for PostgreSQL tests/peers/postgres.sh.
