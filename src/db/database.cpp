@@ -88,7 +88,9 @@ void ConfigureSqliteLibrary() {
     // sqlite3_column_* call took and released one: 9.6 % of the CPU of an unchanged import
     // batch (docs/performance.md, issue 6).
     if (sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK)
-      spdlog::warn("SQLite was in use before its threading mode could be set");
+      spdlog::warn(
+          "SQLite refused multi-thread mode (in use already, or built without threads): its "
+          "connections keep their mutexes");
     // Memory statistics lock a process-wide mutex around every allocation; nothing reads them.
     sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   });
@@ -222,12 +224,37 @@ Database::~Database() {
   checkpointer_.reset();  // after the connections that signal it
 }
 
-Session::Session(Database& database) : sql_(database.pool()) {
+namespace {
+
+// A PostgreSQL connection the server dropped (a restart, an idle timeout) is opened again
+// when it is lent, not found broken by the statement after.
+void Revive(Database& database, soci::session& sql) {
   if (database.dialect() != Dialect::kPostgres) return;
-  auto* backend = static_cast<soci::postgresql_session_backend*>(sql_.get_backend());
+  auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
   if (backend && PQstatus(backend->conn_) == CONNECTION_OK) return;
-  sql_.reconnect();
-  ConfigurePostgres(sql_);
+  sql.reconnect();
+  ConfigurePostgres(sql);
+}
+
+}  // namespace
+
+Session::Session(Database& database) : sql_(database.pool()) {
+  Revive(database, sql_);
+}
+
+TrySession::TrySession(Database& database, std::chrono::milliseconds wait) : database_(database) {
+  if (!database.pool().try_lease(position_, static_cast<int>(wait.count()))) return;
+  sql_ = &database.pool().at(position_);
+  try {
+    Revive(database, *sql_);
+  } catch (...) {
+    database.pool().give_back(position_);
+    throw;
+  }
+}
+
+TrySession::~TrySession() {
+  if (sql_) database_.pool().give_back(position_);
 }
 
 void ExecScript(soci::session& sql, Dialect dialect, const std::string& script) {

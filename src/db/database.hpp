@@ -2,6 +2,8 @@
 // ("sqlite:PATH" or "postgresql://…"), and the write-transaction helper.
 #pragma once
 
+#include <chrono>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,6 +59,24 @@ class Session {
 
  private:
   soci::session sql_;
+};
+
+// A connection of the pool only if one is free within `wait`, else none: for a write that
+// may be skipped (an import's progress) by a caller that already holds a connection. Such
+// callers waiting for a second one would wait forever once they held all of the pool's.
+class TrySession {
+ public:
+  TrySession(Database& database, std::chrono::milliseconds wait);
+  ~TrySession();
+  TrySession(const TrySession&) = delete;
+  TrySession& operator=(const TrySession&) = delete;
+  explicit operator bool() const { return sql_ != nullptr; }
+  soci::session& get() { return *sql_; }
+
+ private:
+  Database& database_;
+  std::size_t position_ = 0;
+  soci::session* sql_ = nullptr;
 };
 
 // Runs a multi-statement SQL script on the session's native connection (SOCI runs only

@@ -1402,7 +1402,9 @@ ImportAnswer ImportEngine::Run(const Actor& actor, const ImportSettings& setting
       if (!settings.dry_run) {
         collect();
         commit(uncommitted_since);
-        log_.Progress(organization_id, operation_id, counts);
+        // Through the import's own connection, between its transactions (a second one
+        // from the pool could be waited for forever: OperationLog::Progress).
+        log_.Progress(organization_id, operation_id, counts, /*durable=*/true, &sql.get());
         open();
       } else {
         // What a dry run noted for writing later (search index, counts, streets) is never

@@ -148,14 +148,19 @@ long long OperationLog::Start(long long organization_id, const std::string& kind
 }
 
 void OperationLog::Progress(long long organization_id, long long id, const nlohmann::json& counts,
-                            bool durable) {
+                            bool durable, soci::session* own) {
   const std::string now = timeutil::NowIso();
   {
     std::lock_guard lock(live_mutex_);
     live_[id] = {counts, now};
   }
   if (!durable) return;
-  db::Session sql(database_);
+  std::optional<db::TrySession> borrowed;
+  if (!own) {
+    borrowed.emplace(database_, std::chrono::milliseconds(0));
+    if (!*borrowed) return;  // the pool is busy: the next batch writes its progress
+  }
+  soci::session& sql = own ? *own : borrowed->get();
   Sql update("UPDATE exchange_operations SET counts = ");
   update.Bind(Store(counts)) << ", updated_at = ";
   update.Bind(now) << " WHERE organization_id = ";

@@ -51,12 +51,17 @@ class OperationLog {
   // A new operation in status "running"; returns its id.
   long long Start(long long organization_id, const std::string& kind, const std::string& source,
                   const std::string& actor_name);
-  // Replaces the counts of a running operation and touches updated_at. Not `durable`: kept
-  // in this process only, where List and Find show it — for a dry run on SQLite, whose own
-  // open transaction holds the database's write lock until the run ends (a write through
-  // another connection would wait for it).
+  // Replaces the counts of a running operation and touches updated_at. List and Find of this
+  // process show them at once. `durable` also writes them to the database (for the other
+  // instances, and the stale sweep on PostgreSQL): through `own`, the caller's connection,
+  // when it has no transaction open; else through a connection of the pool only if one is
+  // free at once — the caller (an import) holds one already, and imports that each waited
+  // for a second could wait forever once they held the whole pool; a write skipped then is
+  // made by the next batch's. Not `durable`: for a dry run on SQLite, whose own open
+  // transaction holds the database's write lock until the run ends (a write through another
+  // connection would wait for it).
   void Progress(long long organization_id, long long id, const nlohmann::json& counts,
-                bool durable = true);
+                bool durable = true, soci::session* own = nullptr);
   // Ends the operation: status "ok", "warnings" or "failed", with message, counts, details.
   void Finish(long long organization_id, long long id, const std::string& status,
               const std::string& message, const nlohmann::json& counts,

@@ -100,6 +100,35 @@ TEST_F(OperationLogTest, StartProgressFinishAndRead) {
   EXPECT_THROW(log_.Finish(org_a_, id, "running", "", {}, {}), std::invalid_argument);
 }
 
+// An import holds a connection while it reports progress: with every connection of the
+// pool held (imports each waiting for a second one would wait forever), the progress is
+// shown in this process at once and written to the database through the caller's own
+// connection, or not at all — never waited for.
+TEST_F(OperationLogTest, ProgressNeverWaitsForAConnection) {
+  const long long id = log_.Start(org_a_, "import", "1c", "");
+  auto stored = [&] {
+    db::Session sql(database_);
+    db::Sql query("SELECT counts FROM exchange_operations WHERE id = ");
+    query.Bind(id);
+    return nlohmann::json::parse(db::QueryText(sql, query).value_or("{}"));
+  };
+  {
+    db::Session first(database_);
+    db::Session second(database_);  // the fixture's pool holds two
+    EXPECT_FALSE(db::TrySession(database_, std::chrono::milliseconds(0)));
+    log_.Progress(org_a_, id, {{"processed", 1000}});  // returns: nothing to borrow
+  }
+  EXPECT_EQ(stored(), nlohmann::json::object()) << "no connection was free: not written";
+  EXPECT_EQ(log_.Find(org_a_, id)->counts["processed"], 1000) << "shown all the same";
+  {
+    db::Session first(database_);
+    db::Session second(database_);
+    log_.Progress(org_a_, id, {{"processed", 2000}}, /*durable=*/true, &first.get());
+  }
+  EXPECT_EQ(stored()["processed"], 2000) << "written through the caller's own connection";
+  EXPECT_TRUE(db::TrySession(database_, std::chrono::milliseconds(0))) << "given back";
+}
+
 TEST_F(OperationLogTest, EmptyActorIsNullAndBrokenUtf8IsReplaced) {
   long long id = log_.Start(org_a_, "import_dry_run", "api", "");
   EXPECT_FALSE(log_.Find(org_a_, id)->actor_name);
