@@ -3,13 +3,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
+
 namespace upravdom {
 
 int RemoveStaleTempFiles(const std::filesystem::path& directory, std::string_view prefix,
                          std::chrono::seconds age) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const auto stale = fs::file_time_type::clock::now() - age;
+  const auto stale = std::chrono::system_clock::now() - age;
   int removed = 0;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
     const std::string name = entry.path().filename().string();
@@ -19,8 +21,8 @@ int RemoveStaleTempFiles(const std::filesystem::path& directory, std::string_vie
     if (::lstat(entry.path().c_str(), &info) != 0 || !S_ISREG(info.st_mode) ||
         info.st_uid != ::geteuid())
       continue;
-    std::error_code time_error;
-    if (entry.last_write_time(time_error) >= stale || time_error) continue;
+    const auto written = std::chrono::system_clock::from_time_t(info.st_mtim.tv_sec);
+    if (written >= stale) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   return removed;

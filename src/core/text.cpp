@@ -65,6 +65,16 @@ size_t CodePointCount(std::string_view utf8) {
   return count;
 }
 
+std::string Clip(std::string_view utf8, size_t characters) {
+  size_t end = 0, count = 0;
+  while (end < utf8.size() && count < characters) {
+    ++end;
+    while (end < utf8.size() && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) ++end;
+    ++count;
+  }
+  return std::string(utf8.substr(0, end)) + (end < utf8.size() ? "…" : "");
+}
+
 bool IsValidUtf8(std::string_view s) {
   int32_t i = 0, length = static_cast<int32_t>(s.size());
   while (i < length) {

@@ -14,6 +14,9 @@ std::string FoldForSearch(std::string_view utf8);
 std::string Trim(std::string_view utf8);
 // Number of Unicode code points (for length limits users can understand).
 size_t CodePointCount(std::string_view utf8);
+// The first `characters` code points, with «…» when the text was longer; never cuts a
+// letter in two (for quoting user input in a message).
+std::string Clip(std::string_view utf8, size_t characters);
 // True when the text is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

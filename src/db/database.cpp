@@ -242,8 +242,8 @@ Session::Session(Database& database) : sql_(database.pool()) {
   Revive(database, sql_);
 }
 
-TrySession::TrySession(Database& database, std::chrono::milliseconds wait) : database_(database) {
-  if (!database.pool().try_lease(position_, static_cast<int>(wait.count()))) return;
+TrySession::TrySession(Database& database) : database_(database) {
+  if (!database.pool().try_lease(position_, /*timeout=*/0)) return;
   sql_ = &database.pool().at(position_);
   try {
     Revive(database, *sql_);

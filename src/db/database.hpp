@@ -2,7 +2,6 @@
 // ("sqlite:PATH" or "postgresql://…"), and the write-transaction helper.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,12 +59,12 @@ class Session {
   soci::session sql_;
 };
 
-// A connection of the pool only if one is free within `wait`, else none: for a write that
+// A connection of the pool only if one is free at once, else none: for a write that
 // may be skipped (an import's progress) by a caller that already holds a connection. Such
 // callers waiting for a second one would wait forever once they held all of the pool's.
 class TrySession {
  public:
-  TrySession(Database& database, std::chrono::milliseconds wait);
+  explicit TrySession(Database& database);
   ~TrySession();
   TrySession(const TrySession&) = delete;
   TrySession& operator=(const TrySession&) = delete;

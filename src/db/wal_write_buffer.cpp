@@ -140,12 +140,10 @@ int WalCheckReservedLock(sqlite3_file* file, int* out) {
   return Forward<&sqlite3_io_methods::xCheckReservedLock>(file, out);
 }
 int WalSectorSize(sqlite3_file* file) {
-  sqlite3_file* real = Wal(file)->real;
-  return real->pMethods->xSectorSize(real);
+  return Forward<&sqlite3_io_methods::xSectorSize>(file);
 }
 int WalDeviceCharacteristics(sqlite3_file* file) {
-  sqlite3_file* real = Wal(file)->real;
-  return real->pMethods->xDeviceCharacteristics(real);
+  return Forward<&sqlite3_io_methods::xDeviceCharacteristics>(file);
 }
 // A WAL file has no shared memory and is never memory-mapped (the database file has and
 // is); these only answer as the default VFS would if asked.
@@ -175,67 +173,15 @@ int Open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags, int
   auto* wal = new (file) WalFile{};
   wal->real = reinterpret_cast<sqlite3_file*>(reinterpret_cast<char*>(file) + sizeof(WalFile));
   const int result = g_default->xOpen(g_default, name, wal->real, flags, out_flags);
-  if (result != SQLITE_OK) {
+  if (result != SQLITE_OK || !wal->real->pMethods) {
     // SQLite closes a file whose xOpen failed only when pMethods is set; the default VFS
     // cleans up its own part.
     wal->~WalFile();
     file->pMethods = nullptr;
-    return result;
-  }
-  if (!wal->real->pMethods) {
-    wal->~WalFile();
-    file->pMethods = nullptr;
-    return SQLITE_CANTOPEN;
+    return result != SQLITE_OK ? result : SQLITE_CANTOPEN;
   }
   file->pMethods = &g_methods;
   return SQLITE_OK;
-}
-
-// The default VFS's other calls, as they are.
-int Delete(sqlite3_vfs*, const char* name, int sync_dir) {
-  return g_default->xDelete(g_default, name, sync_dir);
-}
-int Access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return g_default->xAccess(g_default, name, flags, out);
-}
-int FullPathname(sqlite3_vfs*, const char* name, int size, char* out) {
-  return g_default->xFullPathname(g_default, name, size, out);
-}
-void* DlOpen(sqlite3_vfs*, const char* name) {
-  return g_default->xDlOpen(g_default, name);
-}
-void DlError(sqlite3_vfs*, int size, char* out) {
-  g_default->xDlError(g_default, size, out);
-}
-void (*DlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
-  return g_default->xDlSym(g_default, handle, symbol);
-}
-void DlClose(sqlite3_vfs*, void* handle) {
-  g_default->xDlClose(g_default, handle);
-}
-int Randomness(sqlite3_vfs*, int size, char* out) {
-  return g_default->xRandomness(g_default, size, out);
-}
-int Sleep(sqlite3_vfs*, int microseconds) {
-  return g_default->xSleep(g_default, microseconds);
-}
-int CurrentTime(sqlite3_vfs*, double* out) {
-  return g_default->xCurrentTime(g_default, out);
-}
-int GetLastError(sqlite3_vfs*, int size, char* out) {
-  return g_default->xGetLastError ? g_default->xGetLastError(g_default, size, out) : 0;
-}
-int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
-  return g_default->xCurrentTimeInt64(g_default, out);
-}
-int SetSystemCall(sqlite3_vfs*, const char* name, sqlite3_syscall_ptr call) {
-  return g_default->xSetSystemCall(g_default, name, call);
-}
-sqlite3_syscall_ptr GetSystemCall(sqlite3_vfs*, const char* name) {
-  return g_default->xGetSystemCall(g_default, name);
-}
-const char* NextSystemCall(sqlite3_vfs*, const char* name) {
-  return g_default->xNextSystemCall(g_default, name);
 }
 
 void Install() {
@@ -262,29 +208,15 @@ void Install() {
                                       WalFetch,
                                       WalUnfetch};
   g_methods = methods;
+  // The default VFS's calls as they are (its own pAppData too: they are called with this VFS,
+  // and of them only xOpen, wrapped here, reads it); only opening differs.
   g_vfs = *g_default;
   g_vfs.pNext = nullptr;
   g_vfs.szOsFile = static_cast<int>(
       std::max<size_t>(static_cast<size_t>(g_default->szOsFile),
                        sizeof(WalFile) + static_cast<size_t>(g_default->szOsFile)));
   g_vfs.zName = "upravdom-wal-buffer";
-  g_vfs.pAppData = nullptr;
   g_vfs.xOpen = Open;
-  g_vfs.xDelete = Delete;
-  g_vfs.xAccess = Access;
-  g_vfs.xFullPathname = FullPathname;
-  g_vfs.xDlOpen = DlOpen;
-  g_vfs.xDlError = DlError;
-  g_vfs.xDlSym = DlSym;
-  g_vfs.xDlClose = DlClose;
-  g_vfs.xRandomness = Randomness;
-  g_vfs.xSleep = Sleep;
-  g_vfs.xCurrentTime = CurrentTime;
-  g_vfs.xGetLastError = GetLastError;
-  g_vfs.xCurrentTimeInt64 = CurrentTimeInt64;
-  g_vfs.xSetSystemCall = SetSystemCall;
-  g_vfs.xGetSystemCall = GetSystemCall;
-  g_vfs.xNextSystemCall = NextSystemCall;
   if (sqlite3_vfs_register(&g_vfs, /*makeDflt=*/1) != SQLITE_OK)
     throw std::runtime_error("SQLite: the WAL write buffer could not be registered");
 }

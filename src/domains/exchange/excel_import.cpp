@@ -17,6 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/temp_files.hpp"
+#include "core/text.hpp"
 #include "core/xlsx_workbook.hpp"
 #include "domains/exchange/excel_columns.hpp"
 #include "domains/exchange/excel_repository.hpp"
@@ -54,14 +55,7 @@ std::string CellText(const Cell& cell) {
 // A cell's text in a message: at most 60 characters of it (a message per bad row, and a
 // cell may hold 32,767).
 std::string Quoted(const std::string& text) {
-  constexpr size_t kShown = 60;
-  size_t end = 0, characters = 0;
-  while (end < text.size() && characters < kShown) {
-    ++end;
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-    ++characters;
-  }
-  return "«" + text.substr(0, end) + (end < text.size() ? "…" : "") + "»";
+  return "«" + text::Clip(text, 60) + "»";
 }
 
 // Reads "54,3", " 54.30 " as a number.

@@ -412,7 +412,6 @@ class ImportRun {
       }
     }
     batch_keys_ = std::move(keys);
-    batch_first_index_ = batch.empty() ? 0 : batch.front().index;
   }
 
   // Writes what the records applied so far left for later — the clients' search-index
@@ -1147,9 +1146,8 @@ class ImportRun {
     long long absorbed_id, survivor_id;
   };
   std::vector<PendingMove> pending_moves_;
-  // The prepared batch: its lookups' keys, its first record, what had been noted before it.
+  // The prepared batch: its lookups' keys, what had been noted before it.
   ImportLookups::Keys batch_keys_;
-  size_t batch_first_index_ = 0;
   Mark batch_mark_{};
 };
 

@@ -157,7 +157,7 @@ void OperationLog::Progress(long long organization_id, long long id, const nlohm
   if (!durable) return;
   std::optional<db::TrySession> borrowed;
   if (!own) {
-    borrowed.emplace(database_, std::chrono::milliseconds(0));
+    borrowed.emplace(database_);
     if (!*borrowed) return;  // the pool is busy: the next batch writes its progress
   }
   soci::session& sql = own ? *own : borrowed->get();

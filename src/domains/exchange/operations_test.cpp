@@ -115,7 +115,7 @@ TEST_F(OperationLogTest, ProgressNeverWaitsForAConnection) {
   {
     db::Session first(database_);
     db::Session second(database_);  // the fixture's pool holds two
-    EXPECT_FALSE(db::TrySession(database_, std::chrono::milliseconds(0)));
+    EXPECT_FALSE(db::TrySession(database_));
     log_.Progress(org_a_, id, {{"processed", 1000}});  // returns: nothing to borrow
   }
   EXPECT_EQ(stored(), nlohmann::json::object()) << "no connection was free: not written";
@@ -126,7 +126,7 @@ TEST_F(OperationLogTest, ProgressNeverWaitsForAConnection) {
     log_.Progress(org_a_, id, {{"processed", 2000}}, /*durable=*/true, &first.get());
   }
   EXPECT_EQ(stored()["processed"], 2000) << "written through the caller's own connection";
-  EXPECT_TRUE(db::TrySession(database_, std::chrono::milliseconds(0))) << "given back";
+  EXPECT_TRUE(db::TrySession(database_)) << "given back";
 }
 
 TEST_F(OperationLogTest, EmptyActorIsNullAndBrokenUtf8IsReplaced) {

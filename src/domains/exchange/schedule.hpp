@@ -27,6 +27,7 @@ struct ScheduleFields {
   std::string day = "*";
   std::string month = "*";
   std::string weekday = "*";
+  bool operator==(const ScheduleFields&) const = default;
 };
 
 struct Schedule {

@@ -101,14 +101,11 @@ nlohmann::json SettingsService::Get(long long organization_id) {
 
 nlohmann::json SettingsService::Update(long long organization_id, const nlohmann::json& body) {
   const std::optional<ExchangeSettings> saved = repository_.Find(organization_id);
-  ExchangeSettings s = saved.value_or(ExchangeSettings{});
+  // What was saved, to compare with: the sealed password belongs to the server and login it
+  // was given for, and the next run is kept while the schedule stays (both below).
+  const ExchangeSettings before = saved.value_or(ExchangeSettings{});
+  ExchangeSettings s = before;
   s.organization_id = organization_id;
-  // The sealed password belongs to the server and login it was given for (see below).
-  const std::string saved_host = s.ftp_host, saved_user = s.ftp_user;
-  const int saved_port = s.ftp_port;
-  const bool saved_tls = s.ftp_tls;
-  const ScheduleFields saved_schedule = s.schedule;
-  const bool saved_enabled = s.schedule_enabled, existed = saved.has_value();
   BodyReader in(body);
   auto text = [&](const std::string& name, std::string& target, size_t max_length,
                   bool trim = true) {
@@ -155,8 +152,8 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
   // server, port or login without typing the password again drops it (else an admin could
   // point the settings at a host of their own and receive the password at the next run); so
   // does turning TLS off (it would go over the network in clear text).
-  if (!in.Has("ftp_password") && (s.ftp_host != saved_host || s.ftp_port != saved_port ||
-                                  s.ftp_user != saved_user || (saved_tls && !s.ftp_tls)))
+  if (!in.Has("ftp_password") && (s.ftp_host != before.ftp_host || s.ftp_port != before.ftp_port ||
+                                  s.ftp_user != before.ftp_user || (before.ftp_tls && !s.ftp_tls)))
     s.ftp_password_enc = std::nullopt;
   if (text("method", s.method, 50) && s.method != "links")
     in.Fail("method", "Метод импорта: доступны только ссылки на XML-файлы (links)");
@@ -212,10 +209,7 @@ nlohmann::json SettingsService::Update(long long organization_id, const nlohmann
   // The next slot is computed again only when the schedule changed: saving another field
   // just after a slot came due would move it past the slot, and the run would be skipped.
   const bool schedule_kept =
-      existed && s.schedule_enabled == saved_enabled &&
-      s.schedule.minute == saved_schedule.minute && s.schedule.hour == saved_schedule.hour &&
-      s.schedule.day == saved_schedule.day && s.schedule.month == saved_schedule.month &&
-      s.schedule.weekday == saved_schedule.weekday;
+      saved && s.schedule_enabled == before.schedule_enabled && s.schedule == before.schedule;
   if (!schedule_kept) {
     s.next_run_at = std::nullopt;
     if (s.schedule_enabled && schedule)

@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 // GCC 12 warns falsely on "literal" + std::string&& once inlined (GCC bug 105329).
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
@@ -177,13 +178,7 @@ json AttributeValue(std::string_view element, std::string_view field, std::strin
 // (a cut inside one would be invalid UTF-8, which PostgreSQL refuses in the log and the
 // report), with «…» when cut: a message quotes the file, it does not copy it.
 std::string Shown(std::string_view text, size_t characters = 40) {
-  size_t end = 0, count = 0;
-  while (end < text.size() && count < characters) {
-    ++end;
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
-    ++count;
-  }
-  return std::string(text.substr(0, end)) + (end < text.size() ? "…" : "");
+  return text::Clip(text, characters);
 }
 
 std::string Tag(std::string_view name) {
