@@ -589,10 +589,6 @@ std::string ExcelImporter::Import(const Actor& actor, const std::string& space,
   const auto started = std::chrono::steady_clock::now();
   // A file that cannot be imported is an operation of the log too: the log shows every try.
   auto log_failure = [&](const std::string& message, json errors) {
-    const long long id =
-        log_.Start(organization_id, dry_run ? "import_dry_run" : "import", "excel", actor.name);
-    json counts = {
-        {"records", 0}, {"processed", 0}, {"errors", std::max<size_t>(1, errors.size())}};
     json logged = json::array();
     for (const json& e : errors) {
       if (logged.size() >= 1000) break;
@@ -609,9 +605,9 @@ std::string ExcelImporter::Import(const Actor& actor, const std::string& space,
            {"column", e["column"]}});
     }
     if (logged.empty()) logged.push_back({{"index", nullptr}, {"field", ""}, {"message", message}});
-    log_.Finish(organization_id, id, "failed", "Файл Excel не загружен: " + message, counts,
-                {{"errors", logged}, {"warnings", json::array()}, {"merges", json::array()}});
-    return id;
+    return log_.Refused(organization_id, dry_run, "excel", actor.name,
+                        "Файл Excel не загружен: " + message, logged,
+                        std::max<size_t>(1, errors.size()));
   };
 
   ObjectNames objects;

@@ -194,6 +194,19 @@ void OperationLog::Finish(long long organization_id, long long id, const std::st
   db::Exec(sql, update);
 }
 
+long long OperationLog::Refused(long long organization_id, bool dry_run, const std::string& source,
+                                const std::string& actor_name, const std::string& message,
+                                const nlohmann::json& errors, size_t error_count) {
+  const long long id =
+      Start(organization_id, dry_run ? "import_dry_run" : "import", source, actor_name);
+  Finish(organization_id, id, "failed", message,
+         {{"records", 0}, {"processed", 0}, {"errors", error_count}},
+         {{"errors", errors},
+          {"warnings", nlohmann::json::array()},
+          {"merges", nlohmann::json::array()}});
+  return id;
+}
+
 OperationPage OperationLog::List(long long organization_id, const OperationFilter& filter) {
   db::Session sql(database_);
   SweepStale(sql, organization_id);

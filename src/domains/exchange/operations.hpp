@@ -67,6 +67,13 @@ class OperationLog {
               const std::string& message, const nlohmann::json& counts,
               const nlohmann::json& details);
 
+  // A file or batch refused before any record was read (it never reached the engine), as a
+  // failed operation of its own, so the log shows every try; returns its id. `errors` are
+  // the details' errors; `error_count` what the counts say (the errors listed may be cut).
+  long long Refused(long long organization_id, bool dry_run, const std::string& source,
+                    const std::string& actor_name, const std::string& message,
+                    const nlohmann::json& errors, size_t error_count = 1);
+
   OperationPage List(long long organization_id, const OperationFilter& filter);
   std::optional<Operation> Find(long long organization_id, long long id);
 

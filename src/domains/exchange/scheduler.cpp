@@ -392,14 +392,10 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
     // Fetch errors name the file already; others (the XML check) get it in front.
     outcome.message =
         failure.find(shown) != std::string::npos ? failure : "Файл «" + shown + "»: " + failure;
-    outcome.operation_id = log_.Start(actor.organization_id, "import", settings.source, actor.name);
-    log_.Finish(
-        actor.organization_id, outcome.operation_id, "failed", outcome.message,
-        {{"records", 0}, {"processed", 0}, {"errors", 1}},
-        {{"errors", nlohmann::json::array(
-                        {{{"index", nullptr}, {"field", "paths"}, {"message", outcome.message}}})},
-         {"warnings", nlohmann::json::array()},
-         {"merges", nlohmann::json::array()}});
+    outcome.operation_id = log_.Refused(
+        actor.organization_id, /*dry_run=*/false, settings.source, actor.name, outcome.message,
+        nlohmann::json::array(
+            {{{"index", nullptr}, {"field", "paths"}, {"message", outcome.message}}}));
   }
   return outcome;
 }

@@ -90,15 +90,10 @@ void RegisterXmlRoutes(http::Router& router, ImportEngine& engine, OperationLog&
         } catch (const ApiError& refused) {
           // Refused by the reader's first pass: the engine never started an operation.
           const Actor actor = request.AsActor();
-          const long long id = log.Start(actor.organization_id,
-                                         dry_run ? "import_dry_run" : "import", "xml", actor.name);
-          log.Finish(actor.organization_id, id, "failed", refused.message(),
-                     {{"records", 0}, {"processed", 0}, {"errors", 1}},
-                     {{"errors",
-                       nlohmann::json::array(
-                           {{{"index", nullptr}, {"field", ""}, {"message", refused.message()}}})},
-                      {"warnings", nlohmann::json::array()},
-                      {"merges", nlohmann::json::array()}});
+          const long long id = log.Refused(
+              actor.organization_id, dry_run, "xml", actor.name, refused.message(),
+              nlohmann::json::array(
+                  {{{"index", nullptr}, {"field", ""}, {"message", refused.message()}}}));
           nlohmann::json details =
               refused.details().is_object() ? refused.details() : nlohmann::json::object();
           details["operation_id"] = id;
