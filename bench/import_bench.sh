@@ -13,11 +13,14 @@
 #       bench/clients_bench.sh does, when missing);
 #   (g) --postgres: (a) on PostgreSQL (the test peer, tests/peers/postgres.sh; a database of
 #       its own, dropped at the end).
+# --keep-db FILE copies the SQLite database as the phases left it (for bench/import_floor.sh
+# --replay FILE after `--phases a`: SQLite's own time for exactly the rows (a) wrote).
 # The objects and the legal entity the records name are created through the API first. A
 # batch whose body is over the 64 MB limit is sent as several requests (the report says so).
 #
 # Usage: bench/import_bench.sh [--records N] [--big-org] [--postgres] [--only-postgres]
 #                              [--phases a,b,c,d] [--pg-phases a] [--priority]
+#                              [--keep-db FILE]
 # Needs: build/release/upravdom (cmake --build --preset release --target upravdom), for
 #   --big-org build/release/generate when the 1M-client database is missing, Debian's
 #   /usr/bin/python3, curl, and for PostgreSQL tests/peers/postgres.sh and psql.
@@ -34,6 +37,7 @@ pg_phases=a
 big_org=0
 postgres=0
 sqlite=1
+keep_db=""
 prio=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -44,6 +48,7 @@ while [[ $# -gt 0 ]]; do
     --postgres) postgres=1; shift ;;
     --only-postgres) postgres=1; sqlite=0; shift ;;
     --priority) prio=(nice -n -10); shift ;;
+    --keep-db) keep_db=$2; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -116,6 +121,10 @@ if [[ $sqlite == 1 ]]; then
   run_client "SQLite" "$work/sqlite.json" "$phases"
   stop_server
   echo "   database file: $(du -h "$work/import.db" | cut -f1)"
+  if [[ -n $keep_db ]]; then
+    cp "$work/import.db" "$keep_db"
+    echo "   kept as $keep_db"
+  fi
   reports+=("$work/sqlite.json")
   rm -f "$work"/import.db*
 fi
