@@ -216,11 +216,11 @@ int Port(const sockaddr* address) {
 // callbacks; it remembers what was refused, for the message.
 struct Guard {
   bool allow_private = false;
-  const std::atomic<bool>* stop = nullptr;
+  const std::function<bool()>* stop = nullptr;   // FetchLimits::stop, when set
   AddressClass refused = AddressClass::kPublic;  // kPublic: nothing refused
   std::string refused_address;
 
-  bool Stopping() const { return stop && stop->load(); }
+  bool Stopping() const { return stop && (*stop)(); }
 };
 
 // Every socket libcurl opens goes through here, so a redirect or an FTP data connection to a
@@ -256,7 +256,7 @@ size_t Discard(char*, size_t size, size_t count, void*) {
 void CommonOptions(CURL* curl, const FetchLimits& limits, char* error_buffer, Guard& guard) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &Discard);
   guard.allow_private = limits.allow_private;
-  guard.stop = limits.stop;
+  guard.stop = limits.stop ? &limits.stop : nullptr;
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
   curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &guard);
   if (limits.stop) {
@@ -337,7 +337,7 @@ std::string Capitalized(std::string text) {
                           const char* field = kField) {
   if (code == CURLE_ABORTED_BY_CALLBACK && guard.Stopping())
     throw TransferAborted("the transfer of " + shown + " from " + target.host +
-                          " was cut off: the server is stopping");
+                          " was cut off (the server is stopping, or the run lost its lease)");
   spdlog::warn("transfer of {} ({}): curl error {} ({}){}", shown, target.host,
                static_cast<int>(code), curl_easy_strerror(code),
                *error_buffer ? std::string(": ") + error_buffer : std::string());

@@ -6,7 +6,7 @@
 
 #include <sys/socket.h>
 
-#include <atomic>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -31,9 +31,10 @@ struct FetchLimits {
   // server is on the LAN); else an organisation's admin could make the server talk to the
   // services beside it. Link-local and unspecified addresses are refused always.
   bool allow_private = false;
-  // Set when the server is stopping: a transfer in progress is cut off (TransferAborted)
-  // instead of holding the shutdown until its timeout. Null: never cut off.
-  const std::atomic<bool>* stop = nullptr;
+  // Asked about once a second during a transfer (and at every read): true cuts it off
+  // (TransferAborted) — the server is stopping, or a scheduled run lost its lease to another
+  // instance —, instead of going on until the timeout. Empty: never cut off.
+  std::function<bool()> stop;
 };
 
 struct FetchedFile {  // a temp file, caller removes
@@ -44,8 +45,8 @@ struct FetchedFile {  // a temp file, caller removes
   long long modified = -1;
 };
 
-// A transfer cut off because FetchLimits::stop was set: not the user's error, the caller logs
-// it and writes nothing to the exchange log.
+// A transfer cut off because FetchLimits::stop said so: not the user's error; the caller
+// knows why (Scheduler: the server stopping, or the run's lease lost).
 class TransferAborted : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -56,7 +57,7 @@ class TransferAborted : public std::runtime_error {
 // ApiError (Russian message, field "paths") on: unreachable host, login refused, file not found,
 // over max_bytes, an HTML page instead of XML («По ссылке … получена веб-страница, а не файл
 // выгрузки …»), a refused address (ClassifyAddress; redirects and FTP data connections included);
-// libcurl's own text of a failure goes to the server log. TransferAborted when limits.stop is set.
+// libcurl's own text of a failure goes to the server log. TransferAborted when limits.stop says so.
 FetchedFile FetchToTempFile(const std::string& location, const FtpSettings& ftp,
                             const FetchLimits& limits);
 

@@ -462,7 +462,7 @@ TEST_F(FetchTest, AStopFlagCutsOffASlowTransfer) {
     std::atomic<bool> stop{false};
     FetchLimits limits = Allowed();
     limits.temp_dir = downloads.string();
-    limits.stop = &stop;
+    limits.stop = [&stop] { return stop.load(); };
     std::thread stopper([&stop] {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       stop = true;

@@ -15,6 +15,11 @@ namespace upravdom::exchange {
 
 namespace {
 
+// Why a run that lost its lease ends (the other instance that took it runs the import now).
+constexpr const char* kLeaseLost =
+    "его запуск перешёл к другому экземпляру сервера (этот не отвечал дольше срока аренды). "
+    "Файл остаётся для следующего запуска";
+
 std::string RandomId() {
   unsigned char bytes[8];
   randombytes_buf(bytes, sizeof bytes);
@@ -323,7 +328,9 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
   std::optional<FetchedFile> file;
   std::string failure;
   FetchLimits limits = options_.limits;
-  limits.stop = &stop_transfers_;
+  // A download is cut off when the server stops, and when another instance took the run over
+  // (it is fetching the same file, and may delete it).
+  limits.stop = [this, &lease_lost] { return stop_transfers_.load() || lease_lost.load(); };
   // Whatever happens below, the temp file goes.
   struct RemoveTemp {
     std::optional<FetchedFile>& file;
@@ -349,11 +356,8 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
           ForEachXmlRecord(path, [&](size_t index, nlohmann::json& record) {
             // The batches before stay committed, as when a record fails (I-8).
             if (lease_lost)
-              throw ApiError(ErrorCode::kConflict,
-                             "Импорт прерван на записи " + std::to_string(index) +
-                                 ": его запуск перешёл к другому экземпляру сервера (этот "
-                                 "не отвечал дольше срока аренды). Файл остаётся для "
-                                 "следующего запуска");
+              throw ApiError(ErrorCode::kConflict, "Импорт прерван на записи " +
+                                                       std::to_string(index) + ": " + kLeaseLost);
             return visit(index, record);
           });
         });
@@ -377,10 +381,12 @@ std::optional<FileOutcome> Scheduler::ImportFile(const ExchangeSettings& setting
   } catch (const ApiError& error) {
     failure = Describe(error);
   } catch (const TransferAborted& error) {
+    spdlog::warn("organisation {}: {}", actor.organization_id, error.what());
     // The server is stopping: not the organisation's error, so no failed operation in its log;
     // the file stays on the server for the next run.
-    spdlog::warn("organisation {}: {}", actor.organization_id, error.what());
-    return std::nullopt;
+    if (!lease_lost) return std::nullopt;
+    // The run went over to another instance: its log says why this one ended.
+    failure = "Загрузка файла прервана: " + std::string(kLeaseLost);
   } catch (const std::exception& error) {
     spdlog::error("organisation {}: import of {} failed: {}", actor.organization_id, shown,
                   error.what());

@@ -353,7 +353,8 @@ TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheIm
 
   // Another instance holding the lease (it ran out while this one was stopped by the OS, say):
   // the next renewal says so in the log, and this run stops — two runs of one organisation's
-  // files at once would import them twice and race to delete them.
+  // files at once would import them twice and race to delete them. Its download, still
+  // stalled, is cut off (FetchLimits::stop) rather than awaited.
   Exec("UPDATE exchange_settings SET lease_owner = 'other', lease_until = '2999-01-01T00:00:00Z'");
   const auto logged = [&] {
     for (const std::string& line : log->last_formatted())
@@ -364,9 +365,9 @@ TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheIm
   Exec("UPDATE exchange_settings SET lease_owner = '" + owner +
        "', schedule_enabled = 0");  // back to the run; no slot after it
 
-  peer.Finish();
   EXPECT_TRUE(WaitFor([&] { return !settings_.Find(org_)->lease_until; }))
-      << "the lease is released when the run ends";
+      << "the stalled download was not cut off, or the lease not released when the run ended";
+  peer.Finish();
   first.Stop();
   second.Stop();
   auto& sinks = spdlog::default_logger()->sinks();
@@ -375,7 +376,8 @@ TEST_F(SchedulerTest, ARunLongerThanTheLeaseKeepsItAndNoOtherInstanceStartsTheIm
   OperationPage page = log_.List(org_, {});
   ASSERT_EQ(page.items.size(), 1u) << "one run";
   EXPECT_EQ(page.items[0].status, "failed") << page.items[0].message;
-  EXPECT_NE(page.items[0].message.find("запуск перешёл к другому экземпляру сервера"),
+  EXPECT_NE(page.items[0].message.find(
+                "Загрузка файла прервана: его запуск перешёл к другому экземпляру сервера"),
             std::string::npos)
       << page.items[0].message;
   EXPECT_EQ(Count("clients"), 0) << "the run that lost its lease imported nothing more";
