@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -109,36 +110,39 @@ struct Target {
   bool use_settings;  // the organisation's FTP login, passive mode and TLS apply
 };
 
-std::string UrlHost(const std::string& url) {
-  const size_t start = url.find("://") + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == std::string::npos) end = url.size();
-  std::string authority = url.substr(start, end - start);
-  if (size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (!authority.empty() && authority.front() == '[')
-    return authority.substr(1, authority.find(']') - 1);
-  if (size_t colon = authority.find(':'); colon != std::string::npos) authority.resize(colon);
-  return authority;
-}
-
-// The URL's port: as written, else the scheme's own (21 for ftp://).
-int UrlPort(const std::string& url, int default_port) {
-  const size_t start = url.find("://") + 3;
-  size_t end = url.find_first_of("/?#", start);
-  if (end == std::string::npos) end = url.size();
-  std::string authority = url.substr(start, end - start);
-  if (size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  if (size_t bracket = authority.rfind(']'); bracket != std::string::npos)
-    authority.erase(0, bracket + 1);
-  const size_t colon = authority.rfind(':');
-  if (colon == std::string::npos || colon + 1 == authority.size()) return default_port;
-  int port = 0;
-  for (char c : authority.substr(colon + 1)) {
-    if (c < '0' || c > '9' || port > 65535) return -1;
-    port = port * 10 + (c - '0');
+// A URL as libcurl reads it (its transfer goes where this says). Parts of a URL libcurl
+// cannot parse are absent: the transfer then fails with libcurl's own error.
+class ParsedUrl {
+ public:
+  explicit ParsedUrl(const std::string& url) : handle_(curl_url(), &curl_url_cleanup) {
+    if (!handle_) throw std::bad_alloc();
+    parsed_ = curl_url_set(handle_.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
   }
-  return port;
-}
+  std::optional<std::string> Get(CURLUPart part, unsigned int flags = 0) const {
+    char* value = nullptr;
+    if (!parsed_ || curl_url_get(handle_.get(), part, &value, flags) != CURLUE_OK)
+      return std::nullopt;
+    std::string text(value);
+    curl_free(value);
+    return text;
+  }
+  // Without an IPv6 address's brackets; "" when there is none.
+  std::string Host() const {
+    std::string host = Get(CURLUPART_HOST).value_or("");
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    return host;
+  }
+  // As written, else the scheme's own (21 for ftp://); -1 when there is none.
+  int Port() const {
+    const std::optional<std::string> port = Get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    return port ? std::stoi(*port) : -1;  // libcurl checked it: digits, at most 65535
+  }
+
+ private:
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle_;
+  bool parsed_ = false;
+};
 
 Target Resolve(CURL* curl, const std::string& raw_location, const FtpSettings& ftp) {
   std::string location = raw_location;
@@ -157,15 +161,15 @@ Target Resolve(CURL* curl, const std::string& raw_location, const FtpSettings& f
     return target;
   }
   if (StartsWithNoCase(location, "http://") || StartsWithNoCase(location, "https://"))
-    return {Scheme::kHttp, location, UrlHost(location), false};
+    return {Scheme::kHttp, location, ParsedUrl(location).Host(), false};
   if (StartsWithNoCase(location, "ftp://")) {
-    const std::string host = UrlHost(location);
+    const ParsedUrl url(location);
+    const std::string host = url.Host();
     // A link to the organisation's own FTP server (host and port), without a login in it,
     // logs in as the settings say; any other ftp:// link is anonymous or carries its own
     // login — the stored password never goes to another port of the host.
     const bool own = !ftp.host.empty() && Lower(host) == Lower(ftp.host) &&
-                     UrlPort(location, 21) == ftp.port &&
-                     location.find('@', 6) == std::string::npos;
+                     url.Port() == ftp.port && !url.Get(CURLUPART_USER);
     return {Scheme::kFtpUrl, location, host, own};
   }
   Refuse("Адрес файла «" + Shown(location) +
@@ -436,14 +440,7 @@ std::string Capitalized(std::string text) {
 // The name of the file an ftp:// URL retrieves, decoded: its last path segment without
 // libcurl's ";type=" suffix. Empty for a directory.
 std::string FtpFileName(const std::string& url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), &curl_url_cleanup);
-  if (!parsed) throw std::bad_alloc();
-  char* path = nullptr;
-  if (curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-      curl_url_get(parsed.get(), CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK)
-    return "";
-  std::string name(path);
-  curl_free(path);
+  std::string name = ParsedUrl(url).Get(CURLUPART_PATH, CURLU_URLDECODE).value_or("");
   if (size_t type = name.rfind(";type="); type != std::string::npos) name.resize(type);
   return name.substr(name.rfind('/') + 1);
 }
