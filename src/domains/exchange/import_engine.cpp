@@ -396,22 +396,8 @@ class ImportRun {
           keys.account_numbers[*legal_entity].push_back(entry.number);
       }
     }
-    lookups_.Read(keys);
-    if (dialect_ == db::Dialect::kPostgres) {
-      // PostgreSQL reads what was committed when each statement began (READ COMMITTED), and
-      // staff may change a client or premise meanwhile: the rows found are locked until the
-      // batch commits and read again, so that a record never writes back a row older than
-      // the database's (a phone support just changed, a link just added). Staff writes to
-      // them wait for the batch (seconds). SQLite's write transaction excludes them anyway.
-      const ImportLookups::Found found = lookups_.FoundRows();
-      if (!found.premises.empty() || !found.clients.empty() || !found.accounts.empty()) {
-        db::LockRows(sql_, dialect_, "premises", organization_id_, found.premises);
-        db::LockRows(sql_, dialect_, "clients", organization_id_, found.clients);
-        db::LockRows(sql_, dialect_, "personal_accounts", organization_id_, found.accounts);
-        lookups_.Read(keys);
-      }
-    }
     batch_keys_ = std::move(keys);
+    ReadLookups();
   }
 
   // Writes what the records applied so far left for later — the clients' search-index
@@ -463,7 +449,7 @@ class ImportRun {
   // records noted, and reads the batch's lookups again (the records may have changed them).
   void BackToBatchStart() {
     BackTo(batch_mark_);
-    lookups_.Read(batch_keys_);
+    ReadLookups();  // locked again on PostgreSQL: the rollback released the batch's locks
   }
 
   json merges = json::array();
@@ -478,6 +464,23 @@ class ImportRun {
   Mark Marked() const {
     return {pending_search_.size(), pending_history_.size(), pending_moves_.size(), merges.size(),
             warnings.size(),        pending_streets_.size(), pending_counts_};
+  }
+  // Reads what the batch's keys find (ImportLookups). PostgreSQL reads what was committed
+  // when each statement began (READ COMMITTED), and staff may change a client or premise
+  // meanwhile: the rows found are locked until the batch commits and read again — the keys
+  // too, since a locked row can no longer change under them —, so that a record never writes
+  // back a row older than the database's (a phone support just changed, a link just added).
+  // Staff writes to them wait for the batch (seconds). SQLite's write transaction excludes
+  // them anyway.
+  void ReadLookups() {
+    lookups_.Read(batch_keys_);
+    if (dialect_ != db::Dialect::kPostgres) return;
+    const ImportLookups::Found found = lookups_.FoundRows();
+    if (found.premises.empty() && found.clients.empty() && found.accounts.empty()) return;
+    db::LockRows(sql_, dialect_, "premises", organization_id_, found.premises);
+    db::LockRows(sql_, dialect_, "clients", organization_id_, found.clients);
+    db::LockRows(sql_, dialect_, "personal_accounts", organization_id_, found.accounts);
+    lookups_.Read(batch_keys_);
   }
   void BackTo(const Mark& mark) {
     pending_streets_.resize(mark.streets);
