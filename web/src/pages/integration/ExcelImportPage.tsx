@@ -14,7 +14,7 @@ import {
   ReadOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
-import { Alert, Button, Card, Flex, Popconfirm, Progress, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Flex, Popconfirm, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -25,6 +25,7 @@ import { errorText } from '../../components/useApiError';
 import { useI18n } from '../../i18n';
 import { CountsDescriptions, StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
+import { OperationProgressView } from './OperationProgressView';
 import { useOperationProgress } from './useOperationProgress';
 
 /** The server's limit of an upload. */
@@ -246,14 +247,13 @@ export function ExcelImportPage() {
           </Flex>
           {problem && <Alert type="error" showIcon message={problem} data-testid="excel-problem" />}
           {busy && (
-            <Flex vertical gap={4} data-testid="excel-running">
-              <Typography.Text type="secondary">
-                {progress && progress.records > 0
-                  ? t('exchange.excel.progress', { processed: progress.processed, records: progress.records })
-                  : t('exchange.excel.reading')}
-              </Typography.Text>
-              <Progress percent={percent} status="active" />
-            </Flex>
+            <OperationProgressView
+              progress={progress}
+              percent={percent}
+              waiting={t('exchange.excel.reading')}
+              counted={(p) => t('exchange.excel.progress', { processed: p.processed, records: p.records })}
+              testId="excel-running"
+            />
           )}
         </Flex>
       </Card>

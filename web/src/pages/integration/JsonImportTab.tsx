@@ -4,7 +4,7 @@
 // confirmation) with dry_run false — and the answer is shown: status, counts, the result of
 // every record, the errors, warnings and merges, and a link to the operation in the log.
 import { CheckCircleOutlined, CloudUploadOutlined, DeleteOutlined, FileOutlined, ProfileOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Input, Popconfirm, Progress, Space, Spin, Table, Typography, Upload, type TableColumnsType } from 'antd';
+import { Alert, Button, Flex, Input, Popconfirm, Space, Table, Typography, Upload, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
@@ -14,6 +14,7 @@ import { errorText } from '../../components/useApiError';
 import { useI18n, type TFunction } from '../../i18n';
 import { CountsDescriptions, ImportProblems, OutcomeTag, StatusTag } from './exchangeLabels';
 import { OperationDrawer } from './OperationDrawer';
+import { OperationProgressView } from './OperationProgressView';
 import { useOperationProgress } from './useOperationProgress';
 
 /** The server's limit of an import body. */
@@ -163,17 +164,14 @@ export function JsonImportTab() {
         />
       )}
       {busy && (
-        <Flex vertical gap={4} style={{ padding: '16px 0', maxWidth: 980 }} data-testid="json-running">
-          <Flex align="center" gap={12}>
-            <Spin />
-            <Typography.Text type="secondary">
-              {progress && progress.records > 0
-                ? t('jsonImport.progress', { processed: progress.processed, records: progress.records })
-                : t('jsonImport.running')}
-            </Typography.Text>
-          </Flex>
-          <Progress percent={percent} status="active" />
-        </Flex>
+        <OperationProgressView
+          progress={progress}
+          percent={percent}
+          waiting={t('jsonImport.running')}
+          counted={(p) => t('jsonImport.progress', { processed: p.processed, records: p.records })}
+          testId="json-running"
+          style={{ padding: '16px 0', maxWidth: 980 }}
+        />
       )}
       {answer && !busy && <ImportAnswerView answer={answer} onOpenOperation={setOpenId} />}
       <OperationDrawer id={openId} onClose={() => setOpenId(null)} />
