@@ -30,7 +30,7 @@ replay=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --records) records=$2; shift 2 ;;
-    --replay) replay=$(realpath "$2"); shift 2 ;;
+    --replay) replay=$(realpath -m "$2"); shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
