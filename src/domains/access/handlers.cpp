@@ -82,6 +82,35 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
         return http::Response::Json(service.Me(request.Who()));
       },
       http::Access::kSelf);
+
+  // The organisation's API tokens (P-1: admins manage integrations); tokens cannot manage
+  // tokens.
+  router.Add(
+      "GET", "/api/v1/integration/tokens",
+      [&service](http::Request& request) {
+        return http::Response::Json(service.ListApiTokens(request.Who().organization_id));
+      },
+      http::Access::kAdmin);
+  router.Add(
+      "POST", "/api/v1/integration/tokens",
+      [&service](http::Request& request) {
+        nlohmann::json body = ParseJsonObject(request.body);
+        BodyReader reader(body);
+        auto name = reader.Text("name", {.required = true, .max_length = 100});
+        reader.Finish();
+        nlohmann::json issued = service.IssueApiToken(request.Who().organization_id, *name);
+        http::Response response = http::Response::Json(issued, 201);
+        response.headers.emplace_back("Cache-Control", "no-store");  // the token, once
+        return response;
+      },
+      http::Access::kAdmin);
+  router.Add(
+      "DELETE", "/api/v1/integration/tokens/{id}",
+      [&service](http::Request& request) {
+        service.RevokeApiToken(request.Who().organization_id, request.PathId("id"));
+        return http::Response::NoContent();
+      },
+      http::Access::kAdmin);
 }
 
 }  // namespace upravdom::access

@@ -137,8 +137,8 @@ void AccessRepository::DeleteExpiredSessions(long long user_id) {
   db::Exec(sql, query);
 }
 
-long long AccessRepository::InsertApiToken(long long organization_id, const std::string& name,
-                                           const std::string& token_digest) {
+ApiTokenRecord AccessRepository::InsertApiToken(long long organization_id, const std::string& name,
+                                                const std::string& token_digest) {
   db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert(
@@ -149,7 +149,7 @@ long long AccessRepository::InsertApiToken(long long organization_id, const std:
   insert.Bind(token_digest) << ", ";
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
-  return db::InsertReturningId(sql, insert);
+  return {db::InsertReturningId(sql, insert), organization_id, name, now};
 }
 
 std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& token_digest) {
@@ -160,9 +160,31 @@ std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& 
   query.Bind(token_digest);
   std::optional<ApiTokenRecord> token;
   db::ForEachRow(sql, query, [&](const Row& row) {
-    token = ApiTokenRecord{row.Int(0), row.Int(1), row.Text(2)};
+    token = ApiTokenRecord{row.Int(0), row.Int(1), row.Text(2), ""};
   });
   return token;
+}
+
+std::vector<ApiTokenRecord> AccessRepository::ListApiTokens(long long organization_id) {
+  db::Session sql(database_);
+  Sql query("SELECT id, name, created_at FROM api_tokens WHERE organization_id = ");
+  query.Bind(organization_id) << " AND revoked_at IS NULL ORDER BY id";
+  std::vector<ApiTokenRecord> tokens;
+  db::ForEachRow(sql, query, [&](const Row& row) {
+    tokens.push_back({row.Int(0), organization_id, row.Text(1), row.Text(2)});
+  });
+  return tokens;
+}
+
+bool AccessRepository::RevokeApiToken(long long organization_id, long long id) {
+  db::Session sql(database_);
+  const std::string now = timeutil::NowIso();
+  Sql update("UPDATE api_tokens SET revoked_at = ");
+  update.Bind(now) << ", updated_at = ";
+  update.Bind(now) << " WHERE organization_id = ";
+  update.Bind(organization_id) << " AND id = ";
+  update.Bind(id) << " AND revoked_at IS NULL RETURNING id";
+  return db::QueryInt(sql, update).has_value();
 }
 
 std::optional<AttemptRecord> AccessRepository::FindAttempt(const std::string& key) {

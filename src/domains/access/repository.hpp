@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "db/database.hpp"
 
@@ -31,6 +32,7 @@ struct ApiTokenRecord {
   long long id = 0;
   long long organization_id = 0;
   std::string name;
+  std::string created_at;
 };
 
 struct AttemptRecord {
@@ -60,9 +62,13 @@ class AccessRepository {
   void SetSessionSpace(const std::string& token_digest, const std::string& space);
   void DeleteExpiredSessions(long long user_id);
 
-  long long InsertApiToken(long long organization_id, const std::string& name,
-                           const std::string& token_digest);
+  ApiTokenRecord InsertApiToken(long long organization_id, const std::string& name,
+                                const std::string& token_digest);
   std::optional<ApiTokenRecord> FindApiToken(const std::string& token_digest);
+  // The organisation's tokens not revoked, oldest first.
+  std::vector<ApiTokenRecord> ListApiTokens(long long organization_id);
+  // Revokes the organisation's token; false when it has no such token in force.
+  bool RevokeApiToken(long long organization_id, long long id);
 
   std::optional<AttemptRecord> FindAttempt(const std::string& key);
   void SaveAttempt(const std::string& key, const AttemptRecord& attempt);

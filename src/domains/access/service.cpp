@@ -196,4 +196,39 @@ std::string AccessService::CreateApiToken(long long organization_id, const std::
   return token;
 }
 
+namespace {
+nlohmann::json TokenJson(const ApiTokenRecord& token) {
+  return {{"id", token.id}, {"name", token.name}, {"created_at", token.created_at}};
+}
+}  // namespace
+
+nlohmann::json AccessService::ListApiTokens(long long organization_id) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const ApiTokenRecord& token : repository_.ListApiTokens(organization_id))
+    items.push_back(TokenJson(token));
+  return {{"items", std::move(items)}};
+}
+
+nlohmann::json AccessService::IssueApiToken(long long organization_id, const std::string& name) {
+  const std::vector<ApiTokenRecord> tokens = repository_.ListApiTokens(organization_id);
+  if (tokens.size() >= kMaxApiTokens)
+    throw ApiError(ErrorCode::kConflict, "У организации уже " + std::to_string(kMaxApiTokens) +
+                                             " действующих токенов: отзовите ненужные");
+  // Names tell the tokens apart in the list (and in the exchange log: «API: 1С»).
+  const std::string key = text::FoldForSearch(name);
+  for (const ApiTokenRecord& token : tokens)
+    if (text::FoldForSearch(token.name) == key)
+      throw ApiError(ErrorCode::kConflict, "Токен с таким названием уже есть",
+                     {{"name", "Токен «" + token.name + "» уже есть: назовите новый иначе"}});
+  const std::string token = kApiTokenPrefix + RandomToken(32);
+  nlohmann::json answer =
+      TokenJson(repository_.InsertApiToken(organization_id, name, TokenDigest(token)));
+  answer["token"] = token;
+  return answer;
+}
+
+void AccessService::RevokeApiToken(long long organization_id, long long id) {
+  if (!repository_.RevokeApiToken(organization_id, id)) ThrowNotFound("Токен не найден");
+}
+
 }  // namespace upravdom::access

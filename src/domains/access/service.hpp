@@ -49,6 +49,17 @@ class AccessService {
   std::string CreateApiToken(long long organization_id, const std::string& name);
   bool LoginExists(const std::string& login);
 
+  // The API tokens of an organisation, managed by its admins («Настройки» → «Интеграция» →
+  // «API-токены»). A token's text is shown once, when issued: only its digest is kept.
+  // {"items": [{"id", "name", "created_at"}]}
+  nlohmann::json ListApiTokens(long long organization_id);
+  // {"id", "name", "created_at", "token"}. Throws ApiError: 409 conflict for a name in use
+  // (field "name") or when kMaxApiTokens are in force.
+  nlohmann::json IssueApiToken(long long organization_id, const std::string& name);
+  // Throws ApiError 404 when the organisation has no such token in force.
+  void RevokeApiToken(long long organization_id, long long id);
+  static constexpr size_t kMaxApiTokens = 100;
+
   static constexpr const char* kSessionCookie = "upravdom_session";
   static constexpr const char* kCsrfCookie = "upravdom_csrf";
   static constexpr const char* kApiTokenPrefix = "upd_";
