@@ -11,6 +11,7 @@ import type {
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
   ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
   ExchangeSettings, ExchangeSettingsUpdate, ExchangeFtpCheck, ExcelColumns, ExcelImportAnswer,
+  ApiToken, ApiTokenCreate, ApiTokenIssued,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -136,6 +137,14 @@ export const exchangeApi = {
   checkFtp: (body: ExchangeFtpCheck) => api.post<{ ok: boolean; message: string }>('/exchange/settings/check-ftp', body),
   /** «Запустить сейчас»: 202 at once; the run's operations appear in the log. */
   runNow: () => api.post<{ status: string; started_at: string }>('/exchange/import/run'),
+};
+
+/** API tokens of the organisation's integrations (admins; «Интеграция» → «API-токены»). */
+export const tokensApi = {
+  list: (signal?: AbortSignal) => api.get<{ items: ApiToken[] }>('/integration/tokens', undefined, signal),
+  /** The answer carries the token's text, shown this once. */
+  issue: (body: ApiTokenCreate) => api.post<ApiTokenIssued>('/integration/tokens', body),
+  revoke: (id: number) => api.del(`/integration/tokens/${id}`),
 };
 
 /** The Excel import (docs/import-excel.md). */

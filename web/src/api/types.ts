@@ -111,6 +111,12 @@ export type ClientListPremise = S['ClientPremise'];
 export type ClientListItem = Client;
 export type ClientListQuery = ClientListParams;
 
+// ---- API tokens of integrations (SPEC P-1; admins) ----
+
+export type ApiToken = S['ApiToken'];
+export type ApiTokenCreate = S['ApiTokenCreate'];
+export type ApiTokenIssued = S['ApiTokenIssued'];
+
 // ---- Issue 6: the data exchange — imports and their log (docs/import-api.md) ----
 
 export type ExchangeOperation = S['Operation'];

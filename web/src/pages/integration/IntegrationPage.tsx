@@ -1,17 +1,19 @@
 // «Настройки» → «Интеграция» (admins only): tab «Обмен данными» with «Общие настройки» (FTP),
 // «Импорт» (files, report e-mail, schedule, «Запустить сейчас»), the exchange log and the
-// JSON check and load. The section lives in `?section=` (log by default).
+// JSON check and load; tab «API-токены» with the integrations' tokens. The section lives in
+// `?section=` (the log by default; `tokens` is the second tab).
 import { Card, Result, Tabs } from 'antd';
 import { useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext';
 import { PageHeader } from '../../components/PageHeader';
 import { useI18n } from '../../i18n';
+import { ApiTokensTab } from './ApiTokensTab';
 import { ExchangeLogTab } from './ExchangeLogTab';
 import { ImportSettingsTab } from './ImportSettingsTab';
 import { JsonImportTab } from './JsonImportTab';
 import { SettingsTab } from './SettingsTab';
 
-const SECTIONS = ['settings', 'import', 'log', 'json'] as const;
+const SECTIONS = ['settings', 'import', 'log', 'json', 'tokens'] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function IntegrationPage() {
@@ -37,7 +39,9 @@ export function IntegrationPage() {
       <PageHeader title={t('integration.title')} />
       <Card styles={{ body: { paddingTop: 8 } }}>
         <Tabs
-          activeKey="exchange"
+          activeKey={section === 'tokens' ? 'tokens' : 'exchange'}
+          onChange={(key) => setParams(key === 'tokens' ? { section: 'tokens' } : {}, { replace: true })}
+          destroyOnHidden
           data-testid="integration-tabs"
           items={[
             {
@@ -60,6 +64,7 @@ export function IntegrationPage() {
                 />
               ),
             },
+            { key: 'tokens', label: t('integration.tab.tokens'), children: <ApiTokensTab /> },
           ]}
         />
       </Card>
