@@ -83,6 +83,47 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
       },
       http::Access::kSelf);
 
+  // The organisation's staff users (P-1: admins manage users).
+  router.Add(
+      "GET", "/api/v1/users",
+      [&service](http::Request& request) {
+        return http::Response::Json(service.ListUsers(request.Who().organization_id));
+      },
+      http::Access::kAdmin);
+  router.Add(
+      "POST", "/api/v1/users",
+      [&service](http::Request& request) {
+        nlohmann::json body = ParseJsonObject(request.body);
+        BodyReader reader(body);
+        auto login = reader.Text("login", {.required = true, .max_length = 100});
+        auto password =
+            reader.Text("password", {.required = true, .max_length = 1024, .trim = false});
+        auto full_name = reader.Text("full_name", {.required = true, .max_length = 200});
+        auto role = reader.Text("role", {.required = true, .max_length = 20});
+        reader.Finish();
+        return http::Response::Json(
+            service.AddUser(request.Who().organization_id, {*login, *password, *role, *full_name}),
+            201);
+      },
+      http::Access::kAdmin);
+  router.Add(
+      "PATCH", "/api/v1/users/{id}",
+      [&service](http::Request& request) {
+        nlohmann::json body = ParseJsonObject(request.body);
+        BodyReader reader(body);
+        AccessService::UserEdit edit;
+        edit.full_name = reader.Text("full_name", {.max_length = 200});
+        edit.role = reader.Text("role", {.max_length = 20});
+        edit.password = reader.Text("password", {.max_length = 1024, .trim = false});
+        edit.blocked = reader.Bool("blocked");
+        reader.Finish();
+        // Given empty or null it would read as absent: a user always has a name.
+        if (reader.Has("full_name") && !edit.full_name)
+          ThrowFieldError("full_name", "Укажите имя пользователя");
+        return http::Response::Json(service.ChangeUser(request.Who(), request.PathId("id"), edit));
+      },
+      http::Access::kAdmin);
+
   // The organisation's API tokens (P-1: admins manage integrations); tokens cannot manage
   // tokens.
   router.Add(

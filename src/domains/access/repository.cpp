@@ -51,15 +51,18 @@ long long AccessRepository::InsertUser(long long organization_id, const std::str
 namespace {
 
 constexpr const char* kUserColumns =
-    "SELECT u.id, u.organization_id, u.login, u.full_name, u.password_hash, u.role, o.name "
-    "FROM users u JOIN organizations o ON o.id = u.organization_id WHERE ";
+    "SELECT u.id, u.organization_id, u.login, u.full_name, u.password_hash, u.role, o.name, "
+    "u.blocked_at, u.created_at FROM users u JOIN organizations o ON o.id = u.organization_id "
+    "WHERE ";
+
+UserRecord UserOfRow(const Row& row) {
+  return UserRecord{row.Int(0),  row.Int(1),  row.Text(2),    row.Text(3), row.Text(4),
+                    row.Text(5), row.Text(6), row.OptText(7), row.Text(8)};
+}
 
 std::optional<UserRecord> ReadUser(soci::session& sql, const Sql& query) {
   std::optional<UserRecord> user;
-  db::ForEachRow(sql, query, [&](const Row& row) {
-    user = UserRecord{row.Int(0),  row.Int(1),  row.Text(2), row.Text(3),
-                      row.Text(4), row.Text(5), row.Text(6)};
-  });
+  db::ForEachRow(sql, query, [&](const Row& row) { user = UserOfRow(row); });
   return user;
 }
 
@@ -79,6 +82,39 @@ std::optional<UserRecord> AccessRepository::FindUser(long long user_id) {
   query << "u.id = ";
   query.Bind(user_id);
   return ReadUser(sql, query);
+}
+
+std::vector<UserRecord> AccessRepository::ListUsers(long long organization_id) {
+  db::Session sql(database_);
+  Sql query(kUserColumns);
+  query << "u.organization_id = ";
+  query.Bind(organization_id) << " ORDER BY u.full_name, u.id";
+  std::vector<UserRecord> users;
+  db::ForEachRow(sql, query, [&](const Row& row) { users.push_back(UserOfRow(row)); });
+  return users;
+}
+
+bool AccessRepository::UpdateUser(long long organization_id, long long user_id,
+                                  const UserChange& change) {
+  db::Session sql(database_);
+  const std::string now = timeutil::NowIso();
+  Sql update("UPDATE users SET updated_at = ");
+  update.Bind(now);
+  if (change.full_name) (update << ", full_name = ").Bind(*change.full_name);
+  if (change.role) (update << ", role = ").Bind(*change.role);
+  if (change.password_hash) (update << ", password_hash = ").Bind(*change.password_hash);
+  if (change.blocked && *change.blocked)
+    (update << ", blocked_at = COALESCE(blocked_at, ").Bind(now) << ")";  // keeps the first date
+  if (change.blocked && !*change.blocked) update << ", blocked_at = NULL";
+  update << " WHERE organization_id = ";
+  update.Bind(organization_id) << " AND id = ";
+  update.Bind(user_id) << " RETURNING id";
+  return db::QueryInt(sql, update).has_value();
+}
+
+void AccessRepository::DeleteSessionsOfUser(long long user_id) {
+  db::Session sql(database_);
+  db::Exec(sql, Sql("DELETE FROM sessions WHERE user_id = ").Bind(user_id));
 }
 
 void AccessRepository::InsertSession(long long organization_id, long long user_id,
@@ -104,7 +140,7 @@ std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string
   Sql query(
       "SELECT s.organization_id, s.user_id, u.role, s.csrf_token, u.full_name, s.space "
       "FROM sessions s "
-      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ");
+      "JOIN users u ON u.id = s.user_id AND u.blocked_at IS NULL WHERE s.token_hash = ");
   query.Bind(token_digest) << " AND s.expires_at > ";
   query.Bind(timeutil::NowIso());
   std::optional<SessionRecord> session;

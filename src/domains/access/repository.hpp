@@ -17,6 +17,16 @@ struct UserRecord {
   std::string password_hash;
   std::string role;
   std::string organization_name;
+  std::optional<std::string> blocked_at;  // set: the user cannot sign in
+  std::string created_at;
+};
+
+// What an admin changes of a staff user (absent: kept).
+struct UserChange {
+  std::optional<std::string> full_name;
+  std::optional<std::string> role;
+  std::optional<std::string> password_hash;
+  std::optional<bool> blocked;
 };
 
 struct SessionRecord {
@@ -54,6 +64,12 @@ class AccessRepository {
                        const std::string& role);
   std::optional<UserRecord> FindUserByLogin(const std::string& login);
   std::optional<UserRecord> FindUser(long long user_id);
+  // The organisation's staff users, by name.
+  std::vector<UserRecord> ListUsers(long long organization_id);
+  // False when the organisation has no such user.
+  bool UpdateUser(long long organization_id, long long user_id, const UserChange& change);
+  // Ends every session of the user (blocked, or given a new password).
+  void DeleteSessionsOfUser(long long user_id);
 
   void InsertSession(long long organization_id, long long user_id, const std::string& token_digest,
                      const std::string& csrf_token, const std::string& expires_at);

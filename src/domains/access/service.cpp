@@ -24,6 +24,22 @@ std::string NormalizeLogin(const std::string& login) {
   return text::FoldForSearch(login);
 }
 
+// The rules of a staff user's login, password and role (the CLI's and the admins' API alike):
+// the fields broken, with Russian messages. Absent values are not checked.
+FieldErrors UserFieldErrors(const std::optional<std::string>& normalized_login,
+                            const std::optional<std::string>& password,
+                            const std::optional<std::string>& role) {
+  FieldErrors errors;
+  if (normalized_login && (normalized_login->empty() || normalized_login->size() > 100 ||
+                           normalized_login->find(' ') != std::string::npos))
+    errors["login"] = "Логин: от 1 до 100 символов без пробелов";
+  if (password && text::CodePointCount(*password) < 8)
+    errors["password"] = "Пароль должен быть не короче 8 символов";
+  if (role && !http::ParseRole(*role))
+    errors["role"] = "Роль должна быть одной из: admin, operator, readonly";
+  return errors;
+}
+
 const std::string& DummyHash() {
   // Verifying against a real hash when the login does not exist keeps the answer time the
   // same, so timing does not reveal which logins exist.
@@ -79,6 +95,10 @@ LoginResult AccessService::Login(const std::string& login, const std::string& pa
     throw ApiError(ErrorCode::kInvalidCredentials, "Неверный логин или пароль");
   }
   repository_.DeleteAttempt(login_key);
+  // Told only to whoever knows the password: the login and password are right.
+  if (user->blocked_at)
+    throw ApiError(ErrorCode::kForbidden,
+                   "Вход заблокирован администратором организации. Обратитесь к нему");
   repository_.DeleteExpiredSessions(user->id);
 
   LoginResult result{RandomToken(32), RandomToken(24), *user};
@@ -170,12 +190,9 @@ long long AccessService::CreateUser(long long organization_id, const std::string
   if (!repository_.OrganizationName(organization_id))
     throw std::invalid_argument("Организация " + std::to_string(organization_id) + " не найдена");
   const std::string normalized = NormalizeLogin(login);
-  if (normalized.empty() || normalized.size() > 100 || normalized.find(' ') != std::string::npos)
-    throw std::invalid_argument("Логин: от 1 до 100 символов без пробелов");
-  if (text::CodePointCount(password) < 8)
-    throw std::invalid_argument("Пароль должен быть не короче 8 символов");
-  if (!http::ParseRole(role))
-    throw std::invalid_argument("Роль должна быть одной из: admin, operator, readonly");
+  for (const char* field : {"login", "password", "role"})  // the first broken, in this order
+    if (auto errors = UserFieldErrors(normalized, password, role); errors.count(field))
+      throw std::invalid_argument(errors[field]);
   if (repository_.FindUserByLogin(normalized))
     throw std::invalid_argument("Логин «" + normalized + "» уже занят");
   std::string name = text::Trim(full_name).empty() ? normalized : text::Trim(full_name);
@@ -194,6 +211,60 @@ std::string AccessService::CreateApiToken(long long organization_id, const std::
   std::string token = kApiTokenPrefix + RandomToken(32);
   repository_.InsertApiToken(organization_id, trimmed, TokenDigest(token));
   return token;
+}
+
+namespace {
+// A staff user as the admins' list shows it.
+nlohmann::json UserAdminJson(const UserRecord& user) {
+  return {{"id", user.id},
+          {"login", user.login},
+          {"full_name", user.full_name},
+          {"role", user.role},
+          {"blocked", user.blocked_at.has_value()},
+          {"blocked_at", user.blocked_at ? nlohmann::json(*user.blocked_at) : nlohmann::json()},
+          {"created_at", user.created_at}};
+}
+}  // namespace
+
+nlohmann::json AccessService::ListUsers(long long organization_id) {
+  nlohmann::json items = nlohmann::json::array();
+  for (const UserRecord& user : repository_.ListUsers(organization_id))
+    items.push_back(UserAdminJson(user));
+  return {{"items", std::move(items)}};
+}
+
+nlohmann::json AccessService::AddUser(long long organization_id, const NewUser& user) {
+  const std::string login = NormalizeLogin(user.login);
+  if (FieldErrors errors = UserFieldErrors(login, user.password, user.role); !errors.empty())
+    ThrowValidation(errors);
+  if (repository_.FindUserByLogin(login))
+    throw ApiError(ErrorCode::kConflict, "Логин уже занят",
+                   {{"login", "Логин «" + login + "» уже занят: выберите другой"}});
+  const long long id = repository_.InsertUser(organization_id, login, user.full_name,
+                                              HashPassword(user.password), user.role);
+  return UserAdminJson(*repository_.FindUser(id));
+}
+
+nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long user_id,
+                                         const UserEdit& edit) {
+  std::optional<UserRecord> user = repository_.FindUser(user_id);
+  if (!user || user->organization_id != admin.organization_id)
+    ThrowNotFound("Пользователь не найден");
+  FieldErrors errors = UserFieldErrors(std::nullopt, edit.password, edit.role);
+  if (admin.user_id == user_id) {
+    if (edit.blocked.value_or(false)) errors["blocked"] = "Нельзя заблокировать самого себя";
+    if (edit.role && *edit.role != user->role)
+      errors["role"] = "Нельзя сменить роль самому себе: это сделает другой администратор";
+  }
+  if (!errors.empty()) ThrowValidation(errors);
+  UserChange change{edit.full_name, edit.role, std::nullopt, edit.blocked};
+  if (edit.password) change.password_hash = HashPassword(*edit.password);
+  repository_.UpdateUser(admin.organization_id, user_id, change);
+  // A block or a new password signs the user out everywhere; an admin changing their own
+  // password stays signed in.
+  if ((edit.blocked.value_or(false) || edit.password) && admin.user_id != user_id)
+    repository_.DeleteSessionsOfUser(user_id);
+  return UserAdminJson(*repository_.FindUser(user_id));
 }
 
 namespace {

@@ -60,6 +60,25 @@ class AccessService {
   void RevokeApiToken(long long organization_id, long long id);
   static constexpr size_t kMaxApiTokens = 100;
 
+  // The organisation's staff users, managed by its admins («Настройки» → «Пользователи»).
+  // {"items": [UserAdminJson]}
+  nlohmann::json ListUsers(long long organization_id);
+  struct NewUser {
+    std::string login, password, role, full_name;
+  };
+  // Throws ApiError: 422 for a login, password or role against the rules (naming the field),
+  // 409 conflict (field "login") for a login in use in any organisation.
+  nlohmann::json AddUser(long long organization_id, const NewUser& user);
+  // What an admin edits of a staff user (absent: kept).
+  struct UserEdit {
+    std::optional<std::string> full_name, role, password;
+    std::optional<bool> blocked;
+  };
+  // Changes what `edit` gives. A block or a new password ends the user's sessions. Throws ApiError:
+  // 404 for a user of another organisation, 422 when an admin would block or demote themself (the
+  // organisation could be left without an admin).
+  nlohmann::json ChangeUser(const http::Principal& admin, long long user_id, const UserEdit& edit);
+
   static constexpr const char* kSessionCookie = "upravdom_session";
   static constexpr const char* kCsrfCookie = "upravdom_csrf";
   static constexpr const char* kApiTokenPrefix = "upd_";
