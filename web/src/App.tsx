@@ -14,6 +14,7 @@ import { ObjectCardPage } from './pages/objects/ObjectCardPage';
 import { ObjectsPage } from './pages/objects/ObjectsPage';
 import { PremiseCardPage } from './pages/premises/PremiseCardPage';
 import { PremisesPage } from './pages/premises/PremisesPage';
+import { UsersPage } from './pages/users/UsersPage';
 
 function RequireAuth() {
   const { user, loading } = useAuth();
@@ -44,6 +45,7 @@ export function App() {
           <Route path="objects" element={<ObjectsPage />} />
           <Route path="objects/:id" element={<ObjectCardPage />} />
           <Route path="legal-entities" element={<LegalEntitiesPage />} />
+          <Route path="settings/users" element={<UsersPage />} />
           <Route path="settings/integration" element={<IntegrationPage />} />
           <Route path="import/excel" element={<ExcelImportPage />} />
           <Route path="*" element={<NotFoundPage />} />

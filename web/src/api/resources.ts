@@ -11,7 +11,7 @@ import type {
   ClientListQuery, Link, LinkCreate, LinkDeleteParams, LinkFields, Payment, PaymentInput, PremiseLinks,
   ExchangeOperation, ExchangeOperationListParams, ImportAnswer, ImportRequest,
   ExchangeSettings, ExchangeSettingsUpdate, ExchangeFtpCheck, ExcelColumns, ExcelImportAnswer,
-  ApiToken, ApiTokenCreate, ApiTokenIssued,
+  ApiToken, ApiTokenCreate, ApiTokenIssued, StaffUser, StaffUserCreate, StaffUserUpdate,
 } from './types';
 
 /** Largest page the API serves; used to fill selects. */
@@ -137,6 +137,14 @@ export const exchangeApi = {
   checkFtp: (body: ExchangeFtpCheck) => api.post<{ ok: boolean; message: string }>('/exchange/settings/check-ftp', body),
   /** «Запустить сейчас»: 202 at once; the run's operations appear in the log. */
   runNow: () => api.post<{ status: string; started_at: string }>('/exchange/import/run'),
+};
+
+/** The organisation's staff users (admins; «Настройки» → «Пользователи»). */
+export const usersApi = {
+  list: (signal?: AbortSignal) => api.get<{ items: StaffUser[] }>('/users', undefined, signal),
+  add: (body: StaffUserCreate) => api.post<StaffUser>('/users', body),
+  /** Name, role, password, `blocked`; absent fields are kept. */
+  change: (id: number, body: StaffUserUpdate) => api.patch<StaffUser>(`/users/${id}`, body),
 };
 
 /** API tokens of the organisation's integrations (admins; «Интеграция» → «API-токены»). */

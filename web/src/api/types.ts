@@ -111,7 +111,12 @@ export type ClientListPremise = S['ClientPremise'];
 export type ClientListItem = Client;
 export type ClientListQuery = ClientListParams;
 
-// ---- API tokens of integrations (SPEC P-1; admins) ----
+// ---- Staff users and API tokens (SPEC P-1; admins) ----
+
+export type StaffUser = S['StaffUser'];
+export type StaffRole = S['StaffRole'];
+export type StaffUserCreate = S['StaffUserCreate'];
+export type StaffUserUpdate = S['StaffUserUpdate'];
 
 export type ApiToken = S['ApiToken'];
 export type ApiTokenCreate = S['ApiTokenCreate'];

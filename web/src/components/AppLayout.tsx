@@ -1,8 +1,6 @@
 // The signed-in frame: side menu of the whole product, header with the organisation,
 // the CRM space switch (P-4), the user, their role and the language switch.
-import {
-  ApartmentOutlined, ApiOutlined, BankOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined,
-} from '@ant-design/icons';
+import { ApartmentOutlined, ApiOutlined, BankOutlined, HomeOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { App, Avatar, Flex, Layout, Menu, Segmented, Space, Tag, Tooltip, Typography, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -43,7 +41,10 @@ export function AppLayout() {
           type: 'group',
           key: 'settings',
           label: t('menu.settings'),
-          children: [{ key: '/settings/integration', icon: <ApiOutlined />, label: t('menu.integration') }],
+          children: [
+            { key: '/settings/users', icon: <UserOutlined />, label: t('menu.users') },
+            { key: '/settings/integration', icon: <ApiOutlined />, label: t('menu.integration') },
+          ],
         },
       ]
     : [];
@@ -71,7 +72,7 @@ export function AppLayout() {
     { key: 'logout', icon: <LogoutOutlined />, label: t('menu.logout'), danger: true },
   ];
 
-  const section = ['/premises', '/clients', '/objects', '/legal-entities', '/settings/integration'].find(
+  const section = ['/premises', '/clients', '/objects', '/legal-entities', '/settings/users', '/settings/integration'].find(
     (p) => location.pathname === p || location.pathname.startsWith(`${p}/`),
   );
 
