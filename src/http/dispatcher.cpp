@@ -24,7 +24,8 @@ std::optional<std::string> ConflictField(const std::string& message) {
       {"clients_phone", "phone"},
       {"premises_external_id", "external_id"},
       {"client_external_ids_value", "value"},
-      {"tags_name", "name"}};
+      {"tags_name", "name"},
+      {"users_login_key", "login"}};
   static const std::string kSqlite = "UNIQUE constraint failed: ";
   if (size_t at = message.find(kSqlite); at != std::string::npos) {
     std::string columns = message.substr(at + kSqlite.size());

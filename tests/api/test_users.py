@@ -64,6 +64,7 @@ def test_a_block_ends_the_sessions_and_refuses_sign_in(env, admin):
     assert_error(r, 401, "invalid_credentials")
     again = assert_status(admin.patch(f"{USERS}/{user['id']}", json={"blocked": False}), 200)
     assert not again["blocked"] and again["blocked_at"] is None
+    assert_error(staff.get("/api/v1/me"), 401)  # the session the block ended stays ended
     assert_status(signed_in(env, user["login"]).get("/api/v1/me"), 200)
 
 
@@ -89,11 +90,22 @@ def test_an_admin_cannot_block_or_demote_themself(env, admin):
     assert_error(admin.patch(f"{USERS}/{me['id']}", json={"role": "operator"}), 422, "validation_failed",
                  field="role")
     assert listed(admin)[me["id"]]["role"] == "admin" and not listed(admin)[me["id"]]["blocked"]
-    # their own password: they stay signed in
+    # their own password: they stay signed in where they changed it, and nowhere else
     other = new_user(admin, role="admin")
     second = signed_in(env, other["login"])
+    elsewhere = signed_in(env, other["login"])
     assert_status(second.patch(f"{USERS}/{other['id']}", json={"password": "свой-новый-пароль"}), 200)
     assert_status(second.get("/api/v1/me"), 200)
+    assert_error(elsewhere.get("/api/v1/me"), 401)
+
+
+def test_a_login_of_100_cyrillic_letters_is_taken(env, admin):
+    login = ("оператор" * 13)[:100]
+    user = new_user(admin, login=login)
+    assert user["login"] == login
+    signed_in(env, login)
+    assert_error(admin.post(USERS, json={"login": login + "ы", "password": PASSWORD, "full_name": "Длинный",
+                                         "role": "operator"}), 422, "validation_failed", field="login")
 
 
 def test_a_login_in_use_anywhere_is_409(admin, admin_b):
@@ -126,15 +138,24 @@ def test_bad_new_user_is_422_naming_the_field(admin, patch, field):
 
 @pytest.mark.parametrize("patch,field", [
     ({"password": "1234567"}, "password"),
+    ({"password": ""}, "password"),
+    ({"password": None}, "password"),
     ({"role": "superuser"}, "role"),
+    ({"role": ""}, "role"),
+    ({"role": None}, "role"),
     ({"blocked": "да"}, "blocked"),
+    ({"blocked": None}, "blocked"),
     ({"full_name": ""}, "full_name"),
+    ({"full_name": None}, "full_name"),
     ({"login": "new-login"}, "login"),
 ])
-def test_bad_change_is_422_and_changes_nothing(admin, patch, field):
+def test_bad_change_is_422_and_changes_nothing(env, admin, patch, field):
     user = new_user(admin)
+    staff = signed_in(env, user["login"])
     assert_error(admin.patch(f"{USERS}/{user['id']}", json=patch), 422, "validation_failed", field=field)
     assert listed(admin)[user["id"]] == user
+    assert_status(staff.get("/api/v1/me"), 200)  # not signed out
+    signed_in(env, user["login"])  # the password as it was
 
 
 def test_only_admins_manage_users(env, admin, operator, readonly, integration):

@@ -117,10 +117,17 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
         edit.password = reader.Text("password", {.max_length = 1024, .trim = false});
         edit.blocked = reader.Bool("blocked");
         reader.Finish();
-        // Given empty or null it would read as absent: a user always has a name.
+        // Given empty or null, a field reads as absent: here that would silently keep the
+        // name, role, password or block the client meant to change.
+        FieldErrors empty;
         if (reader.Has("full_name") && !edit.full_name)
-          ThrowFieldError("full_name", "Укажите имя пользователя");
-        return http::Response::Json(service.ChangeUser(request.Who(), request.PathId("id"), edit));
+          empty["full_name"] = "Укажите имя пользователя";
+        if (reader.Has("role") && !edit.role) empty["role"] = "Укажите роль";
+        if (reader.Has("password") && !edit.password) empty["password"] = "Укажите новый пароль";
+        if (reader.Has("blocked") && !edit.blocked) empty["blocked"] = "Укажите true или false";
+        if (!empty.empty()) ThrowValidation(empty);
+        return http::Response::Json(
+            service.ChangeUser(request.Who(), request.PathId("id"), edit, SessionToken(request)));
       },
       http::Access::kAdmin);
 

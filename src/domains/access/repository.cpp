@@ -112,27 +112,29 @@ bool AccessRepository::UpdateUser(long long organization_id, long long user_id,
   return db::QueryInt(sql, update).has_value();
 }
 
-void AccessRepository::DeleteSessionsOfUser(long long user_id) {
+void AccessRepository::DeleteSessionsOfUser(long long user_id, const std::string& keep_digest) {
   db::Session sql(database_);
-  db::Exec(sql, Sql("DELETE FROM sessions WHERE user_id = ").Bind(user_id));
+  Sql remove("DELETE FROM sessions WHERE user_id = ");
+  remove.Bind(user_id);
+  if (!keep_digest.empty()) (remove << " AND token_hash <> ").Bind(keep_digest);
+  db::Exec(sql, remove);
 }
 
-void AccessRepository::InsertSession(long long organization_id, long long user_id,
-                                     const std::string& token_digest, const std::string& csrf_token,
-                                     const std::string& expires_at) {
+bool AccessRepository::InsertSession(const UserRecord& user, const std::string& token_digest,
+                                     const std::string& csrf_token, const std::string& expires_at) {
   db::Session sql(database_);
   const std::string now = timeutil::NowIso();
   Sql insert(
       "INSERT INTO sessions (organization_id, user_id, token_hash, csrf_token, expires_at, "
-      "created_at, updated_at) VALUES (");
-  insert.Bind(organization_id) << ", ";
-  insert.Bind(user_id) << ", ";
+      "created_at, updated_at) SELECT organization_id, id, ");
   insert.Bind(token_digest) << ", ";
   insert.Bind(csrf_token) << ", ";
   insert.Bind(expires_at) << ", ";
   insert.Bind(now) << ", ";
-  insert.Bind(now) << ")";
-  db::Exec(sql, insert);
+  insert.Bind(now) << " FROM users WHERE id = ";
+  insert.Bind(user.id) << " AND blocked_at IS NULL AND password_hash = ";
+  insert.Bind(user.password_hash) << " RETURNING id";
+  return db::QueryInt(sql, insert).has_value();
 }
 
 std::optional<SessionRecord> AccessRepository::FindLiveSession(const std::string& token_digest) {

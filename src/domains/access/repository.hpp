@@ -68,10 +68,14 @@ class AccessRepository {
   std::vector<UserRecord> ListUsers(long long organization_id);
   // False when the organisation has no such user.
   bool UpdateUser(long long organization_id, long long user_id, const UserChange& change);
-  // Ends every session of the user (blocked, or given a new password).
-  void DeleteSessionsOfUser(long long user_id);
+  // Ends every session of the user (blocked, or given a new password) but the one whose token
+  // has this digest (empty: none kept).
+  void DeleteSessionsOfUser(long long user_id, const std::string& keep_digest);
 
-  void InsertSession(long long organization_id, long long user_id, const std::string& token_digest,
+  // Opens a session of `user` only while the user is unblocked with the password hash they
+  // signed in with: a block or a new password between the check of the password and this
+  // insert would otherwise leave a session their deletion missed. False when it did not open.
+  bool InsertSession(const UserRecord& user, const std::string& token_digest,
                      const std::string& csrf_token, const std::string& expires_at);
   std::optional<SessionRecord> FindLiveSession(const std::string& token_digest);
   void DeleteSession(const std::string& token_digest);

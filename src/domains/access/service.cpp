@@ -30,8 +30,9 @@ FieldErrors UserFieldErrors(const std::optional<std::string>& normalized_login,
                             const std::optional<std::string>& password,
                             const std::optional<std::string>& role) {
   FieldErrors errors;
-  if (normalized_login && (normalized_login->empty() || normalized_login->size() > 100 ||
-                           normalized_login->find(' ') != std::string::npos))
+  if (normalized_login &&
+      (normalized_login->empty() || text::CodePointCount(*normalized_login) > 100 ||
+       normalized_login->find(' ') != std::string::npos))
     errors["login"] = "Логин: от 1 до 100 символов без пробелов";
   if (password && text::CodePointCount(*password) < 8)
     errors["password"] = "Пароль должен быть не короче 8 символов";
@@ -102,9 +103,11 @@ LoginResult AccessService::Login(const std::string& login, const std::string& pa
   repository_.DeleteExpiredSessions(user->id);
 
   LoginResult result{RandomToken(32), RandomToken(24), *user};
-  repository_.InsertSession(user->organization_id, user->id, TokenDigest(result.token),
-                            result.csrf_token,
-                            timeutil::IsoAfter(std::chrono::seconds(kSessionSeconds)));
+  // Blocked or given a new password since the check above: signed in with what no longer
+  // holds (a second try gets the answer that does).
+  if (!repository_.InsertSession(*user, TokenDigest(result.token), result.csrf_token,
+                                 timeutil::IsoAfter(std::chrono::seconds(kSessionSeconds))))
+    throw ApiError(ErrorCode::kInvalidCredentials, "Неверный логин или пароль");
   return result;
 }
 
@@ -246,7 +249,7 @@ nlohmann::json AccessService::AddUser(long long organization_id, const NewUser& 
 }
 
 nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long user_id,
-                                         const UserEdit& edit) {
+                                         const UserEdit& edit, const std::string& current_token) {
   std::optional<UserRecord> user = repository_.FindUser(user_id);
   if (!user || user->organization_id != admin.organization_id)
     ThrowNotFound("Пользователь не найден");
@@ -260,10 +263,11 @@ nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long
   UserChange change{edit.full_name, edit.role, std::nullopt, edit.blocked};
   if (edit.password) change.password_hash = HashPassword(*edit.password);
   repository_.UpdateUser(admin.organization_id, user_id, change);
-  // A block or a new password signs the user out everywhere; an admin changing their own
-  // password stays signed in.
-  if ((edit.blocked.value_or(false) || edit.password) && admin.user_id != user_id)
-    repository_.DeleteSessionsOfUser(user_id);
+  // A block or a new password signs the user out everywhere (a session someone stole goes
+  // too); an admin changing their own password stays signed in where they did it.
+  if (edit.blocked.value_or(false) || edit.password)
+    repository_.DeleteSessionsOfUser(user_id,
+                                     admin.user_id == user_id ? TokenDigest(current_token) : "");
   return UserAdminJson(*repository_.FindUser(user_id));
 }
 

@@ -74,10 +74,12 @@ class AccessService {
     std::optional<std::string> full_name, role, password;
     std::optional<bool> blocked;
   };
-  // Changes what `edit` gives. A block or a new password ends the user's sessions. Throws ApiError:
+  // Changes what `edit` gives. A block or a new password ends the user's sessions — all but
+  // `current_token`'s, the admin's own, when they change their own password. Throws ApiError:
   // 404 for a user of another organisation, 422 when an admin would block or demote themself (the
   // organisation could be left without an admin).
-  nlohmann::json ChangeUser(const http::Principal& admin, long long user_id, const UserEdit& edit);
+  nlohmann::json ChangeUser(const http::Principal& admin, long long user_id, const UserEdit& edit,
+                            const std::string& current_token);
 
   static constexpr const char* kSessionCookie = "upravdom_session";
   static constexpr const char* kCsrfCookie = "upravdom_csrf";

@@ -77,7 +77,7 @@ export function UsersPage() {
           <Typography.Text strong={!user.blocked} type={user.blocked ? 'secondary' : undefined}>
             {name}
           </Typography.Text>
-          {isMe(user) && <Tag>{t('users.you')}</Tag>}
+          {isMe(user) && <Tag data-testid="user-me">{t('users.you')}</Tag>}
         </Space>
       ),
     },
