@@ -110,3 +110,17 @@ def test_another_organisations_tokens_are_neither_seen_nor_revoked(env, admin, a
 
 def test_unknown_token_id_is_404(admin):
     assert_error(admin.delete(f"{TOKENS}/999999999"), 404, "not_found")
+
+
+def test_at_most_100_tokens_in_force(admin_b):
+    """Organisation B's tokens filled to the cap: the next is refused until one is revoked."""
+    issued = [issue(admin_b)["id"] for _ in range(100 - len(listed(admin_b)))]
+    try:
+        body = assert_error(admin_b.post(TOKENS, json={"name": f"Сто первый {seq()}"}), 409, "conflict")
+        assert "100" in body["message"] and "отзовите" in body["message"], body
+        assert len(listed(admin_b)) == 100
+        assert_status(admin_b.delete(f"{TOKENS}/{issued.pop()}"), 204)
+        issued.append(issue(admin_b)["id"])
+    finally:
+        for token_id in issued:
+            admin_b.delete(f"{TOKENS}/{token_id}")
