@@ -3,11 +3,12 @@
 // since the system using the token stops at its next request.
 import { DeleteOutlined, KeyOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Flex, Form, Input, Modal, Popconfirm, Table, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { tokensApi } from '../../api/resources';
 import type { ApiToken, ApiTokenCreate, ApiTokenIssued } from '../../api/types';
 import { FormModal } from '../../components/FormModal';
 import { useApiError } from '../../components/useApiError';
+import { useItems } from '../../components/useItems';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../utils/format';
 
@@ -15,31 +16,9 @@ export function ApiTokensTab() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const showError = useApiError();
-  const [tokens, setTokens] = useState<ApiToken[]>([]);
-  const [loading, setLoading] = useState(true);
+  const { items: tokens, loading, reload } = useItems(tokensApi.list);
   const [creating, setCreating] = useState(false);
   const [issued, setIssued] = useState<ApiTokenIssued | null>(null);
-
-  const load = useCallback(
-    (signal?: AbortSignal) => {
-      setLoading(true);
-      tokensApi
-        .list(signal)
-        .then((page) => setTokens(page.items))
-        .catch((err) => {
-          if (!signal?.aborted) showError(err);
-        })
-        .finally(() => {
-          if (!signal?.aborted) setLoading(false);
-        });
-    },
-    [showError],
-  );
-  useEffect(() => {
-    const ctrl = new AbortController();
-    load(ctrl.signal);
-    return () => ctrl.abort();
-  }, [load]);
 
   const revoke = async (token: ApiToken) => {
     try {
@@ -48,7 +27,7 @@ export function ApiTokensTab() {
     } catch (err) {
       showError(err);
     }
-    load();
+    reload();
   };
 
   const columns: TableColumnsType<ApiToken> = [
@@ -105,7 +84,7 @@ export function ApiTokensTab() {
         onDone={(result) => {
           setCreating(false);
           setIssued(result as ApiTokenIssued);
-          load();
+          reload();
         }}
       >
         <Form.Item

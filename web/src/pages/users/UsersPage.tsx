@@ -3,13 +3,14 @@
 // sessions ended) and unblock, each confirmed. An admin cannot block or demote themself.
 import { LockOutlined, PlusOutlined, UnlockOutlined, EditOutlined } from '@ant-design/icons';
 import { App, Button, Card, Flex, Form, Input, Popconfirm, Result, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { usersApi } from '../../api/resources';
 import type { StaffRole, StaffUser, StaffUserCreate, StaffUserUpdate } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { FormModal } from '../../components/FormModal';
 import { PageHeader } from '../../components/PageHeader';
 import { useApiError } from '../../components/useApiError';
+import { useItems } from '../../components/useItems';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime } from '../../utils/format';
 
@@ -27,31 +28,8 @@ export function UsersPage() {
   const { message } = App.useApp();
   const showError = useApiError();
   const { user: me, isAdmin } = useAuth();
-  const [users, setUsers] = useState<StaffUser[]>([]);
-  const [loading, setLoading] = useState(true);
+  const { items: users, loading, reload } = useItems(usersApi.list, isAdmin);
   const [editing, setEditing] = useState<StaffUser | 'new' | null>(null);
-
-  const load = useCallback(
-    (signal?: AbortSignal) => {
-      setLoading(true);
-      usersApi
-        .list(signal)
-        .then((page) => setUsers(page.items))
-        .catch((err) => {
-          if (!signal?.aborted) showError(err);
-        })
-        .finally(() => {
-          if (!signal?.aborted) setLoading(false);
-        });
-    },
-    [showError],
-  );
-  useEffect(() => {
-    if (!isAdmin) return undefined;
-    const ctrl = new AbortController();
-    load(ctrl.signal);
-    return () => ctrl.abort();
-  }, [load, isAdmin]);
 
   const setBlocked = async (user: StaffUser, blocked: boolean) => {
     try {
@@ -60,7 +38,7 @@ export function UsersPage() {
     } catch (err) {
       showError(err);
     }
-    load();
+    reload();
   };
 
   const roleOptions = ROLES.map((role) => ({ value: role, label: t(`role.${role}` as MessageKey) }));
@@ -195,7 +173,7 @@ export function UsersPage() {
         onDone={() => {
           message.success(current ? t('common.saved') : t('users.added'));
           setEditing(null);
-          load();
+          reload();
         }}
       >
         <Form.Item label={t('users.fullName')} name="full_name" rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
