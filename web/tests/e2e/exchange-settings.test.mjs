@@ -171,12 +171,14 @@ test('an admin sets up the FTP connection, the import and its schedule, and runs
   assert.match(await op.innerText(), /OK[\s\S]*Операция \d+[\s\S]*Создано: 2|OK[\s\S]*Операция \d+/);
   // The operation's result shows before its run has ended: the file is deleted, the report
   // queued and the organisation's lease released after it (a «Запустить сейчас» before that
-  // answers 409). Wait for the end of the run.
-  for (let i = 0; i < 100; i++) {
-    const settings = await apiCall(page, 'GET', '/exchange/settings');
-    if (!settings.body.running) break;
-    await page.waitForTimeout(100);
+  // answers 409). Wait for the end of the run: up to 30 s, as the result above (10 s were
+  // once too few for the FTP delete and the report on a loaded machine).
+  let running = true;
+  for (let i = 0; i < 300 && running; i++) {
+    running = (await apiCall(page, 'GET', '/exchange/settings')).body.running;
+    if (running) await page.waitForTimeout(100);
   }
+  assert.ok(!running, 'the run did not end within 30 s of its result');
   assert.ok(!existsSync(path.join(ftpRoot, 'sber', 'offers.xml')), 'the file is deleted after reading');
   await screenshot(page, '54-exchange-run-now', { fullPage: true });
 
