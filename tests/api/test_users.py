@@ -180,3 +180,25 @@ def test_another_organisations_users_are_neither_seen_nor_changed(env, admin, ad
 
 def test_unknown_user_is_404(admin):
     assert_error(admin.patch(f"{USERS}/999999999", json={"full_name": "Никто"}), 404, "not_found")
+
+
+def test_the_history_names_the_admin_and_never_the_password(env, admin, admin_b, operator):
+    user = new_user(admin, role="readonly")
+    uid = user["id"]
+    assert_status(admin.patch(f"{USERS}/{uid}", json={"full_name": "Сидорова Анна", "role": "operator"}), 200)
+    assert_status(admin.patch(f"{USERS}/{uid}", json={"password": "совсем-новый-пароль"}), 200)
+    assert_status(admin.patch(f"{USERS}/{uid}", json={"blocked": True}), 200)
+    assert_status(admin.patch(f"{USERS}/{uid}", json={"blocked": True}), 200)  # no change: no entry
+    page = validate(assert_status(admin.get(f"{USERS}/{uid}/history"), 200), "HistoryList")
+    entries = page["items"]
+    assert page["total"] == 4 and [e["action"] for e in entries] == ["updated"] * 3 + ["created"], entries
+    blocked, password, renamed, created = entries
+    assert blocked["changes"] == {"blocked": {"old": False, "new": True}}, blocked
+    assert password["changes"] == {"password": {"old": None, "new": True}}, password
+    assert renamed["changes"] == {"full_name": {"old": "Петрова Анна Сергеевна", "new": "Сидорова Анна"},
+                                  "role": {"old": "readonly", "new": "operator"}}, renamed
+    assert created["changes"]["login"] == {"old": None, "new": user["login"]}, created
+    assert all(e["actor"] == admin.user["full_name"] for e in entries), entries
+    assert "совсем-новый-пароль" not in str(page) and PASSWORD not in str(page)
+    assert_error(admin_b.get(f"{USERS}/{uid}/history"), 404, "not_found")
+    assert_error(operator.get(f"{USERS}/{uid}/history"), 403, "forbidden")

@@ -1,6 +1,7 @@
 #include "domains/access/handlers.hpp"
 
 #include "core/json_input.hpp"
+#include "http/params.hpp"
 
 namespace upravdom::access {
 
@@ -102,8 +103,7 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
         auto role = reader.Text("role", {.required = true, .max_length = 20});
         reader.Finish();
         return http::Response::Json(
-            service.AddUser(request.Who().organization_id, {*login, *password, *role, *full_name}),
-            201);
+            service.AddUser(request.AsActor(), {*login, *password, *role, *full_name}), 201);
       },
       http::Access::kAdmin);
   router.Add(
@@ -131,6 +131,16 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
       },
       http::Access::kAdmin);
 
+  router.Add(
+      "GET", "/api/v1/users/{id}/history",
+      [&service](http::Request& request) {
+        long long limit = 50, offset = 0;
+        http::ReadPaging(request, limit, offset);
+        return http::Response::Json(service.UserHistory(request.Who().organization_id,
+                                                        request.PathId("id"), limit, offset));
+      },
+      http::Access::kAdmin);
+
   // The organisation's API tokens (P-1: admins manage integrations); tokens cannot manage
   // tokens.
   router.Add(
@@ -146,7 +156,7 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
         BodyReader reader(body);
         auto name = reader.Text("name", {.required = true, .max_length = 100});
         reader.Finish();
-        nlohmann::json issued = service.IssueApiToken(request.Who().organization_id, *name);
+        nlohmann::json issued = service.IssueApiToken(request.AsActor(), *name);
         http::Response response = http::Response::Json(issued, 201);
         response.headers.emplace_back("Cache-Control", "no-store");  // the token, once
         return response;
@@ -155,7 +165,7 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
   router.Add(
       "DELETE", "/api/v1/integration/tokens/{id}",
       [&service](http::Request& request) {
-        service.RevokeApiToken(request.Who().organization_id, request.PathId("id"));
+        service.RevokeApiToken(request.AsActor(), request.PathId("id"));
         return http::Response::NoContent();
       },
       http::Access::kAdmin);

@@ -30,10 +30,11 @@ std::optional<long long> AccessRepository::FindOrganizationByName(const std::str
                                << " ORDER BY id LIMIT 1");
 }
 
-long long AccessRepository::InsertUser(long long organization_id, const std::string& login,
-                                       const std::string& full_name,
-                                       const std::string& password_hash, const std::string& role) {
-  db::Session sql(database_);
+namespace {
+
+long long InsertUserRow(soci::session& sql, long long organization_id, const std::string& login,
+                        const std::string& full_name, const std::string& password_hash,
+                        const std::string& role) {
   const std::string now = timeutil::NowIso();
   Sql insert(
       "INSERT INTO users (organization_id, login, full_name, password_hash, role, created_at, "
@@ -46,6 +47,29 @@ long long AccessRepository::InsertUser(long long organization_id, const std::str
   insert.Bind(now) << ", ";
   insert.Bind(now) << ") RETURNING id";
   return db::InsertReturningId(sql, insert);
+}
+
+ApiTokenRecord InsertApiTokenRow(soci::session& sql, long long organization_id,
+                                 const std::string& name, const std::string& token_digest) {
+  const std::string now = timeutil::NowIso();
+  Sql insert(
+      "INSERT INTO api_tokens (organization_id, name, token_hash, created_at, updated_at) "
+      "VALUES (");
+  insert.Bind(organization_id) << ", ";
+  insert.Bind(name) << ", ";
+  insert.Bind(token_digest) << ", ";
+  insert.Bind(now) << ", ";
+  insert.Bind(now) << ") RETURNING id";
+  return {db::InsertReturningId(sql, insert), organization_id, name, now};
+}
+
+}  // namespace
+
+long long AccessRepository::InsertUser(long long organization_id, const std::string& login,
+                                       const std::string& full_name,
+                                       const std::string& password_hash, const std::string& role) {
+  db::Session sql(database_);
+  return InsertUserRow(sql, organization_id, login, full_name, password_hash, role);
 }
 
 namespace {
@@ -94,9 +118,34 @@ std::vector<UserRecord> AccessRepository::ListUsers(long long organization_id) {
   return users;
 }
 
-bool AccessRepository::UpdateUser(long long organization_id, long long user_id,
-                                  const UserChange& change) {
+long long AccessRepository::AddUser(const Actor& admin, const std::string& login,
+                                    const std::string& full_name, const std::string& password_hash,
+                                    const std::string& role) {
   db::Session sql(database_);
+  db::WriteTransaction tx(sql, database_.dialect());
+  const long long id =
+      InsertUserRow(sql, admin.organization_id, login, full_name, password_hash, role);
+  history::HistoryRepository(sql).Record(
+      admin, "user", id, "created",
+      history::Diff(nlohmann::json::object(),
+                    {{"login", login}, {"full_name", full_name}, {"role", role}}, {}));
+  tx.Commit();
+  return id;
+}
+
+std::vector<history::Entry> AccessRepository::UserHistory(long long organization_id,
+                                                          long long user_id, long long limit,
+                                                          long long offset, long long& total) {
+  db::Session sql(database_);
+  return history::HistoryRepository(sql).List(organization_id, "user", user_id, limit, offset,
+                                              total);
+}
+
+bool AccessRepository::UpdateUser(const Actor& admin, long long user_id, const UserChange& change,
+                                  const nlohmann::json& changes) {
+  const long long organization_id = admin.organization_id;
+  db::Session sql(database_);
+  db::WriteTransaction tx(sql, database_.dialect());
   const std::string now = timeutil::NowIso();
   Sql update("UPDATE users SET updated_at = ");
   update.Bind(now);
@@ -109,7 +158,11 @@ bool AccessRepository::UpdateUser(long long organization_id, long long user_id,
   update << " WHERE organization_id = ";
   update.Bind(organization_id) << " AND id = ";
   update.Bind(user_id) << " RETURNING id";
-  return db::QueryInt(sql, update).has_value();
+  if (!db::QueryInt(sql, update)) return false;
+  if (!changes.empty())
+    history::HistoryRepository(sql).Record(admin, "user", user_id, "updated", changes);
+  tx.Commit();
+  return true;
 }
 
 void AccessRepository::DeleteSessionsOfUser(long long user_id, const std::string& keep_digest) {
@@ -178,16 +231,7 @@ void AccessRepository::DeleteExpiredSessions(long long user_id) {
 ApiTokenRecord AccessRepository::InsertApiToken(long long organization_id, const std::string& name,
                                                 const std::string& token_digest) {
   db::Session sql(database_);
-  const std::string now = timeutil::NowIso();
-  Sql insert(
-      "INSERT INTO api_tokens (organization_id, name, token_hash, created_at, updated_at) "
-      "VALUES (");
-  insert.Bind(organization_id) << ", ";
-  insert.Bind(name) << ", ";
-  insert.Bind(token_digest) << ", ";
-  insert.Bind(now) << ", ";
-  insert.Bind(now) << ") RETURNING id";
-  return {db::InsertReturningId(sql, insert), organization_id, name, now};
+  return InsertApiTokenRow(sql, organization_id, name, token_digest);
 }
 
 std::optional<ApiTokenRecord> AccessRepository::FindApiToken(const std::string& token_digest) {
@@ -214,15 +258,32 @@ std::vector<ApiTokenRecord> AccessRepository::ListApiTokens(long long organizati
   return tokens;
 }
 
-bool AccessRepository::RevokeApiToken(long long organization_id, long long id) {
+ApiTokenRecord AccessRepository::IssueApiToken(const Actor& admin, const std::string& name,
+                                               const std::string& token_digest) {
   db::Session sql(database_);
+  db::WriteTransaction tx(sql, database_.dialect());
+  ApiTokenRecord token = InsertApiTokenRow(sql, admin.organization_id, name, token_digest);
+  history::HistoryRepository(sql).Record(admin, "api_token", token.id, "created",
+                                         {{"name", {{"old", nullptr}, {"new", name}}}});
+  tx.Commit();
+  return token;
+}
+
+bool AccessRepository::RevokeApiToken(const Actor& admin, long long id) {
+  db::Session sql(database_);
+  db::WriteTransaction tx(sql, database_.dialect());
   const std::string now = timeutil::NowIso();
   Sql update("UPDATE api_tokens SET revoked_at = ");
   update.Bind(now) << ", updated_at = ";
   update.Bind(now) << " WHERE organization_id = ";
-  update.Bind(organization_id) << " AND id = ";
-  update.Bind(id) << " AND revoked_at IS NULL RETURNING id";
-  return db::QueryInt(sql, update).has_value();
+  update.Bind(admin.organization_id) << " AND id = ";
+  update.Bind(id) << " AND revoked_at IS NULL RETURNING name";
+  std::optional<std::string> name = db::QueryText(sql, update);
+  if (!name) return false;
+  history::HistoryRepository(sql).Record(admin, "api_token", id, "deleted",
+                                         {{"name", {{"old", *name}, {"new", nullptr}}}});
+  tx.Commit();
+  return true;
 }
 
 std::optional<AttemptRecord> AccessRepository::FindAttempt(const std::string& key) {

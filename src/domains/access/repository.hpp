@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/actor.hpp"
 #include "db/database.hpp"
+#include "domains/history/history.hpp"
 
 namespace upravdom::access {
 
@@ -66,8 +70,15 @@ class AccessRepository {
   std::optional<UserRecord> FindUser(long long user_id);
   // The organisation's staff users, by name.
   std::vector<UserRecord> ListUsers(long long organization_id);
+  // An admin's changes, each with its entry of the change history (entity "user" or
+  // "api_token", `changes` as history::Diff gives them) in the same transaction.
+  long long AddUser(const Actor& admin, const std::string& login, const std::string& full_name,
+                    const std::string& password_hash, const std::string& role);
   // False when the organisation has no such user.
-  bool UpdateUser(long long organization_id, long long user_id, const UserChange& change);
+  bool UpdateUser(const Actor& admin, long long user_id, const UserChange& change,
+                  const nlohmann::json& changes);
+  std::vector<history::Entry> UserHistory(long long organization_id, long long user_id,
+                                          long long limit, long long offset, long long& total);
   // Ends every session of the user (blocked, or given a new password) but the one whose token
   // has this digest (empty: none kept).
   void DeleteSessionsOfUser(long long user_id, const std::string& keep_digest);
@@ -87,8 +98,10 @@ class AccessRepository {
   std::optional<ApiTokenRecord> FindApiToken(const std::string& token_digest);
   // The organisation's tokens not revoked, oldest first.
   std::vector<ApiTokenRecord> ListApiTokens(long long organization_id);
+  ApiTokenRecord IssueApiToken(const Actor& admin, const std::string& name,
+                               const std::string& token_digest);
   // Revokes the organisation's token; false when it has no such token in force.
-  bool RevokeApiToken(long long organization_id, long long id);
+  bool RevokeApiToken(const Actor& admin, long long id);
 
   std::optional<AttemptRecord> FindAttempt(const std::string& key);
   void SaveAttempt(const std::string& key, const AttemptRecord& attempt);

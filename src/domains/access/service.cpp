@@ -236,15 +236,15 @@ nlohmann::json AccessService::ListUsers(long long organization_id) {
   return {{"items", std::move(items)}};
 }
 
-nlohmann::json AccessService::AddUser(long long organization_id, const NewUser& user) {
+nlohmann::json AccessService::AddUser(const Actor& admin, const NewUser& user) {
   const std::string login = NormalizeLogin(user.login);
   if (FieldErrors errors = UserFieldErrors(login, user.password, user.role); !errors.empty())
     ThrowValidation(errors);
   if (repository_.FindUserByLogin(login))
     throw ApiError(ErrorCode::kConflict, "Логин уже занят",
                    {{"login", "Логин «" + login + "» уже занят: выберите другой"}});
-  const long long id = repository_.InsertUser(organization_id, login, user.full_name,
-                                              HashPassword(user.password), user.role);
+  const long long id =
+      repository_.AddUser(admin, login, user.full_name, HashPassword(user.password), user.role);
   return UserAdminJson(*repository_.FindUser(id));
 }
 
@@ -262,7 +262,18 @@ nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long
   if (!errors.empty()) ThrowValidation(errors);
   UserChange change{edit.full_name, edit.role, std::nullopt, edit.blocked};
   if (edit.password) change.password_hash = HashPassword(*edit.password);
-  repository_.UpdateUser(admin.organization_id, user_id, change);
+  // The history: what differs (never the password itself, only that it changed).
+  const nlohmann::json before = {{"full_name", user->full_name},
+                                 {"role", user->role},
+                                 {"blocked", user->blocked_at.has_value()}};
+  nlohmann::json after = before;
+  if (edit.full_name) after["full_name"] = *edit.full_name;
+  if (edit.role) after["role"] = *edit.role;
+  if (edit.blocked) after["blocked"] = *edit.blocked;
+  nlohmann::json changes = history::Diff(before, after, {});
+  if (edit.password) changes["password"] = {{"old", nullptr}, {"new", true}};
+  const Actor actor{admin.organization_id, admin.user_id, admin.display_name};
+  repository_.UpdateUser(actor, user_id, change, changes);
   // A block or a new password signs the user out everywhere (a session someone stole goes
   // too); an admin changing their own password stays signed in where they did it.
   if (edit.blocked.value_or(false) || edit.password)
@@ -284,8 +295,8 @@ nlohmann::json AccessService::ListApiTokens(long long organization_id) {
   return {{"items", std::move(items)}};
 }
 
-nlohmann::json AccessService::IssueApiToken(long long organization_id, const std::string& name) {
-  const std::vector<ApiTokenRecord> tokens = repository_.ListApiTokens(organization_id);
+nlohmann::json AccessService::IssueApiToken(const Actor& admin, const std::string& name) {
+  const std::vector<ApiTokenRecord> tokens = repository_.ListApiTokens(admin.organization_id);
   if (tokens.size() >= kMaxApiTokens)
     throw ApiError(ErrorCode::kConflict, "У организации уже " + std::to_string(kMaxApiTokens) +
                                              " действующих токенов: отзовите ненужные");
@@ -296,14 +307,22 @@ nlohmann::json AccessService::IssueApiToken(long long organization_id, const std
       throw ApiError(ErrorCode::kConflict, "Токен с таким названием уже есть",
                      {{"name", "Токен «" + token.name + "» уже есть: назовите новый иначе"}});
   const std::string token = kApiTokenPrefix + RandomToken(32);
-  nlohmann::json answer =
-      TokenJson(repository_.InsertApiToken(organization_id, name, TokenDigest(token)));
+  nlohmann::json answer = TokenJson(repository_.IssueApiToken(admin, name, TokenDigest(token)));
   answer["token"] = token;
   return answer;
 }
 
-void AccessService::RevokeApiToken(long long organization_id, long long id) {
-  if (!repository_.RevokeApiToken(organization_id, id)) ThrowNotFound("Токен не найден");
+void AccessService::RevokeApiToken(const Actor& admin, long long id) {
+  if (!repository_.RevokeApiToken(admin, id)) ThrowNotFound("Токен не найден");
+}
+
+nlohmann::json AccessService::UserHistory(long long organization_id, long long user_id,
+                                          long long limit, long long offset) {
+  std::optional<UserRecord> user = repository_.FindUser(user_id);
+  if (!user || user->organization_id != organization_id) ThrowNotFound("Пользователь не найден");
+  long long total = 0;
+  auto entries = repository_.UserHistory(organization_id, user_id, limit, offset, total);
+  return history::PageJson(entries, total);
 }
 
 }  // namespace upravdom::access

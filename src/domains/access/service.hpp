@@ -55,9 +55,9 @@ class AccessService {
   nlohmann::json ListApiTokens(long long organization_id);
   // {"id", "name", "created_at", "token"}. Throws ApiError: 409 conflict for a name in use
   // (field "name") or when kMaxApiTokens are in force.
-  nlohmann::json IssueApiToken(long long organization_id, const std::string& name);
+  nlohmann::json IssueApiToken(const Actor& admin, const std::string& name);
   // Throws ApiError 404 when the organisation has no such token in force.
-  void RevokeApiToken(long long organization_id, long long id);
+  void RevokeApiToken(const Actor& admin, long long id);
   static constexpr size_t kMaxApiTokens = 100;
 
   // The organisation's staff users, managed by its admins («Настройки» → «Пользователи»).
@@ -68,7 +68,7 @@ class AccessService {
   };
   // Throws ApiError: 422 for a login, password or role against the rules (naming the field),
   // 409 conflict (field "login") for a login in use in any organisation.
-  nlohmann::json AddUser(long long organization_id, const NewUser& user);
+  nlohmann::json AddUser(const Actor& admin, const NewUser& user);
   // What an admin edits of a staff user (absent: kept).
   struct UserEdit {
     std::optional<std::string> full_name, role, password;
@@ -80,6 +80,10 @@ class AccessService {
   // organisation could be left without an admin).
   nlohmann::json ChangeUser(const http::Principal& admin, long long user_id, const UserEdit& edit,
                             const std::string& current_token);
+  // The user's entries of the change history (added, renamed, role, password, block),
+  // newest first. Issued and revoked tokens are recorded as entity "api_token".
+  nlohmann::json UserHistory(long long organization_id, long long user_id, long long limit,
+                             long long offset);
 
   static constexpr const char* kSessionCookie = "upravdom_session";
   static constexpr const char* kCsrfCookie = "upravdom_csrf";
