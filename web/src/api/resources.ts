@@ -145,6 +145,7 @@ export const usersApi = {
   add: (body: StaffUserCreate) => api.post<StaffUser>('/users', body),
   /** Name, role, password, `blocked`; absent fields are kept. */
   change: (id: number, body: StaffUserUpdate) => api.patch<StaffUser>(`/users/${id}`, body),
+  history: (id: number, params: { limit?: number; offset?: number }) => api.get<HistoryList>(`/users/${id}/history`, params),
 };
 
 /** API tokens of the organisation's integrations (admins; «Интеграция» → «API-токены»). */

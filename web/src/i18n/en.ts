@@ -539,6 +539,8 @@ export const en: Record<MessageKey, string> = {
   'users.unblockTitle': 'Unblock «{name}»? They will be able to sign in again',
   'users.unblockedDone': '«{name}» unblocked',
   'users.notYourself': 'You cannot block yourself',
+  'users.history.blocked': 'Blocked',
+  'users.history.passwordChanged': 'changed',
   'tokens.intro':
     'An accounting system (1C, the company server) loads data through the import API with a token: header Authorization: Bearer <token>. Issue a token per system — its name shows in the exchange log, and it can be revoked without touching the others.',
   'tokens.issue': 'Issue a token',

@@ -537,6 +537,8 @@ export const ru = {
   'users.unblockTitle': 'Разблокировать «{name}»? Он снова сможет войти',
   'users.unblockedDone': '«{name}» разблокирован',
   'users.notYourself': 'Нельзя заблокировать самого себя',
+  'users.history.blocked': 'Заблокирован',
+  'users.history.passwordChanged': 'изменён',
   'tokens.intro':
     'С токеном учётная система (1С, сервер компании) загружает данные через API импорта: заголовок Authorization: Bearer <токен>. Выпускайте отдельный токен для каждой системы — его название видно в логе обмена, а отозвать можно не трогая остальные.',
   'tokens.issue': 'Выпустить токен',

@@ -75,6 +75,18 @@ test('an admin adds a user, changes the role, blocks and unblocks them', adminOn
   await staff.getByTestId('login-error').getByText('Вход заблокирован администратором организации', { exact: false }).waitFor();
   await screenshot(staff, '73-login-blocked');
 
+  // the history: who did what, the password never shown
+  await rowOf(admin, name).getByRole('button', { name: 'История изменений' }).click();
+  const drawer = admin.locator('.ant-drawer-content');
+  await drawer.getByText('Заблокирован').first().waitFor();
+  const history = await drawer.innerText();
+  assert.match(history, /Роль[\s\S]*Оператор[\s\S]*Только чтение/);
+  assert.match(history, /Создание/);
+  assert.ok(!history.includes(password), 'the history shows the password');
+  await screenshot(admin, '74-user-history');
+  await admin.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'hidden' });
+
   // unblock: they sign in again
   await rowOf(admin, name).getByRole('button', { name: 'Разблокировать' }).click();
   await admin.locator('.ant-popconfirm:visible').getByRole('button', { name: 'Разблокировать' }).click();

@@ -1,13 +1,14 @@
 // «Настройки» → «Пользователи» (admins, SPEC P-1): the organisation's staff — add a user with a
 // login, password and role; change the name, role or password; block (sign-in refused, the
 // sessions ended) and unblock, each confirmed. An admin cannot block or demote themself.
-import { LockOutlined, PlusOutlined, UnlockOutlined, EditOutlined } from '@ant-design/icons';
+import { EditOutlined, HistoryOutlined, LockOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
 import { App, Button, Card, Flex, Form, Input, Popconfirm, Result, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { usersApi } from '../../api/resources';
 import type { StaffRole, StaffUser, StaffUserCreate, StaffUserUpdate } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { FormModal } from '../../components/FormModal';
+import { HistoryDrawer, type HistoryFormat } from '../../components/HistoryDrawer';
 import { PageHeader } from '../../components/PageHeader';
 import { useApiError } from '../../components/useApiError';
 import { useItems } from '../../components/useItems';
@@ -30,6 +31,31 @@ export function UsersPage() {
   const { user: me, isAdmin } = useAuth();
   const { items: users, loading, reload } = useItems(usersApi.list, isAdmin);
   const [editing, setEditing] = useState<StaffUser | 'new' | null>(null);
+  const [historyOf, setHistoryOf] = useState<StaffUser | null>(null);
+  const historyId = historyOf?.id;
+  const loadHistory = useCallback(
+    (p: { limit: number; offset: number }) => usersApi.history(historyId ?? 0, p),
+    [historyId],
+  );
+  const historyFormat = useMemo<HistoryFormat>(
+    () => ({
+      label: (field) =>
+        ({
+          login: t('users.login'),
+          full_name: t('users.fullName'),
+          role: t('users.role'),
+          password: t('users.password'),
+          blocked: t('users.history.blocked'),
+        })[field],
+      value: (field, value) => {
+        if (field === 'role' && typeof value === 'string') return t(`role.${value}` as MessageKey);
+        if (field === 'password' && value === true) return t('users.history.passwordChanged');
+        return undefined;
+      },
+      order: ['login', 'full_name', 'role', 'password', 'blocked'],
+    }),
+    [t],
+  );
 
   const setBlocked = async (user: StaffUser, blocked: boolean) => {
     try {
@@ -51,7 +77,7 @@ export function UsersPage() {
       dataIndex: 'full_name',
       key: 'name',
       render: (name: string, user) => (
-        <Space size={6}>
+        <Space size={6} wrap>
           <Typography.Text strong={!user.blocked} type={user.blocked ? 'secondary' : undefined}>
             {name}
           </Typography.Text>
@@ -59,7 +85,7 @@ export function UsersPage() {
         </Space>
       ),
     },
-    { title: t('users.col.login'), dataIndex: 'login', key: 'login', width: 200 },
+    { title: t('users.col.login'), dataIndex: 'login', key: 'login', width: 180 },
     {
       title: t('users.col.role'),
       dataIndex: 'role',
@@ -70,7 +96,7 @@ export function UsersPage() {
     {
       title: t('users.col.status'),
       key: 'status',
-      width: 210,
+      width: 200,
       render: (_, user) =>
         user.blocked ? (
           <Tag color="red" data-testid="user-blocked">
@@ -80,14 +106,22 @@ export function UsersPage() {
           <Tag color="green">{t('users.active')}</Tag>
         ),
     },
-    { title: t('users.col.createdAt'), dataIndex: 'created_at', key: 'created', width: 160, render: formatDateTime },
+    { title: t('users.col.createdAt'), dataIndex: 'created_at', key: 'created', width: 150, render: formatDateTime },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: 130,
+      width: 160,
       align: 'right',
       render: (_, user) => (
         <Space size={4}>
+          <Button
+            size="small"
+            icon={<HistoryOutlined />}
+            aria-label={t('history.title')}
+            title={t('history.title')}
+            onClick={() => setHistoryOf(user)}
+            data-testid={`user-history-${user.id}`}
+          />
           <Button size="small" icon={<EditOutlined />} aria-label={t('users.edit')} title={t('users.edit')} onClick={() => setEditing(user)} data-testid={`user-edit-${user.id}`} />
           {user.blocked ? (
             <Popconfirm
@@ -156,6 +190,14 @@ export function UsersPage() {
           />
         </Flex>
       </Card>
+      <HistoryDrawer
+        open={historyOf !== null}
+        onClose={() => setHistoryOf(null)}
+        version={historyOf ? String(historyOf.id) : undefined}
+        load={loadHistory}
+        format={historyFormat}
+        subtitle={historyOf?.full_name}
+      />
       <FormModal<StaffUserCreate & EditForm>
         name="user"
         open={editing !== null}
