@@ -104,7 +104,12 @@ export function ImportSettingsTab() {
   const poll = useCallback(
     async (after: number) => {
       try {
-        const [page, settings] = await Promise.all([exchangeApi.operations({ limit: 50 }), exchangeApi.settings()]);
+        // The settings first: a run writes its operations before it ends, so once they say it
+        // ended, the log read after them holds all of them. Read together, the log could be
+        // read just before the run wrote its operation and the settings just after the run
+        // ended: «done» with no operation (a flaky e2e test showed it).
+        const settings = await exchangeApi.settings();
+        const page = await exchangeApi.operations({ limit: 50 });
         const operations = page.items.filter((o) => o.id > after).sort((a, b) => a.id - b.id);
         const running = settings.running || operations.some((o) => o.status === 'running');
         setRun({ after, operations, running });
