@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.cookiejar
 import io
 import itertools
+import json
 import re
 import zipfile
 from xml.etree import ElementTree
@@ -788,3 +789,14 @@ def read_xlsx(content: bytes) -> list[list[str]]:
         width = max(cells) + 1 if cells else 0
         rows.append([cells.get(i, "") for i in range(width)])
     return rows
+
+
+def read_jsonl(path: Path) -> list[Any]:
+    """The complete lines of a JSON-lines file another process appends to (the server's SMS
+    sink, the SMTP sink): a line being written may be read half, cut inside a UTF-8 letter
+    where its write crossed a page — so only lines up to the last newline count."""
+    if not path.exists():
+        return []
+    data = path.read_bytes()
+    data = data[:data.rfind(b"\n") + 1]
+    return [json.loads(line) for line in data.decode("utf-8").splitlines() if line]

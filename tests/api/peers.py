@@ -207,15 +207,11 @@ class SmtpPeer(_ScriptPeer):
         `body` (the decoded text), `raw`; only those to `to` when given."""
         import email
         import email.policy
-        import json
 
-        if not self.path.exists():
-            return []
+        from apikit import read_jsonl
+
         out = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            if not line:
-                continue
-            m = json.loads(line)
+        for m in read_jsonl(self.path):
             if to is not None and to not in m["to"]:
                 continue
             parsed = email.message_from_string(m["raw"], policy=email.policy.default)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 import requests
 
-from apikit import (Api, add_charge, add_external_id, assert_error, assert_status, letters,
+from apikit import (Api, read_jsonl, add_charge, add_external_id, assert_error, assert_status, letters,
                     make_client, make_legal_entity, make_link, make_object, make_premise, seq,
                     unique_phone, validate)
 from conftest import Database, ServerProcess, seed, serve_module
@@ -308,8 +308,7 @@ def wait_code(sink, phone: str) -> str:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if sink.exists():
-            lines = [json.loads(x) for x in sink.read_text(encoding="utf-8").splitlines() if x]
-            lines = [x for x in lines if x["phone"] == phone]
+            lines = [x for x in read_jsonl(sink) if x["phone"] == phone]
             if lines:
                 m = re.search(r"\b(\d{6})\b", lines[-1]["text"])
                 assert m, lines[-1]

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 
-from apikit import (Api, assert_error, assert_status, make_account, make_client, make_link,
+from apikit import (Api, read_jsonl, assert_error, assert_status, make_account, make_client, make_link,
                     make_premise, add_charge, seq, unique_phone, validate)
 from conftest import serve_module
 
@@ -72,10 +72,7 @@ def new_address() -> str:
 
 
 def sms_lines(sink, phone: str) -> list[dict]:
-    if not sink.exists():
-        return []
-    lines = [json.loads(line) for line in sink.read_text(encoding="utf-8").splitlines() if line]
-    return [line for line in lines if line["phone"] == phone]
+    return [line for line in read_jsonl(sink) if line["phone"] == phone]
 
 
 def request_code(env, phone: str, *, source_ip: str | None = None):
