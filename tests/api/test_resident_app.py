@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 import re
 import sqlite3
 import time
