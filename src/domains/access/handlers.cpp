@@ -111,23 +111,19 @@ void RegisterAccessRoutes(http::Router& router, AccessService& service, CookieOp
       [&service](http::Request& request) {
         nlohmann::json body = ParseJsonObject(request.body);
         BodyReader reader(body);
-        AccessService::UserEdit edit;
-        edit.full_name = reader.Text("full_name", {.max_length = 200});
-        edit.role = reader.Text("role", {.max_length = 20});
-        edit.password = reader.Text("password", {.max_length = 1024, .trim = false});
-        edit.blocked = reader.Bool("blocked");
-        reader.Finish();
-        // Given empty or null, a field reads as absent: here that would silently keep the
+        // A field sent is required: empty or null would read as absent and silently keep the
         // name, role, password or block the client meant to change.
-        FieldErrors empty;
-        if (reader.Has("full_name") && !edit.full_name)
-          empty["full_name"] = "Укажите имя пользователя";
-        if (reader.Has("role") && !edit.role) empty["role"] = "Укажите роль";
-        if (reader.Has("password") && !edit.password) empty["password"] = "Укажите новый пароль";
-        if (reader.Has("blocked") && !edit.blocked) empty["blocked"] = "Укажите true или false";
-        if (!empty.empty()) ThrowValidation(empty);
-        return http::Response::Json(
-            service.ChangeUser(request.Who(), request.PathId("id"), edit, SessionToken(request)));
+        auto sent = [&](const char* name) { return reader.Has(name); };
+        AccessService::UserEdit edit;
+        edit.full_name =
+            reader.Text("full_name", {.required = sent("full_name"), .max_length = 200});
+        edit.role = reader.Text("role", {.required = sent("role"), .max_length = 20});
+        edit.password = reader.Text(
+            "password", {.required = sent("password"), .max_length = 1024, .trim = false});
+        edit.blocked = reader.Bool("blocked", sent("blocked"));
+        reader.Finish();
+        return http::Response::Json(service.ChangeUser(request.AsActor(), request.PathId("id"),
+                                                       edit, SessionToken(request)));
       },
       http::Access::kAdmin);
 

@@ -248,7 +248,7 @@ nlohmann::json AccessService::AddUser(const Actor& admin, const NewUser& user) {
   return UserAdminJson(*repository_.FindUser(id));
 }
 
-nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long user_id,
+nlohmann::json AccessService::ChangeUser(const Actor& admin, long long user_id,
                                          const UserEdit& edit, const std::string& current_token) {
   std::optional<UserRecord> user = repository_.FindUser(user_id);
   if (!user || user->organization_id != admin.organization_id)
@@ -272,8 +272,7 @@ nlohmann::json AccessService::ChangeUser(const http::Principal& admin, long long
   if (edit.blocked) after["blocked"] = *edit.blocked;
   nlohmann::json changes = history::Diff(before, after, {});
   if (edit.password) changes["password"] = {{"old", nullptr}, {"new", true}};
-  const Actor actor{admin.organization_id, admin.user_id, admin.display_name};
-  repository_.UpdateUser(actor, user_id, change, changes);
+  repository_.UpdateUser(admin, user_id, change, changes);
   // A block or a new password signs the user out everywhere (a session someone stole goes
   // too); an admin changing their own password stays signed in where they did it.
   if (edit.blocked.value_or(false) || edit.password)

@@ -78,7 +78,7 @@ class AccessService {
   // `current_token`'s, the admin's own, when they change their own password. Throws ApiError:
   // 404 for a user of another organisation, 422 when an admin would block or demote themself (the
   // organisation could be left without an admin).
-  nlohmann::json ChangeUser(const http::Principal& admin, long long user_id, const UserEdit& edit,
+  nlohmann::json ChangeUser(const Actor& admin, long long user_id, const UserEdit& edit,
                             const std::string& current_token);
   // The user's entries of the change history (added, renamed, role, password, block),
   // newest first. Issued and revoked tokens are recorded as entity "api_token".
