@@ -3,7 +3,7 @@
 // confirmed load). Operators do not see the section. Needs the admin of run-with-server.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_LOGIN, ADMIN_PASSWORD, apiCall, cyrWord, launch, newPage, randomPhone, screenshot, signIn } from './helpers.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, apiCall, cyrWord, expectAdminOnly, launch, newPage, randomPhone, screenshot, signIn } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -153,11 +153,9 @@ test('«Проверка и загрузка JSON»: a large check shows its pro
 });
 
 test('operators do not see «Интеграция»', async () => {
-  const page = await newPage(browser);
-  await signIn(page);
-  await page.getByRole('menuitem', { name: 'Помещения' }).waitFor();
-  assert.equal(await page.getByRole('menuitem', { name: 'Интеграция' }).count(), 0);
-  await page.goto('/settings/integration');
-  await page.getByText('Раздел «Интеграция» доступен только администратору').waitFor();
-  await page.context().close();
+  await expectAdminOnly(browser, {
+    menu: 'Интеграция',
+    url: '/settings/integration',
+    refusal: 'Раздел «Интеграция» доступен только администратору',
+  });
 });

@@ -1,6 +1,7 @@
 // Shared set-up of the browser tests: Debian's Chromium through playwright-core, the
 // server's address and credentials from the environment, sign-in and API helpers.
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,3 +150,15 @@ export async function create(page, urlPath, body) {
 
 /** Text with every run of white space (the NBSP of Russian number formatting too) as one space. */
 export const norm = (s) => s.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+
+/** An admins-only section seen by the operator of run-with-server.sh: not in the menu, and its
+ *  address shows the 403 page with `refusal`. */
+export async function expectAdminOnly(browser, { menu, url, refusal }) {
+  const page = await newPage(browser);
+  await signIn(page);
+  await page.getByRole('menuitem', { name: 'Помещения' }).waitFor();
+  assert.equal(await page.getByRole('menuitem', { name: menu }).count(), 0, `an operator sees «${menu}»`);
+  await page.goto(url);
+  await page.getByText(refusal).waitFor();
+  await page.context().close();
+}

@@ -3,7 +3,7 @@
 // and unblocks them. Operators do not see the section. Needs the admin of run-with-server.sh.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_LOGIN, ADMIN_PASSWORD, launch, modal, newPage, screenshot, signIn, unique } from './helpers.mjs';
+import { ADMIN_LOGIN, ADMIN_PASSWORD, expectAdminOnly, launch, modal, newPage, screenshot, signIn, unique } from './helpers.mjs';
 
 let browser;
 before(async () => {
@@ -107,11 +107,9 @@ test('an admin cannot block themself', adminOnly, async () => {
 });
 
 test('operators do not see «Пользователи»', async () => {
-  const page = await newPage(browser);
-  await signIn(page);
-  await page.getByRole('menuitem', { name: 'Помещения' }).waitFor();
-  assert.equal(await page.getByRole('menuitem', { name: 'Пользователи' }).count(), 0);
-  await page.goto('/settings/users');
-  await page.getByText('Раздел «Пользователи» доступен только администратору').waitFor();
-  await page.context().close();
+  await expectAdminOnly(browser, {
+    menu: 'Пользователи',
+    url: '/settings/users',
+    refusal: 'Раздел «Пользователи» доступен только администратору',
+  });
 });
